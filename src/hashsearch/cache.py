@@ -1,0 +1,153 @@
+"""A persistent SQLite cache of hashes, keyed by path, size and modification time."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .dhash import ImageHash
+
+#: Bump when the table layout changes; an older cache is emptied, not misread.
+FORMAT_VERSION = 1
+_COMMIT_EVERY = 256
+
+Warn = Callable[[str], None]
+
+
+def default_cache_path() -> Path:
+    """``$XDG_CACHE_HOME/hashsearch/hashes.sqlite3``, or under ``~/.cache`` without it."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "hashsearch" / "hashes.sqlite3"
+
+
+class HashCache:
+    """Hashes remembered across runs; an entry counts only while size and mtime match."""
+
+    def __init__(self, connection: sqlite3.Connection, params_key: str, warn: Warn) -> None:
+        self._db: sqlite3.Connection | None = connection
+        self._key = params_key
+        self._warn = warn
+        self._pending = 0
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], params_key: str, warn: Warn) -> HashCache | None:
+        """Open or create the cache; on any problem warn and return None (run without it)."""
+        path = Path(path)
+        try:
+            return cls(_connect(path), params_key, warn)
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc):
+                warn(f"cache {path} cannot be used ({exc}); running without the cache")
+                return None
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(path, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            warn(f"cache {path} was damaged; moved it to {aside} and started a new one")
+            return cls(_connect(path), params_key, warn)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            warn(f"cache {path} is damaged and cannot be replaced ({exc}); running without it")
+            return None
+
+    def get(self, path: str, size: int, mtime_ns: int) -> ImageHash | None:
+        """The cached hash of ``path`` if it was stored for this size and mtime."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT size, mtime_ns, hash, bits FROM hashes WHERE path = ? AND params = ?",
+                (os.fsencode(path), self._key),
+            ).fetchone()
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return None
+        if row is None or row[0] != size or row[1] != mtime_ns:
+            return None
+        return ImageHash(int(row[2], 16), row[3])
+
+    def put(self, path: str, size: int, mtime_ns: int, value: ImageHash) -> None:
+        """Remember the hash of ``path`` at this size and mtime."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO hashes (path, params, size, mtime_ns, hash, bits)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (os.fsencode(path), self._key, size, mtime_ns, value.hex(), value.bits),
+            )
+            self._pending += 1
+            if self._pending >= _COMMIT_EVERY:
+                self.commit()
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+
+    def commit(self) -> None:
+        """Make what was put so far durable (partial work survives an interrupted run)."""
+        if self._db is None or not self._pending:
+            return
+        try:
+            self._db.commit()
+            self._pending = 0
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+
+    def close(self) -> None:
+        """Commit and close; safe to call twice."""
+        self.commit()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> HashCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _give_up(self, exc: sqlite3.Error) -> None:
+        self._warn(f"the hash cache stopped working ({exc}); continuing without it")
+        if self._db is not None:
+            try:
+                self._db.rollback()
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise sqlite3.OperationalError(f"cannot create {path.parent}: {exc.strerror}") from None
+    db = sqlite3.connect(path, timeout=10, isolation_level="DEFERRED")
+    try:
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != FORMAT_VERSION:
+            with db:
+                db.execute("DROP TABLE IF EXISTS hashes")
+                db.execute(
+                    "CREATE TABLE hashes (path BLOB NOT NULL, params TEXT NOT NULL,"
+                    " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+                    " hash TEXT NOT NULL, bits INTEGER NOT NULL,"
+                    " PRIMARY KEY (path, params)) WITHOUT ROWID"
+                )
+                db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        db.execute("SELECT count(*) FROM hashes WHERE 0").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text

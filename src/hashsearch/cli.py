@@ -1,0 +1,203 @@
+"""The ``hashsearch`` command: parse arguments, call the library, print."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import __version__
+from .cache import default_cache_path
+from .decode import DEFAULT_MAX_PIXELS, DecodeOptions
+from .errors import Cancelled, HashsearchError
+from .hashing import HashParams
+from .match import DEFAULT_THRESHOLD
+from .pipeline import SearchOptions, search
+from .report import detail_lines, folder_lines, summary_line
+from .workers import DEFAULT_TIME_LIMIT
+
+EXIT_NOTHING_TO_IMPORT = 0
+EXIT_SOMETHING_TO_IMPORT = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+_EPILOG = """\
+example:
+  hashsearch --haystack ~/Pictures/Library/Masters --needles /mnt/backup/old-photos
+
+prints the needle folders (relative to --needles, "." for the folder itself) that
+still hold at least one photo not in the haystack, one per line.
+
+exit status: 0 nothing left to import, 1 some folders listed,
+             2 usage or fatal error, 130 interrupted.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the command."""
+    parser = argparse.ArgumentParser(
+        prog="hashsearch",
+        description="List the backup folders that still hold photos not in your photo library.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--haystack", required=True, metavar="DIR", help="the photo library")
+    parser.add_argument("--needles", required=True, metavar="DIR", help="the backup folders")
+    parser.add_argument(
+        "--threshold",
+        type=_non_negative,
+        default=DEFAULT_THRESHOLD,
+        metavar="BITS",
+        help=f"largest Hamming distance that counts as the same photo "
+        f"(default {DEFAULT_THRESHOLD}; 0 = identical hashes only)",
+    )
+    parser.add_argument(
+        "--hash-size", type=_at_least(2), default=8, metavar="N", help="N x N bits (default 8)"
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_at_least(1),
+        default=None,
+        metavar="N",
+        help="worker processes (default: every usable CPU)",
+    )
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--cache", metavar="PATH", help=f"hash cache file (default {_home(default_cache_path())})"
+    )
+    cache.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+    parser.add_argument(
+        "--max-pixels",
+        type=_at_least(1),
+        default=DEFAULT_MAX_PIXELS,
+        metavar="N",
+        help=f"refuse images larger than this (default {DEFAULT_MAX_PIXELS:,})",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"give up on one file after this long (default {DEFAULT_TIME_LIMIT:g})",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every unreadable file")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR  # argparse uses 0 and 2
+    try:
+        return _run(args)
+    except (KeyboardInterrupt, Cancelled):
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    except HashsearchError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _say(f"error: {exc}")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader of stdout went away (e.g. `| head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        _say(f"internal error: {type(exc).__name__}: {exc} (--debug shows where)")
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    options = SearchOptions(
+        threshold=args.threshold,
+        params=HashParams(args.hash_size, DecodeOptions(max_pixels=args.max_pixels)),
+        jobs=args.jobs,
+        cache_path=None if args.no_cache else (args.cache or default_cache_path()),
+        time_limit=args.time_limit,
+    )
+    progress = None if args.quiet else _progress_bar()
+    try:
+        result = search(
+            args.haystack,
+            args.needles,
+            options,
+            on_progress=progress.update if progress else None,
+            warn=lambda message: _say(f"warning: {message}"),
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    for line in folder_lines(result):
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    if args.verbose:
+        for line in detail_lines(result):
+            _say(line)
+    if not args.quiet:
+        _say(summary_line(result))
+    return EXIT_SOMETHING_TO_IMPORT if result.to_import else EXIT_NOTHING_TO_IMPORT
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr, created on the first update."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="photo", desc="hashing", file=sys.stderr)
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _progress_bar() -> _ProgressBar | None:
+    return _ProgressBar() if sys.stderr.isatty() else None
+
+
+def _say(message: str) -> None:
+    print(f"hashsearch: {message}", file=sys.stderr)
+
+
+def _non_negative(text: str) -> int:
+    return _at_least(0)(text)
+
+
+def _at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+
+    return parse
+
+
+def _home(path: os.PathLike[str]) -> str:
+    text, home = os.fspath(path), os.path.expanduser("~")
+    return "~" + text[len(home) :] if text.startswith(home + os.sep) else text
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Read a file's bytes safely and decode them to a small grayscale image."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import ImageError
+from .header import ImageHeader, read_header
+
+# A reduced JPEG decode must still leave this many pixels on the short side: libjpeg's
+# 1/8 scaling averages 8x8 blocks, so the 9x8 dHash cells then average >= 7x8 block means.
+MIN_DECODED_SIDE = 64
+DEFAULT_MAX_PIXELS = 150_000_000
+DEFAULT_MAX_BYTES = 2 * 1024**3
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of waiting for a writer
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """Limits and shortcuts for decoding; none of them changes a hash."""
+
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    reduced: bool = True
+
+
+def read_regular_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, opened without following a symlink."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ImageError("symbolic link, not followed") from None
+        raise ImageError(_os_reason(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImageError("not a regular file")
+        if info.st_size == 0:
+            raise ImageError("empty file")
+        if info.st_size > max_bytes:
+            raise ImageError(f"file larger than {max_bytes} bytes")
+        os.set_blocking(fd, True)
+        chunks = []
+        while chunk := os.read(fd, 1 << 22):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ImageError(_os_reason(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions()) -> npt.NDArray[np.uint8]:
+    """Decode image bytes to 8-bit grayscale, JPEGs at the largest safe reduction."""
+    import cv2  # deferred: a warm-cache run never decodes and need not load OpenCV
+
+    header = read_header(data)
+    if header.truncated:
+        raise ImageError(f"damaged {header.format.upper()}: the file is cut short")
+    reduction = _jpeg_reduction(header) if options.reduced else 1
+    pixels = header.pixels
+    if pixels is not None and pixels // (reduction * reduction) > options.max_pixels:
+        raise ImageError(
+            f"image too large: {header.width}x{header.height} pixels "
+            f"(limit {options.max_pixels:,}; see --max-pixels)"
+        )
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    image = None
+    if reduction > 1:
+        try:
+            flag = {
+                2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+                4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+                8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+            }[reduction]
+            image = cv2.imdecode(buffer, flag)
+        except cv2.error:
+            image = None
+    if image is None:
+        try:
+            image = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
+        except cv2.error as exc:
+            raise ImageError(f"OpenCV cannot decode it: {_first_line(str(exc))}") from None
+    if image is None or image.size == 0:
+        what = "an image" if header.format == "unknown" else f"a {header.format.upper()}"
+        raise ImageError(f"not {what} OpenCV can decode")
+    return np.asarray(image, dtype=np.uint8)
+
+
+def _jpeg_reduction(header: ImageHeader) -> int:
+    if header.format != "jpeg" or header.width is None or header.height is None:
+        return 1
+    short_side = min(header.width, header.height)
+    for factor in (8, 4, 2):
+        if short_side // factor >= MIN_DECODED_SIDE:
+            return factor
+    return 1
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown error"

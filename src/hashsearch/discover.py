@@ -1,0 +1,97 @@
+"""Walk a folder tree and list the image files in it, deterministically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+from .errors import Cancelled
+
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+
+#: Called with no arguments between folders; returning True stops the walk.
+ShouldStop = Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A path that could not be used, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Tree:
+    """The image files found under ``root`` and what could not be looked into."""
+
+    root: str
+    images: list[str] = field(default_factory=list)
+    unreadable_folders: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def folder_of(self, path: str) -> str:
+        """The folder holding ``path``, relative to the root (``.`` for the root itself)."""
+        return os.path.relpath(os.path.dirname(path), self.root)
+
+    def relative(self, path: str) -> str:
+        """``path`` relative to the root."""
+        return os.path.relpath(path, self.root)
+
+
+def is_image_name(name: str) -> bool:
+    """True when the name has one of the image extensions, in any letter case."""
+    return os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
+
+
+def discover(
+    root: str,
+    *,
+    exclude: Collection[tuple[int, int]] = (),
+    should_stop: ShouldStop | None = None,
+) -> Tree:
+    """List image files under ``root``: hidden entries skipped, symlinks never followed.
+
+    ``exclude`` holds ``(st_dev, st_ino)`` of folders not to enter. Every folder
+    that cannot be listed is recorded in ``unreadable_folders``; nothing is
+    skipped silently except hidden entries and files without an image extension.
+    """
+    tree = Tree(os.path.abspath(root))
+    pending = [tree.root]
+    while pending:
+        if should_stop is not None and should_stop():
+            raise Cancelled("stopped while listing folders")
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: os.fsencode(entry.name))
+        except OSError as exc:
+            tree.unreadable_folders.append(Problem(folder, _reason(exc)))
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink():
+                    if is_image_name(entry.name) or entry.is_dir():
+                        tree.skipped.append(Problem(entry.path, "symbolic link, not followed"))
+                elif entry.is_dir(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    if (info.st_dev, info.st_ino) in exclude:
+                        tree.skipped.append(Problem(entry.path, "excluded: the other tree"))
+                    else:
+                        subfolders.append(entry.path)
+                elif is_image_name(entry.name):
+                    # FIFOs, sockets and devices with an image name go on to the reader,
+                    # which refuses them with a reason instead of blocking on them.
+                    tree.images.append(entry.path)
+            except OSError as exc:
+                tree.unreadable_folders.append(Problem(entry.path, _reason(exc)))
+        pending.extend(reversed(subfolders))
+    return tree
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)

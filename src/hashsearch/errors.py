@@ -1,0 +1,19 @@
+"""The exceptions hashsearch raises: one root, a few kinds."""
+
+from __future__ import annotations
+
+
+class HashsearchError(Exception):
+    """Root of every error hashsearch raises on purpose."""
+
+
+class UsageError(HashsearchError):
+    """The arguments cannot work: a missing folder, a bad option value."""
+
+
+class ImageError(HashsearchError):
+    """One file could not be turned into a hash; the message is the reason."""
+
+
+class Cancelled(HashsearchError):
+    """The caller's cancel callback asked the run to stop."""

@@ -1,0 +1,49 @@
+"""Turn image files into hashes: the per-file work and its parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .decode import DecodeOptions, decode_gray, read_regular_file
+from .dhash import DEFAULT_HASH_SIZE, ImageHash, dhash
+from .errors import ImageError
+
+# Bump when a change to decoding or hashing changes any hash value: it retires cache entries.
+ALGORITHM_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class HashParams:
+    """Everything that decides the hash of a file."""
+
+    hash_size: int = DEFAULT_HASH_SIZE
+    decode: DecodeOptions = field(default_factory=DecodeOptions)
+
+    @property
+    def cache_key(self) -> str:
+        """Names the parameters that change hash values (limits do not)."""
+        return f"dhash{self.hash_size}:v{ALGORITHM_VERSION}"
+
+
+@dataclass(frozen=True, slots=True)
+class HashResult:
+    """The hash of one file, or the reason it has none."""
+
+    path: str
+    hash: ImageHash | None
+    reason: str | None = None
+
+
+def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:
+    """The dHash of an image file; raises :class:`ImageError` with the reason it has none."""
+    data = read_regular_file(path, params.decode.max_bytes)
+    gray = decode_gray(data, params.decode)
+    return dhash(gray, params.hash_size)
+
+
+def hash_one(path: str, params: HashParams) -> HashResult:
+    """Like :func:`hash_file`, with the failure as data."""
+    try:
+        return HashResult(path, hash_file(path, params))
+    except ImageError as exc:
+        return HashResult(path, None, str(exc))

@@ -1,0 +1,94 @@
+"""What an image file's header says: format, pixel size, and whether the file is complete."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+# JPEG start-of-frame markers (baseline, progressive, lossless...); C4, C8, CC are not frames.
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageHeader:
+    """Format name and pixel size read from the header; size is None where not parsed."""
+
+    format: str
+    width: int | None = None
+    height: int | None = None
+    truncated: bool = False
+
+    @property
+    def pixels(self) -> int | None:
+        """Width times height, when both are known."""
+        if self.width is None or self.height is None:
+            return None
+        return self.width * self.height
+
+
+def read_header(data: bytes) -> ImageHeader:
+    """Sniff the format from the first bytes and parse the size where the format allows."""
+    if data[:3] == b"\xff\xd8\xff":
+        return _jpeg(data)
+    if data[:8] == _PNG_SIGNATURE:
+        return _png(data)
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return ImageHeader("gif", width, height)
+    if data[:2] == b"BM" and len(data) >= 26:
+        width, height = struct.unpack("<ii", data[18:26])
+        return ImageHeader("bmp", abs(width), abs(height))
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _webp(data)
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return ImageHeader("tiff")
+    return ImageHeader("unknown")
+
+
+def _jpeg(data: bytes) -> ImageHeader:
+    width = height = None
+    pos, end = 2, len(data)
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            break
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            pos += 2
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        if marker in _SOF_MARKERS and pos + 9 <= end:
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+        if marker == 0xDA:  # start of scan: the entropy-coded data follows
+            # Inside the scan 0xFF is byte-stuffed, so an end-of-image marker after
+            # the first scan is the image's own (an EXIF thumbnail's ends earlier).
+            complete = data.rfind(b"\xff\xd9") > pos
+            return ImageHeader("jpeg", width, height, truncated=not complete)
+        pos += 2 + length
+    return ImageHeader("jpeg", width, height, truncated=True)
+
+
+def _png(data: bytes) -> ImageHeader:
+    if len(data) < 24 or data[12:16] != b"IHDR":
+        return ImageHeader("png", truncated=True)
+    width, height = struct.unpack(">II", data[16:24])
+    complete = data.rfind(b"IEND", max(0, len(data) - 1024)) >= 0
+    return ImageHeader("png", width, height, truncated=not complete)
+
+
+def _webp(data: bytes) -> ImageHeader:
+    chunk = data[12:16]
+    if chunk == b"VP8X" and len(data) >= 30:
+        width = 1 + int.from_bytes(data[24:27], "little")
+        height = 1 + int.from_bytes(data[27:30], "little")
+        return ImageHeader("webp", width, height)
+    if chunk == b"VP8L" and len(data) >= 25:
+        bits = int.from_bytes(data[21:25], "little")
+        return ImageHeader("webp", 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF))
+    if chunk == b"VP8 " and len(data) >= 30:
+        width, height = struct.unpack("<HH", data[26:30])
+        return ImageHeader("webp", width & 0x3FFF, height & 0x3FFF)
+    return ImageHeader("webp")

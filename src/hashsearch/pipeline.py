@@ -1,0 +1,188 @@
+"""The whole check: discover -> hash (cache, workers) -> index -> match."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .cache import HashCache, default_cache_path
+from .discover import Problem, Tree, discover
+from .errors import UsageError
+from .hashing import HashParams, HashResult
+from .index import HashIndex
+from .match import DEFAULT_THRESHOLD, FolderVerdict, ImageVerdict, judge
+from .workers import DEFAULT_TIME_LIMIT, hash_in_workers, usable_cpus
+
+#: ``on_progress(done, total)``: files hashed (or taken from the cache) so far, of all.
+OnProgress = Callable[[int, int], None]
+ShouldStop = Callable[[], bool]
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOptions:
+    """How to hash and how close counts as "already in the haystack"."""
+
+    threshold: int = DEFAULT_THRESHOLD
+    params: HashParams = field(default_factory=HashParams)
+    jobs: int | None = None  # None: every usable CPU
+    cache_path: str | os.PathLike[str] | None = field(default_factory=default_cache_path)
+    time_limit: float = DEFAULT_TIME_LIMIT
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Verdicts per needle folder, and what happened on the haystack side."""
+
+    folders: list[FolderVerdict]
+    haystack_images: int
+    haystack_problems: list[Problem]
+    skipped: list[Problem]
+
+    @property
+    def to_import(self) -> list[FolderVerdict]:
+        """The needle folders that still hold something not in the haystack."""
+        return [folder for folder in self.folders if folder.to_import]
+
+    @property
+    def needle_images(self) -> list[ImageVerdict]:
+        """Every needle image verdict, folder by folder."""
+        return [image for folder in self.folders for image in folder.images]
+
+
+def search(
+    haystack: str,
+    needles: str,
+    options: SearchOptions = SearchOptions(),
+    *,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+    warn: Warn | None = None,
+) -> SearchResult:
+    """Which needle folders still hold images that are not in the haystack."""
+    warn = warn or (lambda message: None)
+    hay_id, needle_id = _folder_id(haystack, "--haystack"), _folder_id(needles, "--needles")
+    if hay_id == needle_id:
+        raise UsageError("--haystack and --needles are the same folder")
+    hay_tree = discover(haystack, exclude={needle_id}, should_stop=should_stop)
+    needle_tree = discover(needles, exclude={hay_id}, should_stop=should_stop)
+    for tree, other in ((hay_tree, "needles"), (needle_tree, "haystack")):
+        if any(p.reason.startswith("excluded") for p in tree.skipped):
+            warn(f"the {other} folder lies inside {tree.root}; it is left out of that side")
+
+    cache = _open_cache(options, warn)
+    try:
+        hashed = hash_paths(
+            hay_tree.images + needle_tree.images,
+            options.params,
+            jobs=options.jobs or usable_cpus(),
+            cache=cache,
+            time_limit=options.time_limit,
+            on_progress=on_progress,
+            should_stop=should_stop,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+
+    index = HashIndex(options.params.hash_size**2)
+    hay_problems = list(hay_tree.unreadable_folders)
+    for path in hay_tree.images:
+        result = hashed[path]
+        if result.hash is None:
+            hay_problems.append(Problem(path, result.reason or "unreadable"))
+        else:
+            index.add(result.hash, path)
+
+    folders = _needle_folders(needle_tree)
+    for path in needle_tree.images:
+        folders[needle_tree.folder_of(path)].images.append(
+            judge(hashed[path], index, options.threshold)
+        )
+    return SearchResult(
+        folders=[folders[name] for name in sorted(folders, key=os.fsencode)],
+        haystack_images=len(index),
+        haystack_problems=hay_problems,
+        skipped=hay_tree.skipped + needle_tree.skipped,
+    )
+
+
+def hash_paths(
+    paths: Sequence[str],
+    params: HashParams,
+    *,
+    jobs: int,
+    cache: HashCache | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> dict[str, HashResult]:
+    """Hash every path, from the cache where it is still valid, the rest in workers."""
+    results: dict[str, HashResult] = {}
+    stamps: dict[str, tuple[int, int]] = {}
+    todo: list[str] = []
+    for path in dict.fromkeys(paths):
+        try:
+            info = os.lstat(path)
+        except OSError as exc:
+            results[path] = HashResult(path, None, (exc.strerror or str(exc)).lower())
+            continue
+        stamps[path] = (info.st_size, info.st_mtime_ns)
+        cached = cache.get(path, *stamps[path]) if cache is not None else None
+        if cached is not None:
+            results[path] = HashResult(path, cached)
+        else:
+            todo.append(path)
+    total = len(results) + len(todo)
+
+    def collect(result: HashResult) -> None:
+        results[result.path] = result
+        if cache is not None and result.hash is not None:
+            cache.put(result.path, *stamps[result.path], result.hash)
+        if on_progress is not None:
+            on_progress(len(results), total)
+
+    if on_progress is not None:
+        on_progress(len(results), total)
+    try:
+        if todo:
+            hash_in_workers(
+                todo,
+                params,
+                jobs=jobs,
+                on_result=collect,
+                should_stop=should_stop,
+                time_limit=time_limit,
+            )
+    finally:
+        if cache is not None:
+            cache.commit()
+    return results
+
+
+def _folder_id(path: str, option: str) -> tuple[int, int]:
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: {(exc.strerror or str(exc)).lower()}") from None
+    if not os.path.isdir(path):
+        raise UsageError(f"{option} {path}: not a folder")
+    return info.st_dev, info.st_ino
+
+
+def _needle_folders(tree: Tree) -> dict[str, FolderVerdict]:
+    folders: dict[str, FolderVerdict] = {}
+    for path in tree.images:
+        name = tree.folder_of(path)
+        folders.setdefault(name, FolderVerdict(name))
+    for problem in tree.unreadable_folders:
+        name = tree.relative(problem.path)
+        folders.setdefault(name, FolderVerdict(name)).reason = problem.reason
+    return folders
+
+
+def _open_cache(options: SearchOptions, warn: Warn) -> HashCache | None:
+    if options.cache_path is None:
+        return None
+    return HashCache.open(options.cache_path, options.params.cache_key, warn)

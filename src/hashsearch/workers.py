@@ -1,0 +1,150 @@
+"""Hash many files in worker processes; a crash or hang costs one file, not the run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
+
+from .errors import Cancelled
+from .hashing import HashParams, HashResult, hash_one
+
+BATCH_SIZE = 8
+DEFAULT_TIME_LIMIT = 60.0
+
+
+def usable_cpus() -> int:
+    """The number of CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def hash_in_workers(
+    paths: Sequence[str],
+    params: HashParams,
+    *,
+    jobs: int,
+    on_result: Callable[[HashResult], None],
+    should_stop: Callable[[], bool] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> None:
+    """Hash ``paths`` in ``jobs`` processes, handing each result to ``on_result``."""
+    queue = deque(paths[i : i + BATCH_SIZE] for i in range(0, len(paths), BATCH_SIZE))
+    while queue:
+        suspects = _run_pool(queue, params, jobs, on_result, should_stop, time_limit)
+        # The pool broke: one of the batches in flight killed its worker. Hash those
+        # files one at a time, each alone in a worker, to find which it was.
+        for path in suspects:
+            _run_alone(path, params, on_result, should_stop, time_limit)
+
+
+def _run_pool(
+    queue: deque[Sequence[str]],
+    params: HashParams,
+    jobs: int,
+    on_result: Callable[[HashResult], None],
+    should_stop: Callable[[], bool] | None,
+    time_limit: float,
+) -> list[str]:
+    in_flight: dict[Future[list[HashResult]], Sequence[str]] = {}
+    pool = _new_pool(jobs, time_limit)
+    try:
+        while queue or in_flight:
+            if should_stop is not None and should_stop():
+                raise Cancelled("stopped while hashing")
+            while queue and len(in_flight) < 2 * jobs:
+                batch = queue.popleft()
+                in_flight[pool.submit(_hash_batch, batch, params)] = batch
+            done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                batch = in_flight.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    return [*batch, *(p for b in in_flight.values() for p in b)]
+                for result in results:
+                    on_result(result)
+        return []
+    finally:
+        _stop_pool(pool)
+
+
+def _run_alone(
+    path: str,
+    params: HashParams,
+    on_result: Callable[[HashResult], None],
+    should_stop: Callable[[], bool] | None,
+    time_limit: float,
+) -> None:
+    if should_stop is not None and should_stop():
+        raise Cancelled("stopped while hashing")
+    pool = _new_pool(1, time_limit)
+    try:
+        results = pool.submit(_hash_batch, [path], params).result()
+    except BrokenProcessPool:
+        reason = f"the decoder crashed or ran over the time limit of {time_limit:g} s"
+        results = [HashResult(path, None, reason)]
+    finally:
+        _stop_pool(pool)
+    for result in results:
+        on_result(result)
+
+
+def _new_pool(jobs: int, time_limit: float) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context: BaseContext
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["hashsearch.workers", "cv2"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(time_limit,)
+    )
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:  # a hung decoder must not keep the run waiting
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+_time_limit = DEFAULT_TIME_LIMIT
+
+
+def _init_worker(time_limit: float) -> None:
+    global _time_limit
+    _time_limit = time_limit
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if hasattr(signal, "SIGALRM"):
+        # The default action of SIGALRM ends the process, even inside a C decoder
+        # that never returns to Python; the parent then reports that one file.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
+def _hash_batch(paths: Sequence[str], params: HashParams) -> list[HashResult]:
+    return list(_hash_each(paths, params))
+
+
+def _hash_each(paths: Sequence[str], params: HashParams) -> Iterator[HashResult]:
+    for path in paths:
+        if hasattr(signal, "setitimer"):
+            signal.setitimer(signal.ITIMER_REAL, _time_limit)
+        try:
+            yield hash_one(path, params)
+        finally:
+            if hasattr(signal, "setitimer"):
+                signal.setitimer(signal.ITIMER_REAL, 0)
