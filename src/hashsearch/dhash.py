@@ -32,6 +32,10 @@ class ImageHash:
         if not 0 <= self.value < (1 << self.bits):
             raise ValueError(f"value does not fit in {self.bits} bits")
 
+    def __hash__(self) -> int:
+        # hash(int) folds modulo 2**61 - 1, so 1 and 2**61 would collide; bytes use every bit
+        return hash((self.bits, self.value.to_bytes((self.bits + 7) // 8, "little")))
+
     def __sub__(self, other: object) -> int:
         if not isinstance(other, ImageHash):
             return NotImplemented

@@ -14,6 +14,9 @@ from multiprocessing.context import BaseContext
 from .errors import Cancelled
 from .hashing import HashParams, HashResult, hash_one
 
+#: What a worker does with one file; a module-level function so it can be pickled.
+Task = Callable[[str, HashParams], HashResult]
+
 BATCH_SIZE = 8
 DEFAULT_TIME_LIMIT = 60.0
 
@@ -33,15 +36,16 @@ def hash_in_workers(
     on_result: Callable[[HashResult], None],
     should_stop: Callable[[], bool] | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    task: Task = hash_one,
 ) -> None:
     """Hash ``paths`` in ``jobs`` processes, handing each result to ``on_result``."""
     queue = deque(paths[i : i + BATCH_SIZE] for i in range(0, len(paths), BATCH_SIZE))
     while queue:
-        suspects = _run_pool(queue, params, jobs, on_result, should_stop, time_limit)
+        suspects = _run_pool(queue, params, jobs, on_result, should_stop, time_limit, task)
         # The pool broke: one of the batches in flight killed its worker. Hash those
         # files one at a time, each alone in a worker, to find which it was.
         for path in suspects:
-            _run_alone(path, params, on_result, should_stop, time_limit)
+            _run_alone(path, params, on_result, should_stop, time_limit, task)
 
 
 def _run_pool(
@@ -51,6 +55,7 @@ def _run_pool(
     on_result: Callable[[HashResult], None],
     should_stop: Callable[[], bool] | None,
     time_limit: float,
+    task: Task,
 ) -> list[str]:
     in_flight: dict[Future[list[HashResult]], Sequence[str]] = {}
     pool = _new_pool(jobs, time_limit)
@@ -60,7 +65,7 @@ def _run_pool(
                 raise Cancelled("stopped while hashing")
             while queue and len(in_flight) < 2 * jobs:
                 batch = queue.popleft()
-                in_flight[pool.submit(_hash_batch, batch, params)] = batch
+                in_flight[pool.submit(_hash_batch, batch, params, task)] = batch
             done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
                 batch = in_flight.pop(future)
@@ -81,12 +86,13 @@ def _run_alone(
     on_result: Callable[[HashResult], None],
     should_stop: Callable[[], bool] | None,
     time_limit: float,
+    task: Task,
 ) -> None:
     if should_stop is not None and should_stop():
         raise Cancelled("stopped while hashing")
     pool = _new_pool(1, time_limit)
     try:
-        results = pool.submit(_hash_batch, [path], params).result()
+        results = pool.submit(_hash_batch, [path], params, task).result()
     except BrokenProcessPool:
         reason = f"the decoder crashed or ran over the time limit of {time_limit:g} s"
         results = [HashResult(path, None, reason)]
@@ -135,16 +141,16 @@ def _init_worker(time_limit: float) -> None:
     cv2.setNumThreads(1)
 
 
-def _hash_batch(paths: Sequence[str], params: HashParams) -> list[HashResult]:
-    return list(_hash_each(paths, params))
+def _hash_batch(paths: Sequence[str], params: HashParams, task: Task) -> list[HashResult]:
+    return list(_hash_each(paths, params, task))
 
 
-def _hash_each(paths: Sequence[str], params: HashParams) -> Iterator[HashResult]:
+def _hash_each(paths: Sequence[str], params: HashParams, task: Task) -> Iterator[HashResult]:
     for path in paths:
         if hasattr(signal, "setitimer"):
             signal.setitimer(signal.ITIMER_REAL, _time_limit)
         try:
-            yield hash_one(path, params)
+            yield task(path, params)
         finally:
             if hasattr(signal, "setitimer"):
                 signal.setitimer(signal.ITIMER_REAL, 0)

@@ -1,0 +1,81 @@
+"""Shared fixtures: the real photos, image writers, an isolated cache, the CLI in-process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from hashsearch.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+PHOTOS = Path(os.environ.get("HASHSEARCH_PHOTOS", REPO.parent / "shared" / "photos"))
+PHOTO_NAMES = sorted(p.name for p in PHOTOS.glob("*") if p.suffix in (".png", ".jpg"))
+
+
+@pytest.fixture(scope="session")
+def photos() -> Path:
+    """The shared real photographs (``../shared/photos`` or ``$HASHSEARCH_PHOTOS``)."""
+    assert PHOTO_NAMES, f"no test photos in {PHOTOS}: set HASHSEARCH_PHOTOS"
+    return PHOTOS
+
+
+def load_photo(name: str, flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
+    """A shared photo as an OpenCV image."""
+    image = cv2.imread(str(PHOTOS / name), flags)
+    assert image is not None, name
+    return image
+
+
+def write_image(path: Path, image: np.ndarray, quality: int = 90) -> Path:
+    """Write ``image`` in the format the suffix names, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix.lower() in (".jpg", ".jpeg") else []
+    ok, data = cv2.imencode(path.suffix, image, params)
+    assert ok, path
+    path.write_bytes(data.tobytes())
+    return path
+
+
+def resized(image: np.ndarray, scale: float) -> np.ndarray:
+    """``image`` scaled by ``scale`` with area averaging (shrinking) or cubic (growing)."""
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return cv2.resize(image, size, interpolation=interpolation)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own XDG cache folder: nothing is written to the real home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
+@dataclass
+class Run:
+    """What one in-process run of the command returned and printed."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Run]]:
+    """Run ``hashsearch ARGS`` in-process and capture its exit code, stdout and stderr."""
+
+    def run(*args: str | os.PathLike[str]) -> Run:
+        capsys.readouterr()
+        code = main([os.fspath(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    yield run

@@ -1,0 +1,130 @@
+"""Reading bytes safely, header parsing, and reduced JPEG decoding that keeps hashes stable."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import cv2
+import numpy as np
+import pytest
+from conftest import PHOTO_NAMES, load_photo, resized, write_image
+
+from hashsearch import DEFAULT_THRESHOLD, ImageError, dhash, hash_file
+from hashsearch.decode import DecodeOptions, decode_gray, read_regular_file
+from hashsearch.header import read_header
+
+
+def _noisy_camera_jpeg(name: str, size: tuple[int, int], seed: int = 0) -> bytes:
+    image = cv2.resize(load_photo(name), size, interpolation=cv2.INTER_CUBIC)
+    noise = np.random.default_rng(seed).normal(0, 4, image.shape)
+    image = np.clip(image + noise, 0, 255).astype(np.uint8)
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    return data.tobytes()
+
+
+class TestHeader:
+    def test_jpeg_and_png_sizes(self, tmp_path) -> None:
+        image = np.zeros((30, 70, 3), np.uint8)
+        for suffix, name in ((".jpg", "jpeg"), (".png", "png"), (".bmp", "bmp"), (".webp", "webp")):
+            header = read_header(write_image(tmp_path / f"x{suffix}", image).read_bytes())
+            assert (header.format, header.width, header.height) == (name, 70, 30)
+            assert not header.truncated
+
+    def test_cut_short_files_are_flagged(self, tmp_path) -> None:
+        image = load_photo("coffee.png")
+        for suffix in (".jpg", ".png"):
+            data = write_image(tmp_path / f"x{suffix}", image).read_bytes()
+            assert read_header(data[: len(data) // 2]).truncated
+            with pytest.raises(ImageError, match="cut short"):
+                decode_gray(data[: len(data) // 2])
+
+    def test_unknown_bytes(self) -> None:
+        assert read_header(b"hello, this is text").format == "unknown"
+        with pytest.raises(ImageError, match="not an image"):
+            decode_gray(b"hello, this is text")
+
+
+# Flat, low-information images (a silhouette on white, a faint cell culture) drift more
+# than the threshold between any two decodes once noise is added: the noise decides
+# bits where neighbouring cells are equal. Issue 4's verification step is for them.
+_LOW_INFORMATION = {"horse.png", "cell.png"}
+_ORDINARY = [n for n in PHOTO_NAMES if n not in _LOW_INFORMATION]
+
+
+@pytest.mark.parametrize("name", ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"])
+def test_camera_size_jpeg_is_decoded_at_one_eighth(name: str) -> None:
+    data = _noisy_camera_jpeg(name, (4032, 3024))
+    reduced = decode_gray(data)
+    full = decode_gray(data, DecodeOptions(reduced=False))
+    assert reduced.shape == (378, 504)  # decoded straight to 1/8 scale
+    assert full.shape == (3024, 4032)
+    assert dhash(reduced) - dhash(full) <= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("name", [*_ORDINARY, "cell.png"])
+def test_reduced_and_full_decode_give_hashes_within_threshold(name: str) -> None:
+    data = _noisy_camera_jpeg(name, (2016, 1512))
+    full = dhash(decode_gray(data, DecodeOptions(reduced=False)))
+    assert dhash(decode_gray(data)) - full <= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("name", _ORDINARY)
+def test_same_photo_at_camera_and_web_size_is_near(name: str, tmp_path) -> None:
+    big = tmp_path / "big.jpg"
+    big.write_bytes(_noisy_camera_jpeg(name, (2016, 1512)))
+    small = write_image(tmp_path / "small.jpg", resized(cv2.imread(str(big)), 0.25), 85)
+    assert hash_file(str(big)) - hash_file(str(small)) <= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("shape", [(2, 100), (1, 1), (8, 9), (70, 50)])
+def test_tiny_images_decode(tmp_path, shape: tuple[int, int]) -> None:
+    image = np.random.default_rng(1).integers(0, 255, shape, dtype=np.uint8)
+    for suffix in (".png", ".jpg"):
+        hash_file(str(write_image(tmp_path / f"tiny{suffix}", image)))
+
+
+def test_pixel_budget_refuses_before_decoding(tmp_path) -> None:
+    path = write_image(tmp_path / "big.png", np.zeros((2000, 3000), np.uint8))
+    with pytest.raises(ImageError, match=r"too large: 3000x2000"):
+        decode_gray(path.read_bytes(), DecodeOptions(max_pixels=1_000_000))
+
+
+class TestReader:
+    def test_regular_file(self, tmp_path) -> None:
+        (tmp_path / "a.jpg").write_bytes(b"abc")
+        assert read_regular_file(str(tmp_path / "a.jpg")) == b"abc"
+
+    def test_empty_file(self, tmp_path) -> None:
+        (tmp_path / "a.jpg").touch()
+        with pytest.raises(ImageError, match="empty file"):
+            read_regular_file(str(tmp_path / "a.jpg"))
+
+    def test_fifo_is_refused_without_blocking(self, tmp_path) -> None:
+        os.mkfifo(tmp_path / "x.jpg")
+        with pytest.raises(ImageError, match="not a regular file"):
+            read_regular_file(str(tmp_path / "x.jpg"))
+
+    def test_socket_and_directory_are_refused(self, tmp_path) -> None:
+        (tmp_path / "d.jpg").mkdir()
+        with pytest.raises(ImageError):
+            read_regular_file(str(tmp_path / "d.jpg"))
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(str(tmp_path / "s.jpg"))
+            with pytest.raises(ImageError):
+                read_regular_file(str(tmp_path / "s.jpg"))
+
+    def test_symlink_is_not_followed(self, tmp_path) -> None:
+        target = write_image(tmp_path / "real.png", np.zeros((10, 10), np.uint8))
+        (tmp_path / "link.png").symlink_to(target)
+        with pytest.raises(ImageError, match="symbolic link"):
+            read_regular_file(str(tmp_path / "link.png"))
+
+    def test_name_that_is_not_utf8(self, tmp_path) -> None:
+        image = load_photo("camera.png")
+        path = os.path.join(os.fsencode(tmp_path), b"caf\xe9.png")
+        ok, data = cv2.imencode(".png", image)
+        with open(path, "wb") as handle:
+            handle.write(data.tobytes())
+        assert hash_file(os.fsdecode(path)).hex() == "57362e77fe7c1800"
