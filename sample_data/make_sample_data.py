@@ -1,4 +1,4 @@
-"""Rebuild sample_data/ from the shared test photos: python sample_data/make_sample_data.py PHOTOS_DIR."""
+"""Rebuild sample_data/ from the shared photos: python sample_data/make_sample_data.py [PHOTOS]."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def main(photos: Path) -> None:
     # an image straight in the needles folder (named ".") that is a copy
     save(needles / "rocket-copy.jpg", half(library["rocket"]), 80)
     # an unreadable image: a cut-off JPEG is never "already imported"
-    broken = (needles / "phone-backup-2021" / "IMG_0500.jpg")
+    broken = needles / "phone-backup-2021" / "IMG_0500.jpg"
     save(broken, library["astronaut"], 90)
     broken.write_bytes(broken.read_bytes()[: broken.stat().st_size // 2])
     save(needles / "phone-backup-2021" / "IMG_0501.jpg", library["coins"], 80)

@@ -8,8 +8,8 @@ import socket
 import cv2
 import numpy as np
 import pytest
-from conftest import PHOTO_NAMES, load_photo, resized, write_image
 
+from conftest import PHOTO_NAMES, load_photo, resized, write_image
 from hashsearch import DEFAULT_THRESHOLD, ImageError, dhash, hash_file
 from hashsearch.decode import DecodeOptions, decode_gray, read_regular_file
 from hashsearch.header import read_header
@@ -125,6 +125,7 @@ class TestReader:
         image = load_photo("camera.png")
         path = os.path.join(os.fsencode(tmp_path), b"caf\xe9.png")
         ok, data = cv2.imencode(".png", image)
+        assert ok
         with open(path, "wb") as handle:
             handle.write(data.tobytes())
         assert hash_file(os.fsdecode(path)).hex() == "57362e77fe7c1800"

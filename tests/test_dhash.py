@@ -7,8 +7,8 @@ import itertools
 import cv2
 import numpy as np
 import pytest
-from conftest import PHOTO_NAMES, load_photo, resized, write_image
 
+from conftest import PHOTO_NAMES, load_photo, resized, write_image
 from hashsearch import DEFAULT_THRESHOLD, ImageHash, dhash, hash_file
 
 # Pinned: a change here means every user's cache and every stored hash changes meaning.

@@ -1,0 +1,199 @@
+"""The persistent hash cache: reuse, invalidation, damage, read-only and concurrent use."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PHOTO_NAMES, load_photo, write_image
+from hashsearch import HashParams, ImageHash
+from hashsearch.cache import HashCache, default_cache_path
+from hashsearch.hashing import HashResult
+from hashsearch.pipeline import hash_paths
+
+PARAMS = HashParams()
+
+
+@pytest.fixture
+def photo_files(tmp_path: Path) -> list[str]:
+    return [
+        str(write_image(tmp_path / "photos" / f"{Path(n).stem}.jpg", load_photo(n)))
+        for n in PHOTO_NAMES[:6]
+    ]
+
+
+def _open(path: Path, warnings: list[str] | None = None, key: str = PARAMS.cache_key) -> HashCache:
+    cache = HashCache.open(path, key, (warnings if warnings is not None else []).append)
+    assert cache is not None
+    return cache
+
+
+def _hash(files: list[str], cache: HashCache | None, jobs: int = 1) -> dict[str, HashResult]:
+    return hash_paths(files, PARAMS, jobs=jobs, cache=cache)
+
+
+def test_default_location_follows_xdg(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_path() == tmp_path / "hashsearch" / "hashes.sqlite3"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    assert default_cache_path() == Path.home() / ".cache" / "hashsearch" / "hashes.sqlite3"
+
+
+def test_entries_are_reused_while_size_and_mtime_match(tmp_path) -> None:
+    cache = _open(tmp_path / "c.sqlite3")
+    value = ImageHash(0xABC)
+    cache.put("/p/a.jpg", 10, 123, value)
+    cache.commit()
+    assert cache.get("/p/a.jpg", 10, 123) == value
+    assert cache.get("/p/a.jpg", 11, 123) is None  # size changed
+    assert cache.get("/p/a.jpg", 10, 124) is None  # mtime changed
+    assert cache.get("/p/b.jpg", 10, 123) is None
+    cache.close()
+    other = _open(tmp_path / "c.sqlite3", key="dhash16:v1")  # other hash parameters
+    assert other.get("/p/a.jpg", 10, 123) is None
+    other.close()
+
+
+def test_any_file_name_round_trips(tmp_path) -> None:
+    name = os.fsdecode(b"/photos/caf\xe9\n.jpg")
+    with _open(tmp_path / "c.sqlite3") as cache:
+        cache.put(name, 1, 2, ImageHash(7))
+    with _open(tmp_path / "c.sqlite3") as cache:
+        assert cache.get(name, 1, 2) == ImageHash(7)
+
+
+def test_second_run_hashes_nothing_and_gives_the_same_hashes(photo_files, tmp_path) -> None:
+    first = _hash(photo_files, _open(tmp_path / "c.sqlite3"))
+    warm = _open(tmp_path / "c.sqlite3")
+    for path in photo_files:
+        info = os.stat(path)
+        assert warm.get(path, info.st_size, info.st_mtime_ns) == first[path].hash
+    assert _hash(photo_files, warm) == first
+    # prove the second run read the cache: plant a value no decoder would produce
+    info = os.stat(photo_files[0])
+    warm.put(photo_files[0], info.st_size, info.st_mtime_ns, ImageHash(0x1234))
+    assert _hash(photo_files, warm)[photo_files[0]].hash == ImageHash(0x1234)
+
+
+def test_changed_file_is_hashed_again(photo_files, tmp_path) -> None:
+    with _open(tmp_path / "c.sqlite3") as cache:
+        _hash(photo_files, cache)
+    target = photo_files[0]
+    write_image(Path(target), load_photo("horse.png"))  # new content, new size and mtime
+    with _open(tmp_path / "c.sqlite3") as cache:
+        again = _hash(photo_files, cache)
+    assert again[target].hash == _hash([target], None)[target].hash
+
+
+def test_damaged_cache_is_moved_aside_and_rebuilt(photo_files, tmp_path) -> None:
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    warnings: list[str] = []
+    with _open(path, warnings) as cache:
+        _hash(photo_files, cache)
+    assert len(warnings) == 1 and "damaged; moved it to" in warnings[0]
+    assert len(list(tmp_path.glob("c.sqlite3.corrupt-*"))) == 1
+    with _open(path) as cache:
+        info = os.stat(photo_files[0])
+        assert cache.get(photo_files[0], info.st_size, info.st_mtime_ns) is not None
+
+
+def _deny_writes(path: Path) -> list[str]:
+    """Command prefix that makes root obey file modes (see test_cli)."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def test_read_only_cache_location_means_a_run_without_cache(tmp_path) -> None:
+    hay, needles = tmp_path / "hay", tmp_path / "needles"
+    write_image(hay / "a.jpg", load_photo("coffee.png"))
+    write_image(needles / "b.jpg", load_photo("coffee.png"))
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        done = subprocess.run(
+            [
+                *_deny_writes(locked),
+                sys.executable,
+                "-m",
+                "hashsearch",
+                "--haystack",
+                str(hay),
+                "--needles",
+                str(needles),
+                "--cache",
+                str(locked / "sub" / "c.sqlite3"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        locked.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "hashsearch: warning: cache" in done.stderr and "running without the cache" in done.stderr
+    )
+
+
+def test_locked_cache_means_a_run_without_cache(photo_files, tmp_path) -> None:
+    path = tmp_path / "c.sqlite3"
+    _open(path).close()
+    holder = sqlite3.connect(path, timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    warnings: list[str] = []
+    try:
+        cache = HashCache.open(path, PARAMS.cache_key, warnings.append)
+        if cache is not None:
+            cache._db.execute("PRAGMA busy_timeout = 100")  # type: ignore[union-attr]
+            results = _hash(photo_files, cache)
+            cache.close()
+        else:
+            results = _hash(photo_files, None)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert all(r.hash is not None for r in results.values())
+    assert warnings and "locked" in warnings[0]
+
+
+def test_two_runs_at_once_share_the_cache(photo_files, tmp_path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    hay = Path(photo_files[0]).parent
+    command = [
+        sys.executable,
+        "-m",
+        "hashsearch",
+        "--haystack",
+        str(hay),
+        "--needles",
+        str(hay),
+        "--jobs",
+        "1",
+    ]
+    # the same folder twice is refused, so use a needles folder that is a copy
+    needles = tmp_path / "needles"
+    needles.mkdir()
+    for path in photo_files:
+        (needles / Path(path).name).write_bytes(Path(path).read_bytes())
+    command[-3] = str(needles)
+    runs = [
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    assert not any("warning" in err for _, err in outputs), outputs
+    db = sqlite3.connect(tmp_path / "xdg" / "hashsearch" / "hashes.sqlite3")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert db.execute("SELECT count(*) FROM hashes").fetchone() == (2 * len(photo_files),)

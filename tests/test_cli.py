@@ -1,0 +1,214 @@
+"""The command as users run it: output contract, summary, exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hashsearch.cli
+from conftest import REPO, load_photo, resized, write_image
+
+SAMPLE = REPO / "sample_data"
+SAMPLE_EXPECTED = ["camera-card", "mixed", "phone-backup-2021"]
+
+
+@pytest.fixture
+def trees(tmp_path: Path) -> tuple[Path, Path]:
+    """A haystack of three photos and needles: one folder present, one absent, one mixed."""
+    hay, needles = tmp_path / "library", tmp_path / "backup"
+    for name in ("astronaut.png", "coffee.png", "rocket.jpg"):
+        write_image(hay / "2020" / f"{Path(name).stem}.jpg", load_photo(name))
+    write_image(needles / "present" / "a.jpg", resized(load_photo("astronaut.png"), 0.5), 60)
+    write_image(needles / "present" / "b.png", load_photo("coffee.png"))
+    write_image(needles / "absent" / "c.jpg", load_photo("chelsea.png"))
+    write_image(needles / "mixed" / "d.jpg", resized(load_photo("rocket.jpg"), 0.7))
+    write_image(needles / "mixed" / "e.jpg", load_photo("camera.png"))
+    return hay, needles
+
+
+def test_lists_folders_with_something_to_import(cli, trees) -> None:
+    hay, needles = trees
+    run = cli("--haystack", hay, "--needles", needles, "--jobs", "1")
+    assert run.code == 1
+    assert run.lines == ["absent", "mixed"]
+    assert run.err.strip().splitlines()[-1] == (
+        "hashsearch: haystack: 3 images hashed; needles: 5 images in 3 folders, "
+        "3 found, 2 new; 2 folders to import"
+    )
+
+
+def test_exit_0_when_everything_is_imported(cli, trees) -> None:
+    hay, needles = trees
+    run = cli("--haystack", hay, "--needles", needles / "present")
+    assert (run.code, run.out) == (0, "")
+    assert "0 folders to import" in run.err
+
+
+def test_images_directly_in_needles_are_folder_dot(cli, trees) -> None:
+    hay, needles = trees
+    write_image(needles / "new.jpg", load_photo("horse.png"))
+    assert cli("--haystack", hay, "--needles", needles).lines == [".", "absent", "mixed"]
+
+
+def test_threshold_zero_is_exact_matching(cli, trees, tmp_path) -> None:
+    hay, _ = trees
+    thumb = write_image(
+        tmp_path / "thumbs" / "a.jpg", resized(load_photo("astronaut.png"), 0.1), 60
+    )
+    assert cli("--haystack", hay, "--needles", thumb.parent).code == 0
+    run = cli("--haystack", hay, "--needles", thumb.parent, "--threshold", "0")
+    assert run.code == 1  # a 51-pixel thumbnail is 2 bits off: not the same hash
+    assert run.lines == ["."]
+
+
+def test_unreadable_needle_file_lists_its_folder(cli, trees) -> None:
+    hay, needles = trees
+    (needles / "present" / "broken.jpg").write_bytes(b"not really a jpeg")
+    run = cli("--haystack", hay, "--needles", needles, "-v")
+    assert run.code == 1
+    assert run.lines == ["absent", "mixed", "present"]
+    assert "unreadable: " in run.err and "broken.jpg: not an image OpenCV can decode" in run.err
+    assert "1 could not be read (1 not an image OpenCV can decode; -v lists them)" in run.err
+
+
+def test_quiet_prints_no_summary(cli, trees) -> None:
+    hay, needles = trees
+    run = cli("--haystack", hay, "--needles", needles, "-q")
+    assert (run.code, run.lines, run.err) == (1, ["absent", "mixed"], "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--needles", "x"], "the following arguments are required: --haystack"),
+        (["--haystack", "/nonexistent", "--needles", "."], "--haystack /nonexistent: no such file"),
+        (["--haystack", ".", "--needles", "."], "are the same folder"),
+        (["--haystack", "pyproject.toml", "--needles", "."], "not a folder"),
+        (["--haystack", ".", "--needles", "x", "--threshold", "-1"], "must be at least 0"),
+        (["--haystack", ".", "--needles", "x", "--jobs", "two"], "expected a whole number"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(cli, monkeypatch, args, message) -> None:
+    monkeypatch.chdir(REPO)
+    run = cli(*args)
+    assert run.code == 2
+    assert message in run.err
+    assert "Traceback" not in run.err and run.out == ""
+
+
+def test_interrupt_exits_130(cli, trees, monkeypatch) -> None:
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hashsearch.cli, "search", interrupted)
+    hay, needles = trees
+    run = cli("--haystack", hay, "--needles", needles)
+    assert (run.code, run.out, run.err) == (130, "", "hashsearch: interrupted\n")
+
+
+def test_unexpected_error_is_one_line_unless_debug(cli, trees, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(hashsearch.cli, "search", broken)
+    hay, needles = trees
+    run = cli("--haystack", hay, "--needles", needles)
+    assert run.code == 2
+    assert run.err == "hashsearch: internal error: RuntimeError: boom (--debug shows where)\n"
+    assert "Traceback" in cli("--haystack", hay, "--needles", needles, "--debug").err
+
+
+def test_help_shows_an_example(cli) -> None:
+    run = cli("--help")
+    assert run.code == 0
+    assert "hashsearch --haystack ~/Pictures/Library/Masters --needles" in run.out
+    assert "exit status: 0 nothing left to import" in run.out
+
+
+def test_names_are_escaped_in_human_output(cli, trees) -> None:
+    hay, needles = trees
+    odd = os.path.join(os.fsencode(needles), b"new\nline \xff")
+    os.makedirs(odd)
+    write_image(Path(os.fsdecode(odd)) / "x.png", load_photo("horse.png"))
+    assert cli("--haystack", hay, "--needles", needles).lines == [
+        "absent",
+        "mixed",
+        "new\\nline \\xff",
+    ]
+
+
+def test_sample_data(cli) -> None:
+    run = cli("--haystack", SAMPLE / "haystack", "--needles", SAMPLE / "needles")
+    assert run.code == 1
+    assert run.lines == SAMPLE_EXPECTED
+    assert "1 could not be read (1 damaged JPEG: the file is cut short" in run.err
+
+
+def test_installed_command_on_sample_data(tmp_path) -> None:
+    command = shutil.which("hashsearch", path=os.path.dirname(sys.executable))
+    assert command, "the hashsearch command is not installed next to this Python"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [command, "--haystack", "sample_data/haystack", "--needles", "sample_data/needles"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == SAMPLE_EXPECTED
+    assert done.stderr.startswith("hashsearch: haystack: 6 images hashed")
+    assert (tmp_path / "hashsearch" / "hashes.sqlite3").is_file()
+
+
+def _without_root_read_override() -> list[str]:
+    """A command prefix under which chmod 000 really denies reading, even for root."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and util-linux setpriv is missing: cannot deny reads")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def test_unreadable_file_and_folder_as_a_user_would_hit_them(trees, tmp_path) -> None:
+    hay, needles = trees
+    secret = write_image(needles / "present" / "secret.jpg", load_photo("astronaut.png"))
+    locked = needles / "locked"
+    write_image(locked / "inside.jpg", load_photo("coffee.png"))
+    secret.chmod(0)
+    locked.chmod(0)
+    try:
+        done = subprocess.run(
+            [
+                *_without_root_read_override(),
+                sys.executable,
+                "-m",
+                "hashsearch",
+                "-v",
+                "--haystack",
+                str(hay),
+                "--needles",
+                str(needles),
+                "--no-cache",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        secret.chmod(0o644)
+        locked.chmod(0o755)
+    assert done.returncode == 1, done.stderr
+    # the secret photo IS in the haystack, but unread it cannot count as imported
+    assert done.stdout.splitlines() == ["absent", "locked", "mixed", "present"]
+    assert "secret.jpg: permission denied" in done.stderr
+    assert "locked: permission denied" in done.stderr
