@@ -212,3 +212,95 @@ def test_unreadable_file_and_folder_as_a_user_would_hit_them(trees, tmp_path) ->
     assert done.stdout.splitlines() == ["absent", "locked", "mixed", "present"]
     assert "secret.jpg: permission denied" in done.stderr
     assert "locked: permission denied" in done.stderr
+
+
+def test_needles_inside_the_haystack_do_not_match_themselves(cli, trees) -> None:
+    hay, _ = trees
+    inside = hay / "import-me"
+    write_image(inside / "new.jpg", load_photo("chelsea.png"))
+    write_image(inside / "copy.jpg", resized(load_photo("coffee.png"), 0.5))
+    run = cli("--haystack", hay, "--needles", inside)
+    assert (run.code, run.lines) == (1, ["."])
+    assert "lies inside" in run.err and "3 images hashed" in run.err
+
+
+def test_ctrl_c_exits_130_and_keeps_partial_work_in_the_cache(tmp_path) -> None:
+    import signal
+    import sqlite3
+    import time
+
+    hay, needles = tmp_path / "hay", tmp_path / "needles"
+    first = write_image(hay / "0000.png", resized(load_photo("astronaut.png"), 2.5))
+    for i in range(1, 400):
+        os.link(first, hay / f"{i:04d}.png")  # distinct paths: each is hashed
+    write_image(needles / "a.jpg", load_photo("coffee.png"))
+    cache = tmp_path / "c.sqlite3"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hashsearch",
+            "--jobs",
+            "1",
+            "--haystack",
+            str(hay),
+            "--needles",
+            str(needles),
+            "--cache",
+            str(cache),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not cache.exists():
+        time.sleep(0.05)
+    time.sleep(1.5)
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert (out, err) == ("", "hashsearch: interrupted\n")
+    db = sqlite3.connect(cache)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    kept = db.execute("SELECT count(*) FROM hashes").fetchone()[0]
+    assert 0 < kept < 401
+
+
+def test_progress_bar_only_on_a_terminal(trees) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    hay, needles = trees
+    command = [
+        sys.executable,
+        "-m",
+        "hashsearch",
+        "--no-cache",
+        "--haystack",
+        str(hay),
+        "--needles",
+        str(needles),
+    ]
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert "hashing" not in piped.stderr and "photo/s" not in piped.stderr
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower) as process:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the command ended
+                break
+            if not chunk:
+                break
+            seen += chunk
+        process.wait(timeout=120)
+    os.close(leader)
+    assert process.returncode == 1
+    assert b"hashing: 100%" in seen
