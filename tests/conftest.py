@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,3 +82,17 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Run]]:
         return Run(code, captured.out, captured.err)
 
     yield run
+
+
+def obeying_file_modes() -> list[str]:
+    """A command prefix under which chmod really denies access, even when tests run as root.
+
+    Root bypasses file modes through CAP_DAC_OVERRIDE; util-linux ``setpriv`` drops it
+    (and CAP_DAC_READ_SEARCH) from the child's bounding set while it stays uid 0.
+    """
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and util-linux setpriv is missing: cannot deny access")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]

@@ -6,11 +6,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import PHOTO_NAMES, load_photo, write_image
+from conftest import PHOTO_NAMES, load_photo, obeying_file_modes, write_image
 from hashsearch import HashParams, ImageHash
 from hashsearch.cache import HashCache, default_cache_path
 from hashsearch.hashing import HashResult
@@ -77,6 +78,7 @@ def test_second_run_hashes_nothing_and_gives_the_same_hashes(photo_files, tmp_pa
     # prove the second run read the cache: plant a value no decoder would produce
     info = os.stat(photo_files[0])
     warm.put(photo_files[0], info.st_size, info.st_mtime_ns, ImageHash(0x1234))
+    warm.commit()
     assert _hash(photo_files, warm)[photo_files[0]].hash == ImageHash(0x1234)
 
 
@@ -103,13 +105,6 @@ def test_damaged_cache_is_moved_aside_and_rebuilt(photo_files, tmp_path) -> None
         assert cache.get(photo_files[0], info.st_size, info.st_mtime_ns) is not None
 
 
-def _deny_writes(path: Path) -> list[str]:
-    """Command prefix that makes root obey file modes (see test_cli)."""
-    if os.geteuid() != 0:
-        return []
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
-
-
 def test_read_only_cache_location_means_a_run_without_cache(tmp_path) -> None:
     hay, needles = tmp_path / "hay", tmp_path / "needles"
     write_image(hay / "a.jpg", load_photo("coffee.png"))
@@ -120,7 +115,7 @@ def test_read_only_cache_location_means_a_run_without_cache(tmp_path) -> None:
     try:
         done = subprocess.run(
             [
-                *_deny_writes(locked),
+                *obeying_file_modes(),
                 sys.executable,
                 "-m",
                 "hashsearch",
@@ -148,21 +143,33 @@ def test_locked_cache_means_a_run_without_cache(photo_files, tmp_path) -> None:
     path = tmp_path / "c.sqlite3"
     _open(path).close()
     holder = sqlite3.connect(path, timeout=0)
-    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock, and keeps it
     warnings: list[str] = []
     try:
-        cache = HashCache.open(path, PARAMS.cache_key, warnings.append)
+        cache = HashCache.open(path, PARAMS.cache_key, warnings.append, lock_timeout=0.2)
+        results = _hash(photo_files, cache)
         if cache is not None:
-            cache._db.execute("PRAGMA busy_timeout = 100")  # type: ignore[union-attr]
-            results = _hash(photo_files, cache)
             cache.close()
-        else:
-            results = _hash(photo_files, None)
     finally:
         holder.rollback()
         holder.close()
     assert all(r.hash is not None for r in results.values())
-    assert warnings and "locked" in warnings[0]
+    assert len(warnings) == 1 and "database is locked" in warnings[0]
+
+
+def test_a_writer_waits_for_a_short_lock(tmp_path) -> None:
+    path = tmp_path / "c.sqlite3"
+    _open(path).close()
+    holder = sqlite3.connect(path, timeout=0, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.5, holder.rollback).start()
+    warnings: list[str] = []
+    with _open(path, warnings) as cache:
+        cache.put("/a.jpg", 1, 2, ImageHash(3))
+    assert warnings == []
+    with _open(path) as cache:
+        assert cache.get("/a.jpg", 1, 2) == ImageHash(3)
+    holder.close()
 
 
 def test_two_runs_at_once_share_the_cache(photo_files, tmp_path) -> None:

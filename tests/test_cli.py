@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import hashsearch.cli
-from conftest import REPO, load_photo, resized, write_image
+from conftest import REPO, load_photo, obeying_file_modes, resized, write_image
 
 SAMPLE = REPO / "sample_data"
 SAMPLE_EXPECTED = ["camera-card", "mixed", "phone-backup-2021"]
@@ -168,16 +168,6 @@ def test_installed_command_on_sample_data(tmp_path) -> None:
     assert (tmp_path / "hashsearch" / "hashes.sqlite3").is_file()
 
 
-def _without_root_read_override() -> list[str]:
-    """A command prefix under which chmod 000 really denies reading, even for root."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root and util-linux setpriv is missing: cannot deny reads")
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
-
-
 def test_unreadable_file_and_folder_as_a_user_would_hit_them(trees, tmp_path) -> None:
     hay, needles = trees
     secret = write_image(needles / "present" / "secret.jpg", load_photo("astronaut.png"))
@@ -188,7 +178,7 @@ def test_unreadable_file_and_folder_as_a_user_would_hit_them(trees, tmp_path) ->
     try:
         done = subprocess.run(
             [
-                *_without_root_read_override(),
+                *obeying_file_modes(),
                 sys.executable,
                 "-m",
                 "hashsearch",

@@ -12,7 +12,9 @@ from .dhash import ImageHash
 
 #: Bump when the table layout changes; an older cache is emptied, not misread.
 FORMAT_VERSION = 1
-_COMMIT_EVERY = 256
+_WRITE_EVERY = 256  # entries; the write lock is then held for one short transaction
+_WRITE_INTERVAL = 2.0  # seconds; an interrupted run loses at most this much work
+DEFAULT_LOCK_TIMEOUT = 10.0
 
 Warn = Callable[[str], None]
 
@@ -31,14 +33,21 @@ class HashCache:
         self._db: sqlite3.Connection | None = connection
         self._key = params_key
         self._warn = warn
-        self._pending = 0
+        self._pending: list[tuple[bytes, str, int, int, str, int]] = []
+        self._last_write = time.monotonic()
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], params_key: str, warn: Warn) -> HashCache | None:
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        params_key: str,
+        warn: Warn,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> HashCache | None:
         """Open or create the cache; on any problem warn and return None (run without it)."""
         path = Path(path)
         try:
-            return cls(_connect(path), params_key, warn)
+            return cls(_connect(path, lock_timeout), params_key, warn)
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 warn(f"cache {path} cannot be used ({exc}); running without the cache")
@@ -49,7 +58,7 @@ class HashCache:
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             warn(f"cache {path} was damaged; moved it to {aside} and started a new one")
-            return cls(_connect(path), params_key, warn)
+            return cls(_connect(path, lock_timeout), params_key, warn)
         except (OSError, sqlite3.DatabaseError) as exc:
             warn(f"cache {path} is damaged and cannot be replaced ({exc}); running without it")
             return None
@@ -71,28 +80,30 @@ class HashCache:
         return ImageHash(int(row[2], 16), row[3])
 
     def put(self, path: str, size: int, mtime_ns: int, value: ImageHash) -> None:
-        """Remember the hash of ``path`` at this size and mtime."""
+        """Remember the hash of ``path`` at this size and mtime (written in batches)."""
         if self._db is None:
             return
-        try:
-            self._db.execute(
-                "INSERT OR REPLACE INTO hashes (path, params, size, mtime_ns, hash, bits)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (os.fsencode(path), self._key, size, mtime_ns, value.hex(), value.bits),
-            )
-            self._pending += 1
-            if self._pending >= _COMMIT_EVERY:
-                self.commit()
-        except sqlite3.Error as exc:
-            self._give_up(exc)
+        entry = (os.fsencode(path), self._key, size, mtime_ns, value.hex(), value.bits)
+        self._pending.append(entry)
+        if len(self._pending) >= _WRITE_EVERY or (
+            time.monotonic() - self._last_write >= _WRITE_INTERVAL
+        ):
+            self.commit()
 
     def commit(self) -> None:
-        """Make what was put so far durable (partial work survives an interrupted run)."""
+        """Write what was put so far (partial work survives an interrupted run)."""
+        self._last_write = time.monotonic()
         if self._db is None or not self._pending:
             return
         try:
-            self._db.commit()
-            self._pending = 0
+            self._db.execute("BEGIN IMMEDIATE")  # wait for the write lock here, not mid-way
+            self._db.executemany(
+                "INSERT OR REPLACE INTO hashes (path, params, size, mtime_ns, hash, bits)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                self._pending,
+            )
+            self._db.execute("COMMIT")
+            self._pending.clear()
         except sqlite3.Error as exc:
             self._give_up(exc)
 
@@ -113,26 +124,27 @@ class HashCache:
         self._warn(f"the hash cache stopped working ({exc}); continuing without it")
         if self._db is not None:
             try:
-                self._db.rollback()
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 self._db.close()
             except sqlite3.Error:
                 pass
         self._db = None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise sqlite3.OperationalError(f"cannot create {path.parent}: {exc.strerror}") from None
-    db = sqlite3.connect(path, timeout=10, isolation_level="DEFERRED")
+    db = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)  # we say BEGIN
     try:
-        db.execute("PRAGMA busy_timeout = 10000")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version != FORMAT_VERSION:
-            with db:
+        if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT_VERSION:
+            db.execute("BEGIN IMMEDIATE")
+            # Another run may have set the cache up while this one waited for the lock.
+            if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT_VERSION:
                 db.execute("DROP TABLE IF EXISTS hashes")
                 db.execute(
                     "CREATE TABLE hashes (path BLOB NOT NULL, params TEXT NOT NULL,"
@@ -141,6 +153,7 @@ def _connect(path: Path) -> sqlite3.Connection:
                     " PRIMARY KEY (path, params)) WITHOUT ROWID"
                 )
                 db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+            db.execute("COMMIT")
         db.execute("SELECT count(*) FROM hashes WHERE 0").fetchone()
     except BaseException:
         db.close()

@@ -30,6 +30,7 @@ class Tree:
     images: list[str] = field(default_factory=list)
     unreadable_folders: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
 
     def folder_of(self, path: str) -> str:
         """The folder holding ``path``, relative to the root (``.`` for the root itself)."""
@@ -53,7 +54,8 @@ def discover(
 ) -> Tree:
     """List image files under ``root``: hidden entries skipped, symlinks never followed.
 
-    ``exclude`` holds ``(st_dev, st_ino)`` of folders not to enter. Every folder
+    ``exclude`` holds ``(st_dev, st_ino)`` of folders not to enter (listed in
+    ``excluded`` when met). Every folder
     that cannot be listed is recorded in ``unreadable_folders``; nothing is
     skipped silently except hidden entries and files without an image extension.
     """
@@ -80,7 +82,7 @@ def discover(
                 elif entry.is_dir(follow_symlinks=False):
                     info = entry.stat(follow_symlinks=False)
                     if (info.st_dev, info.st_ino) in exclude:
-                        tree.skipped.append(Problem(entry.path, "excluded: the other tree"))
+                        tree.excluded.append(entry.path)
                     else:
                         subfolders.append(entry.path)
                 elif is_image_name(entry.name):

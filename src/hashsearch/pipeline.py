@@ -68,7 +68,7 @@ def search(
     hay_tree = discover(haystack, exclude={needle_id}, should_stop=should_stop)
     needle_tree = discover(needles, exclude={hay_id}, should_stop=should_stop)
     for tree, other in ((hay_tree, "needles"), (needle_tree, "haystack")):
-        if any(p.reason.startswith("excluded") for p in tree.skipped):
+        if tree.excluded:
             warn(f"the {other} folder lies inside {tree.root}; it is left out of that side")
 
     cache = _open_cache(options, warn)
