@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import PHOTO_NAMES, load_photo, obeying_file_modes, write_image
@@ -16,8 +17,15 @@ from hashsearch import HashParams, ImageHash
 from hashsearch.cache import HashCache, default_cache_path
 from hashsearch.hashing import HashResult
 from hashsearch.pipeline import hash_paths
+from hashsearch.signature import INSETS, THUMB_SIDE, Signature
 
 PARAMS = HashParams()
+
+
+def _sig(value: int) -> Signature:
+    """A signature whose whole-image hash is ``value`` (thumbnails blank)."""
+    hashes = tuple(ImageHash(value) for _ in INSETS)
+    return Signature(hashes, np.zeros((len(INSETS), THUMB_SIDE, THUMB_SIDE), np.uint8))
 
 
 @pytest.fixture
@@ -47,7 +55,7 @@ def test_default_location_follows_xdg(monkeypatch, tmp_path) -> None:
 
 def test_entries_are_reused_while_size_and_mtime_match(tmp_path) -> None:
     cache = _open(tmp_path / "c.sqlite3")
-    value = ImageHash(0xABC)
+    value = _sig(0xABC)
     cache.put("/p/a.jpg", 10, 123, value)
     cache.commit()
     assert cache.get("/p/a.jpg", 10, 123) == value
@@ -63,9 +71,9 @@ def test_entries_are_reused_while_size_and_mtime_match(tmp_path) -> None:
 def test_any_file_name_round_trips(tmp_path) -> None:
     name = os.fsdecode(b"/photos/caf\xe9\n.jpg")
     with _open(tmp_path / "c.sqlite3") as cache:
-        cache.put(name, 1, 2, ImageHash(7))
+        cache.put(name, 1, 2, _sig(7))
     with _open(tmp_path / "c.sqlite3") as cache:
-        assert cache.get(name, 1, 2) == ImageHash(7)
+        assert cache.get(name, 1, 2) == _sig(7)
 
 
 def test_second_run_hashes_nothing_and_gives_the_same_hashes(photo_files, tmp_path) -> None:
@@ -73,13 +81,13 @@ def test_second_run_hashes_nothing_and_gives_the_same_hashes(photo_files, tmp_pa
     warm = _open(tmp_path / "c.sqlite3")
     for path in photo_files:
         info = os.stat(path)
-        assert warm.get(path, info.st_size, info.st_mtime_ns) == first[path].hash
+        assert warm.get(path, info.st_size, info.st_mtime_ns) == first[path].signature
     assert _hash(photo_files, warm) == first
     # prove the second run read the cache: plant a value no decoder would produce
     info = os.stat(photo_files[0])
-    warm.put(photo_files[0], info.st_size, info.st_mtime_ns, ImageHash(0x1234))
+    warm.put(photo_files[0], info.st_size, info.st_mtime_ns, _sig(0x1234))
     warm.commit()
-    assert _hash(photo_files, warm)[photo_files[0]].hash == ImageHash(0x1234)
+    assert _hash(photo_files, warm)[photo_files[0]].signature == _sig(0x1234)
 
 
 def test_changed_file_is_hashed_again(photo_files, tmp_path) -> None:
@@ -165,10 +173,10 @@ def test_a_writer_waits_for_a_short_lock(tmp_path) -> None:
     threading.Timer(0.5, holder.rollback).start()
     warnings: list[str] = []
     with _open(path, warnings) as cache:
-        cache.put("/a.jpg", 1, 2, ImageHash(3))
+        cache.put("/a.jpg", 1, 2, _sig(3))
     assert warnings == []
     with _open(path) as cache:
-        assert cache.get("/a.jpg", 1, 2) == ImageHash(3)
+        assert cache.get("/a.jpg", 1, 2) == _sig(3)
     holder.close()
 
 

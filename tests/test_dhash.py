@@ -120,7 +120,7 @@ def test_copies_written_to_disk_are_near(tmp_path) -> None:
 def test_different_photos_are_far() -> None:
     hashes = {n: dhash(load_photo(n, cv2.IMREAD_GRAYSCALE)) for n in PHOTO_NAMES}
     for (a, ha), (b, hb) in itertools.combinations(hashes.items(), 2):
-        assert ha - hb > 2 * DEFAULT_THRESHOLD, (a, b)
+        assert ha - hb > DEFAULT_THRESHOLD, (a, b)  # not even a candidate
 
 
 def test_area_averaging_agrees_far_more_than_bilinear() -> None:
@@ -140,8 +140,8 @@ def test_area_averaging_agrees_far_more_than_bilinear() -> None:
             bilinear = classic(copy) - classic(big)
             area_total += area
             bilinear_total += bilinear
-            area_misses += area > DEFAULT_THRESHOLD
-            bilinear_misses += bilinear > DEFAULT_THRESHOLD
+            area_misses += area > 4  # 4 bits: "the same hash, give or take noise"
+            bilinear_misses += bilinear > 4
     assert area_total * 3 < bilinear_total, (area_total, bilinear_total)
     assert area_misses == 0
     assert bilinear_misses >= 5, bilinear_misses

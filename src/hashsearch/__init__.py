@@ -13,10 +13,11 @@ __version__ = "0.1.0"
 
 from .dhash import ImageHash, dhash
 from .errors import Cancelled, HashsearchError, ImageError, UsageError
-from .hashing import HashParams, hash_file
+from .hashing import HashParams, hash_file, signature_of_file
 from .index import HashIndex
-from .match import DEFAULT_THRESHOLD, FolderVerdict, ImageVerdict
+from .match import DEFAULT_THRESHOLD, FolderVerdict, ImageVerdict, Match, Matcher, MatchRules
 from .pipeline import SearchOptions, SearchResult, search
+from .signature import Signature
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -28,11 +29,16 @@ __all__ = [
     "ImageError",
     "ImageHash",
     "ImageVerdict",
+    "Match",
+    "MatchRules",
+    "Matcher",
     "SearchOptions",
     "SearchResult",
+    "Signature",
     "UsageError",
     "__version__",
     "dhash",
     "hash_file",
     "search",
+    "signature_of_file",
 ]

@@ -1,4 +1,4 @@
-"""A persistent SQLite cache of hashes, keyed by path, size and modification time."""
+"""A persistent SQLite cache of signatures, keyed by path, size and modification time."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .dhash import ImageHash
+from .signature import Signature
 
 #: Bump when the table layout changes; an older cache is emptied, not misread.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _WRITE_EVERY = 256  # entries; the write lock is then held for one short transaction
 _WRITE_INTERVAL = 2.0  # seconds; an interrupted run loses at most this much work
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -27,13 +27,13 @@ def default_cache_path() -> Path:
 
 
 class HashCache:
-    """Hashes remembered across runs; an entry counts only while size and mtime match."""
+    """Signatures remembered across runs; an entry counts only while size and mtime match."""
 
     def __init__(self, connection: sqlite3.Connection, params_key: str, warn: Warn) -> None:
         self._db: sqlite3.Connection | None = connection
         self._key = params_key
         self._warn = warn
-        self._pending: list[tuple[bytes, str, int, int, str, int]] = []
+        self._pending: list[tuple[bytes, str, int, int, int, bytes]] = []
         self._last_write = time.monotonic()
 
     @classmethod
@@ -63,27 +63,27 @@ class HashCache:
             warn(f"cache {path} is damaged and cannot be replaced ({exc}); running without it")
             return None
 
-    def get(self, path: str, size: int, mtime_ns: int) -> ImageHash | None:
-        """The cached hash of ``path`` if it was stored for this size and mtime."""
+    def get(self, path: str, size: int, mtime_ns: int) -> Signature | None:
+        """The cached signature of ``path`` if it was stored for this size and mtime."""
         if self._db is None:
             return None
         try:
             row = self._db.execute(
-                "SELECT size, mtime_ns, hash, bits FROM hashes WHERE path = ? AND params = ?",
+                "SELECT size, mtime_ns, bits, signature FROM hashes WHERE path = ? AND params = ?",
                 (os.fsencode(path), self._key),
             ).fetchone()
-        except sqlite3.Error as exc:
+            if row is None or row[0] != size or row[1] != mtime_ns:
+                return None
+            return Signature.from_bytes(row[3], row[2])
+        except (sqlite3.Error, ValueError) as exc:
             self._give_up(exc)
             return None
-        if row is None or row[0] != size or row[1] != mtime_ns:
-            return None
-        return ImageHash(int(row[2], 16), row[3])
 
-    def put(self, path: str, size: int, mtime_ns: int, value: ImageHash) -> None:
-        """Remember the hash of ``path`` at this size and mtime (written in batches)."""
+    def put(self, path: str, size: int, mtime_ns: int, value: Signature) -> None:
+        """Remember the signature of ``path`` at this size and mtime (written in batches)."""
         if self._db is None:
             return
-        entry = (os.fsencode(path), self._key, size, mtime_ns, value.hex(), value.bits)
+        entry = (os.fsencode(path), self._key, size, mtime_ns, value.hash.bits, value.to_bytes())
         self._pending.append(entry)
         if len(self._pending) >= _WRITE_EVERY or (
             time.monotonic() - self._last_write >= _WRITE_INTERVAL
@@ -98,7 +98,7 @@ class HashCache:
         try:
             self._db.execute("BEGIN IMMEDIATE")  # wait for the write lock here, not mid-way
             self._db.executemany(
-                "INSERT OR REPLACE INTO hashes (path, params, size, mtime_ns, hash, bits)"
+                "INSERT OR REPLACE INTO hashes (path, params, size, mtime_ns, bits, signature)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 self._pending,
             )
@@ -120,7 +120,7 @@ class HashCache:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _give_up(self, exc: sqlite3.Error) -> None:
+    def _give_up(self, exc: Exception) -> None:
         self._warn(f"the hash cache stopped working ({exc}); continuing without it")
         if self._db is not None:
             try:
@@ -149,7 +149,7 @@ def _connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
                 db.execute(
                     "CREATE TABLE hashes (path BLOB NOT NULL, params TEXT NOT NULL,"
                     " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-                    " hash TEXT NOT NULL, bits INTEGER NOT NULL,"
+                    " bits INTEGER NOT NULL, signature BLOB NOT NULL,"
                     " PRIMARY KEY (path, params)) WITHOUT ROWID"
                 )
                 db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")

@@ -14,9 +14,10 @@ from .cache import default_cache_path
 from .decode import DEFAULT_MAX_PIXELS, DecodeOptions
 from .errors import Cancelled, HashsearchError
 from .hashing import HashParams
-from .match import DEFAULT_THRESHOLD
+from .match import DEFAULT_THRESHOLD, MatchRules
 from .pipeline import SearchOptions, search
 from .report import detail_lines, folder_lines, summary_line
+from .verify import DEFAULT_MIN_SIMILARITY
 from .workers import DEFAULT_TIME_LIMIT
 
 EXIT_NOTHING_TO_IMPORT = 0
@@ -51,8 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative,
         default=DEFAULT_THRESHOLD,
         metavar="BITS",
-        help=f"largest Hamming distance that counts as the same photo "
+        help=f"candidate radius: largest Hamming distance between hashes "
         f"(default {DEFAULT_THRESHOLD}; 0 = identical hashes only)",
+    )
+    parser.add_argument(
+        "--min-similarity",
+        type=_fraction,
+        default=DEFAULT_MIN_SIMILARITY,
+        metavar="R",
+        help=f"thumbnail correlation a candidate needs to count as the same photo "
+        f"(default {DEFAULT_MIN_SIMILARITY})",
+    )
+    parser.add_argument(
+        "--rotations",
+        action="store_true",
+        help="also find copies rotated by 90/180/270 degrees or mirrored",
     )
     parser.add_argument(
         "--hash-size", type=_at_least(2), default=8, metavar="N", help="N x N bits (default 8)"
@@ -120,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     options = SearchOptions(
-        threshold=args.threshold,
+        rules=MatchRules(args.threshold, args.min_similarity, args.rotations),
         params=HashParams(args.hash_size, DecodeOptions(max_pixels=args.max_pixels)),
         jobs=args.jobs,
         cache_path=None if args.no_cache else (args.cache or default_cache_path()),
@@ -175,6 +189,16 @@ def _progress_bar() -> _ProgressBar | None:
 
 def _say(message: str) -> None:
     print(f"hashsearch: {message}", file=sys.stderr)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not -1.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between -1 and 1, got {value}")
+    return value
 
 
 def _non_negative(text: str) -> int:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .decode import DecodeOptions, decode_gray, read_regular_file
-from .dhash import DEFAULT_HASH_SIZE, ImageHash, dhash
+from .dhash import DEFAULT_HASH_SIZE, ImageHash
 from .errors import ImageError
+from .signature import Signature, signature
 
-# Bump when a change to decoding or hashing changes any hash value: it retires cache entries.
-ALGORITHM_VERSION = 1
+# Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
+ALGORITHM_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,23 +28,32 @@ class HashParams:
 
 @dataclass(frozen=True, slots=True)
 class HashResult:
-    """The hash of one file, or the reason it has none."""
+    """The signature of one file, or the reason it has none."""
 
     path: str
-    hash: ImageHash | None
+    signature: Signature | None
     reason: str | None = None
+
+    @property
+    def hash(self) -> ImageHash | None:
+        """The dHash of the whole image, when there is one."""
+        return None if self.signature is None else self.signature.hash
+
+
+def signature_of_file(path: str, params: HashParams = HashParams()) -> Signature:
+    """The signature of an image file; raises :class:`ImageError` with the reason it has none."""
+    data = read_regular_file(path, params.decode.max_bytes)
+    return signature(decode_gray(data, params.decode), params.hash_size)
 
 
 def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:
     """The dHash of an image file; raises :class:`ImageError` with the reason it has none."""
-    data = read_regular_file(path, params.decode.max_bytes)
-    gray = decode_gray(data, params.decode)
-    return dhash(gray, params.hash_size)
+    return signature_of_file(path, params).hash
 
 
 def hash_one(path: str, params: HashParams) -> HashResult:
-    """Like :func:`hash_file`, with the failure as data."""
+    """Like :func:`signature_of_file`, with the failure as data."""
     try:
-        return HashResult(path, hash_file(path, params))
+        return HashResult(path, signature_of_file(path, params))
     except ImageError as exc:
         return HashResult(path, None, str(exc))

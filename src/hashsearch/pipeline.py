@@ -10,8 +10,7 @@ from .cache import HashCache, default_cache_path
 from .discover import Problem, Tree, discover
 from .errors import UsageError
 from .hashing import HashParams, HashResult
-from .index import HashIndex
-from .match import DEFAULT_THRESHOLD, FolderVerdict, ImageVerdict, judge
+from .match import FolderVerdict, ImageVerdict, Matcher, MatchRules
 from .workers import DEFAULT_TIME_LIMIT, hash_in_workers, usable_cpus
 
 #: ``on_progress(done, total)``: files hashed (or taken from the cache) so far, of all.
@@ -24,7 +23,7 @@ Warn = Callable[[str], None]
 class SearchOptions:
     """How to hash and how close counts as "already in the haystack"."""
 
-    threshold: int = DEFAULT_THRESHOLD
+    rules: MatchRules = field(default_factory=MatchRules)
     params: HashParams = field(default_factory=HashParams)
     jobs: int | None = None  # None: every usable CPU
     cache_path: str | os.PathLike[str] | None = field(default_factory=default_cache_path)
@@ -86,23 +85,21 @@ def search(
         if cache is not None:
             cache.close()
 
-    index = HashIndex(options.params.hash_size**2)
+    matcher = Matcher(options.params.hash_size**2, options.rules)
     hay_problems = list(hay_tree.unreadable_folders)
     for path in hay_tree.images:
         result = hashed[path]
-        if result.hash is None:
+        if result.signature is None:
             hay_problems.append(Problem(path, result.reason or "unreadable"))
         else:
-            index.add(result.hash, path)
+            matcher.add(path, result.signature)
 
     folders = _needle_folders(needle_tree)
     for path in needle_tree.images:
-        folders[needle_tree.folder_of(path)].images.append(
-            judge(hashed[path], index, options.threshold)
-        )
+        folders[needle_tree.folder_of(path)].images.append(matcher.judge(hashed[path]))
     return SearchResult(
         folders=[folders[name] for name in sorted(folders, key=os.fsencode)],
-        haystack_images=len(index),
+        haystack_images=len(matcher),
         haystack_problems=hay_problems,
         skipped=hay_tree.skipped + needle_tree.skipped,
     )
@@ -138,8 +135,8 @@ def hash_paths(
 
     def collect(result: HashResult) -> None:
         results[result.path] = result
-        if cache is not None and result.hash is not None:
-            cache.put(result.path, *stamps[result.path], result.hash)
+        if cache is not None and result.signature is not None:
+            cache.put(result.path, *stamps[result.path], result.signature)
         if on_progress is not None:
             on_progress(len(results), total)
 

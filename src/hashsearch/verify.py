@@ -1,0 +1,69 @@
+"""The second check before "found": do the thumbnails really show the same picture?
+
+A dHash says two images have the same coarse layout of light and dark; different
+smooth photos (skies, snow, documents) share that easily. The thumbnails are
+compared by normalised correlation, allowing a one-pixel shift and the inset
+crops of the haystack image, so a copy with a trimmed border still matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .signature import THUMB_SIDE, Thumbs
+
+#: Measured with benchmarks/accuracy.py (README, "Accuracy"): copies score >= 0.86,
+#: different photos that pass the hash stage <= 0.8.
+DEFAULT_MIN_SIMILARITY = 0.85
+#: Thumbnails flatter than this (standard deviation in gray levels) carry too little
+#: information for a correlation; they must match pixel for pixel instead.
+LOW_INFORMATION_STD = 3.0
+#: For such flat thumbnails: the largest mean absolute difference that is still the same picture.
+FLAT_MAX_DIFFERENCE = 3.0
+
+_SHIFT = 1
+_WINDOW = THUMB_SIDE - 2 * _SHIFT
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a candidate is the same picture, with the score that decided it."""
+
+    same: bool
+    similarity: float
+
+
+def is_low_information(thumb: npt.NDArray[np.uint8]) -> bool:
+    """True for a blank or nearly uniform thumbnail."""
+    return float(thumb.std()) < LOW_INFORMATION_STD
+
+
+def compare(needle: npt.NDArray[np.uint8], haystack: Thumbs, min_similarity: float) -> Verdict:
+    """Compare a needle's whole-image thumbnail with a haystack image's inset thumbnails."""
+    if is_low_information(needle) or is_low_information(haystack[0]):
+        difference = float(np.abs(needle.astype(np.float32) - haystack[0]).mean())
+        same = difference <= FLAT_MAX_DIFFERENCE
+        return Verdict(same, 1.0 if same else 0.0)
+    score = similarity(needle, haystack)
+    return Verdict(score >= min_similarity, score)
+
+
+def similarity(needle: npt.NDArray[np.uint8], haystack: Thumbs) -> float:
+    """Best normalised correlation over the haystack's insets and one-pixel shifts."""
+    centre = needle[_SHIFT:-_SHIFT, _SHIFT:-_SHIFT].astype(np.float32).ravel()
+    windows = sliding_window_view(haystack.astype(np.float32), (_WINDOW, _WINDOW), axis=(1, 2))
+    rows = windows.reshape(-1, _WINDOW * _WINDOW)
+    return float(np.max(_standardised(rows) @ _standardised(centre[None, :])[0]) / centre.size)
+
+
+def _standardised(rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    centred = rows - rows.mean(axis=1, keepdims=True)
+    spread = centred.std(axis=1, keepdims=True)
+    result: npt.NDArray[np.float32] = np.divide(
+        centred, spread, out=np.zeros_like(centred), where=spread > 1e-6
+    )
+    return result
