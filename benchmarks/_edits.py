@@ -37,19 +37,15 @@ def _thumbnail(image: Image, longest: int = 320) -> Image:
 
 
 def _watermark(image: Image) -> Image:
+    """White studio text in the bottom-right corner, about 35 % of the width."""
     out = image.copy()
     h, w = out.shape[:2]
-    scale = max(0.4, w / 600)
-    cv2.putText(
-        out,
-        "(c) 2014 Photo Studio",
-        (w // 20, h - h // 12),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        scale,
-        (255, 255, 255),
-        max(1, round(scale * 2)),
-        cv2.LINE_AA,
-    )
+    text, font = "(c) Photo Studio", cv2.FONT_HERSHEY_SIMPLEX
+    width = cv2.getTextSize(text, font, 1.0, 2)[0][0]
+    scale = 0.35 * w / width
+    thickness = max(1, round(2 * scale))
+    origin = (w - round(width * scale) - w // 40, h - h // 40)
+    cv2.putText(out, text, origin, font, scale, (255, 255, 255), thickness, cv2.LINE_AA)
     return out
 
 

@@ -1,7 +1,7 @@
 """What is kept of each photo: dHashes of the whole and of inset crops, and small thumbnails.
 
 The hashes find candidates quickly; the thumbnails verify them (see :mod:`hashsearch.verify`).
-Inset crops make a copy with a trimmed border (2-6 % per side) land near one of them.
+Inset crops make a copy with a trimmed border (up to 6 % per side) land near one of them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy.typing as npt
 from .dhash import ImageHash, dhash
 
 #: Fraction cut from every side before hashing; 0.0 is the whole photo (the "primary" hash).
-INSETS = (0.0, 0.02, 0.04, 0.06)
+INSETS = (0.0, 0.015, 0.03, 0.045, 0.06)
 THUMB_SIDE = 32
 
 Thumbs = npt.NDArray[np.uint8]  # shape (len(INSETS), THUMB_SIDE, THUMB_SIDE)

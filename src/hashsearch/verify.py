@@ -21,7 +21,7 @@ from .signature import THUMB_SIDE, Thumbs
 DEFAULT_MIN_SIMILARITY = 0.85
 #: Thumbnails flatter than this (standard deviation in gray levels) carry too little
 #: information for a correlation; they must match pixel for pixel instead.
-LOW_INFORMATION_STD = 3.0
+LOW_INFORMATION_STD = 1.0
 #: For such flat thumbnails: the largest mean absolute difference that is still the same picture.
 FLAT_MAX_DIFFERENCE = 3.0
 

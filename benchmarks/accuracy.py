@@ -1,0 +1,156 @@
+"""Does hashsearch find real copies and keep different photos apart?
+
+    python benchmarks/accuracy.py [--sweep]
+
+From the shared photos (plus, as extra distinct photos, their quarters where the
+photo is 256 px or more, and a 60 %-wide view of each) it builds a haystack, and
+one-image needle folders for each edit in benchmarks/_edits.py, plus negatives:
+photos that are not in the haystack (also resized) and "another shot of the same
+scene" (the 60 % view shifted by 40 %). Every file is hashed once; then the verdicts are computed at
+the default settings (and with --sweep across thresholds and similarities).
+Prints recall per edit and the share of negatives kept apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import cv2
+
+from _common import SHARED_PHOTOS, machine, source_photos
+from _edits import BENIGN, HARD, ROTATIONS, quadrants, scene_pair
+from hashsearch import HashParams, Matcher, MatchRules
+from hashsearch.hashing import HashResult
+from hashsearch.match import DEFAULT_THRESHOLD
+from hashsearch.pipeline import hash_paths
+from hashsearch.verify import DEFAULT_MIN_SIMILARITY
+
+#: Photos kept out of the haystack: the negatives. rocket is 13 bits from retina.
+HELD_OUT = ("rocket.jpg", "grass.png", "horse.png", "coins.png")
+
+
+def _write(path: Path, image, quality: int = 92) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix == ".jpg" else []
+    ok, data = cv2.imencode(path.suffix, image, params)
+    assert ok, path
+    path.write_bytes(data.tobytes())
+    return str(path)
+
+
+def build(root: Path) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+    """Write the corpus; return haystack paths, needles per edit, negatives per kind."""
+    library: dict[str, object] = {}
+    others: dict[str, object] = {}
+    for path in source_photos():
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        target = others if path.name in HELD_OUT else library
+        target[path.stem] = image
+        if min(image.shape[:2]) >= 256:  # quarters of a tiny image are not photos
+            for i, quarter in enumerate(quadrants(image)):
+                target[f"{path.stem}-q{i}"] = quarter
+        if path.name not in HELD_OUT:
+            view, shifted = scene_pair(image)
+            library[f"{path.stem}-view"] = view
+            others[f"{path.stem}-view-shifted"] = shifted
+    haystack = [_write(root / "haystack" / f"{name}.jpg", im) for name, im in library.items()]
+    needles: dict[str, list[str]] = defaultdict(list)
+    for edit, change in {**BENIGN, **ROTATIONS, **HARD}.items():
+        for name, image in library.items():
+            suffix = ".png" if edit == "png re-encode" else ".jpg"
+            quality = 40 if edit == "jpeg q40" else 90
+            folder = root / "needles" / edit.replace(" ", "_").replace("%", "pc") / name
+            needles[edit].append(_write(folder / f"img{suffix}", change(image), quality))
+    negatives: dict[str, list[str]] = defaultdict(list)
+    for name, image in others.items():
+        kind = "same scene, shifted 40%" if name.endswith("shifted") else "not in haystack"
+        negatives[kind].append(_write(root / "negatives" / name / "img.jpg", image))
+        if kind == "not in haystack":
+            half = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+            negatives[kind].append(_write(root / "negatives" / f"{name}-half" / "img.jpg", half))
+    return haystack, needles, negatives
+
+
+def evaluate(
+    haystack: list[str],
+    needles: dict[str, list[str]],
+    negatives: dict[str, list[str]],
+    hashed: dict[str, HashResult],
+    rules: MatchRules,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Recall per edit and share of negatives kept apart, under ``rules``."""
+    matcher = Matcher(64, rules)
+    for path in haystack:
+        signature = hashed[path].signature
+        assert signature is not None, hashed[path].reason
+        matcher.add(path, signature)
+
+    def found(path: str) -> bool:
+        return matcher.judge(hashed[path]).status == "found"
+
+    recall = {edit: sum(map(found, paths)) / len(paths) for edit, paths in needles.items()}
+    apart = {kind: 1 - sum(map(found, paths)) / len(paths) for kind, paths in negatives.items()}
+    return recall, apart
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", action="store_true", help="also try other settings")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hashsearch-accuracy-") as tmp:
+        haystack, needles, negatives = build(Path(tmp))
+        everything = haystack + [p for ps in (*needles.values(), *negatives.values()) for p in ps]
+        hashed = hash_paths(everything, HashParams(), jobs=2)
+    benign = list(BENIGN)
+    print(f"machine: {machine()}")
+    print(
+        f"photos: {SHARED_PHOTOS}; haystack {len(haystack)} images; "
+        f"{sum(map(len, needles.values()))} edited copies; "
+        f"{sum(map(len, negatives.values()))} negatives"
+    )
+    print()
+    default = MatchRules()
+    plain, _ = evaluate(haystack, needles, negatives, hashed, default)
+    turned, _ = evaluate(haystack, needles, negatives, hashed, MatchRules(rotations=True))
+    _, apart = evaluate(haystack, needles, negatives, hashed, default)
+    _, apart_turned = evaluate(haystack, needles, negatives, hashed, MatchRules(rotations=True))
+    print(f"defaults: --threshold {DEFAULT_THRESHOLD} --min-similarity {DEFAULT_MIN_SIMILARITY}")
+    print()
+    print("| edit | copies | recall | recall with --rotations |")
+    print("| --- | ---: | ---: | ---: |")
+    for edit in needles:
+        print(f"| {edit} | {len(needles[edit])} | {plain[edit]:.3f} | {turned[edit]:.3f} |")
+    n_benign = sum(len(needles[e]) for e in benign)
+    overall = sum(plain[e] * len(needles[e]) for e in benign) / n_benign
+    overall_turned = sum(turned[e] * len(needles[e]) for e in benign) / n_benign
+    print(f"| **all benign edits** | {n_benign} | **{overall:.3f}** | {overall_turned:.3f} |")
+    print()
+    print("| negatives | images | kept apart | kept apart with --rotations |")
+    print("| --- | ---: | ---: | ---: |")
+    for kind in negatives:
+        count = len(negatives[kind])
+        print(f"| {kind} | {count} | {apart[kind]:.3f} | {apart_turned[kind]:.3f} |")
+    if args.sweep:
+        print()
+        print("| --threshold | --min-similarity | benign recall | crop 10% | negatives apart |")
+        print("| ---: | ---: | ---: | ---: | ---: |")
+        for threshold in (0, 4, 6, 8, 10, 12, 16):
+            for similarity in (0.75, 0.8, 0.85, 0.9, 0.95):
+                rules = MatchRules(threshold, similarity)
+                recall, kept = evaluate(haystack, needles, negatives, hashed, rules)
+                benign_recall = sum(recall[e] * len(needles[e]) for e in benign) / n_benign
+                n_neg = sum(map(len, negatives.values()))
+                kept_all = sum(kept[k] * len(negatives[k]) for k in negatives) / n_neg
+                print(
+                    f"| {threshold} | {similarity} | {benign_recall:.3f} | "
+                    f"{recall['crop 10%']:.3f} | {kept_all:.3f} |"
+                )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
