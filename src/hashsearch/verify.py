@@ -4,6 +4,12 @@ A dHash says two images have the same coarse layout of light and dark; different
 smooth photos (skies, snow, documents) share that easily. The thumbnails are
 compared by normalised correlation, allowing a one-pixel shift and the inset
 crops of the haystack image, so a copy with a trimmed border still matches.
+
+The correlation is taken after removing the best-fitting plane (overall
+brightness and a linear light fall-off) from both thumbnails: two different
+skies that both brighten from left to right correlate almost perfectly on their
+raw pixels, but not on what is left once the gradient is gone. A thumbnail with
+next to nothing left is "low information" and must match pixel for pixel.
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ from .signature import THUMB_SIDE, Thumbs
 #: Measured with benchmarks/accuracy.py (README, "Accuracy"): copies score >= 0.86,
 #: different photos that pass the hash stage <= 0.8.
 DEFAULT_MIN_SIMILARITY = 0.85
-#: Thumbnails flatter than this (standard deviation in gray levels) carry too little
-#: information for a correlation; they must match pixel for pixel instead.
+#: Thumbnails with less detail than this (standard deviation in gray levels once the
+#: best-fitting plane is removed) carry too little information for a correlation.
 LOW_INFORMATION_STD = 1.0
 #: For such flat thumbnails: the largest mean absolute difference that is still the same picture.
 FLAT_MAX_DIFFERENCE = 3.0
@@ -38,8 +44,9 @@ class Verdict:
 
 
 def is_low_information(thumb: npt.NDArray[np.uint8]) -> bool:
-    """True for a blank or nearly uniform thumbnail."""
-    return float(thumb.std()) < LOW_INFORMATION_STD
+    """True for a blank, uniform or pure-gradient thumbnail."""
+    rows = thumb.astype(np.float32).reshape(1, -1)
+    return float(_detrended(rows, thumb.shape).std()) < LOW_INFORMATION_STD
 
 
 def compare(needle: npt.NDArray[np.uint8], haystack: Thumbs, min_similarity: float) -> Verdict:
@@ -53,11 +60,25 @@ def compare(needle: npt.NDArray[np.uint8], haystack: Thumbs, min_similarity: flo
 
 
 def similarity(needle: npt.NDArray[np.uint8], haystack: Thumbs) -> float:
-    """Best normalised correlation over the haystack's insets and one-pixel shifts."""
-    centre = needle[_SHIFT:-_SHIFT, _SHIFT:-_SHIFT].astype(np.float32).ravel()
-    windows = sliding_window_view(haystack.astype(np.float32), (_WINDOW, _WINDOW), axis=(1, 2))
+    """Best normalised correlation, plane removed, over the haystack's insets and shifts."""
+    shape = (_WINDOW, _WINDOW)
+    centre = needle[_SHIFT:-_SHIFT, _SHIFT:-_SHIFT].astype(np.float32).reshape(1, -1)
+    windows = sliding_window_view(haystack.astype(np.float32), shape, axis=(1, 2))
     rows = windows.reshape(-1, _WINDOW * _WINDOW)
-    return float(np.max(_standardised(rows) @ _standardised(centre[None, :])[0]) / centre.size)
+    scores = _standardised(_detrended(rows, shape)) @ _standardised(_detrended(centre, shape))[0]
+    return float(np.max(scores) / centre.size)
+
+
+def _detrended(rows: npt.NDArray[np.float32], shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
+    """Each row (a flattened image of ``shape``) minus its least-squares plane a + bx + cy."""
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    out = rows - rows.mean(axis=1, keepdims=True)
+    # centred coordinates are orthogonal to the constant and to each other on a full grid
+    for coordinate in (xs, ys):
+        axis = (coordinate - coordinate.mean()).ravel()
+        axis /= np.linalg.norm(axis)
+        out = out - (out @ axis)[:, None] * axis[None, :]
+    return np.asarray(out, dtype=np.float32)
 
 
 def _standardised(rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

@@ -1,0 +1,82 @@
+"""Matching: real copies are found, different pictures are kept apart, blanks are guarded."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import PHOTO_NAMES, load_photo, resized
+from hashsearch import Matcher, MatchRules
+from hashsearch.hashing import HashResult
+from hashsearch.signature import signature
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def _verdict(haystack: np.ndarray, needle: np.ndarray, rules: MatchRules | None = None) -> str:
+    matcher = Matcher(64, rules or MatchRules())
+    matcher.add("haystack", signature(_gray(haystack), 8))
+    return matcher.judge(HashResult("needle", signature(_gray(needle), 8))).status
+
+
+def _sky(seed: int, left: float, right: float) -> np.ndarray:
+    """A smooth photo: light falling off from right to left, with faint clouds."""
+    rng = np.random.default_rng(seed)
+    ramp = np.linspace(left, right, 1200, dtype=np.float32)[None, :].repeat(900, 0)
+    clouds = cv2.GaussianBlur(rng.normal(0, 1, (900, 1200)).astype(np.float32), (0, 0), 40)
+    image = ramp + clouds / clouds.std() * 6 + rng.normal(0, 2, ramp.shape)
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def test_blank_white_never_matches_blank_black() -> None:
+    black, white = np.zeros((300, 400), np.uint8), np.full((300, 400), 255, np.uint8)
+    assert _verdict(black, white) == "new"  # both hash to 0: the hash alone would say "found"
+    assert _verdict(white, resized(white, 0.5)) == "found"
+
+
+def test_different_smooth_skies_are_kept_apart_and_copies_found() -> None:
+    sky, other = _sky(1, 60, 200), _sky(2, 70, 190)
+    assert _verdict(sky, other) == "new"  # identical hashes; only the clouds differ
+    assert _verdict(sky, resized(sky, 0.25)) == "found"
+
+
+def test_photos_13_bits_apart_are_kept_apart() -> None:
+    assert _verdict(load_photo("retina.jpg"), load_photo("rocket.jpg")) == "new"
+
+
+@pytest.mark.parametrize("name", [n for n in PHOTO_NAMES if n != "microaneurysms.png"])
+def test_border_crop_is_found(name: str) -> None:
+    image = load_photo(name)
+    h, w = image.shape[:2]
+    dy, dx = round(h * 0.03), round(w * 0.03)
+    cropped = image[dy : h - dy, dx : w - dx]
+    assert _verdict(image, cropped) == "found"
+    assert _verdict(cropped, image) == "found"  # the library may hold the cropped one
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        lambda im: cv2.rotate(im, cv2.ROTATE_90_CLOCKWISE),
+        lambda im: cv2.rotate(im, cv2.ROTATE_180),
+        lambda im: cv2.flip(im, 1),
+    ],
+    ids=["rot90", "rot180", "mirror"],
+)
+def test_rotations_only_with_the_option(turn) -> None:
+    image = load_photo("chelsea.png")
+    assert _verdict(image, turn(image)) == "new"
+    assert _verdict(image, turn(image), MatchRules(rotations=True)) == "found"
+
+
+def test_matches_report_distance_similarity_and_transform() -> None:
+    image = _gray(load_photo("coffee.png"))
+    matcher = Matcher(64, MatchRules(rotations=True))
+    matcher.add("a", signature(image, 8))
+    matcher.add("b", signature(_gray(load_photo("astronaut.png")), 8))
+    [match] = matcher.matches(signature(np.ascontiguousarray(image[::-1, ::-1]), 8))
+    assert (match.path, match.transform) == ("a", "rot180")
+    assert match.similarity > 0.99 and match.distance <= 2
