@@ -96,3 +96,13 @@ def obeying_file_modes() -> list[str]:
     if setpriv is None:
         pytest.skip("running as root and util-linux setpriv is missing: cannot deny access")
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
+    """``jpeg`` with an EXIF APP1 segment that holds only an Orientation tag."""
+    import struct
+
+    entry = struct.pack(">HHI", 0x0112, 3, 1) + struct.pack(">HH", orientation, 0)
+    tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1) + entry + bytes(4)
+    payload = b"Exif\x00\x00" + tiff
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import sys
 import traceback
@@ -12,11 +14,21 @@ from typing import Any
 from . import __version__
 from .cache import default_cache_path
 from .decode import DEFAULT_MAX_PIXELS, DecodeOptions
-from .errors import Cancelled, HashsearchError
+from .errors import Cancelled, HashsearchError, UsageError
 from .hashing import HashParams
 from .match import DEFAULT_THRESHOLD, MatchRules
-from .pipeline import SearchOptions, search
-from .report import detail_lines, folder_lines, summary_line
+from .pipeline import QueryResult, SearchOptions, SearchResult, query, search
+from .report import (
+    detail_lines,
+    display_path,
+    folder_lines,
+    image_lines,
+    json_document,
+    query_document,
+    query_lines,
+    raw_names,
+    summary_line,
+)
 from .verify import DEFAULT_MIN_SIMILARITY
 from .workers import DEFAULT_TIME_LIMIT
 
@@ -32,6 +44,10 @@ example:
 prints the needle folders (relative to --needles, "." for the folder itself) that
 still hold at least one photo not in the haystack, one per line.
 
+  hashsearch --haystack ~/Pictures/Library/Masters --query holiday.jpg
+
+prints the library's copies of holiday.jpg: query, copy, distance, similarity.
+
 exit status: 0 nothing left to import, 1 some folders listed,
              2 usage or fatal error, 130 interrupted.
 """
@@ -46,7 +62,24 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--haystack", required=True, metavar="DIR", help="the photo library")
-    parser.add_argument("--needles", required=True, metavar="DIR", help="the backup folders")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--needles", metavar="DIR", help="the backup folders to check")
+    what.add_argument(
+        "--query",
+        nargs="+",
+        metavar="IMAGE",
+        help="instead: print the haystack images that show each IMAGE, most similar first",
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON document (see README)")
+    output.add_argument(
+        "--print0", action="store_true", help="names separated by NUL bytes, exactly as on disk"
+    )
+    parser.add_argument(
+        "--list-images",
+        action="store_true",
+        help="list the needle images not found, instead of their folders",
+    )
     parser.add_argument(
         "--threshold",
         type=_non_negative,
@@ -107,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status."""
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a name must never crash a run in a C locale
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
@@ -141,19 +176,30 @@ def _run(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
     )
     progress = None if args.quiet else _progress_bar()
+    callbacks: dict[str, Any] = {
+        "on_progress": progress.update if progress else None,
+        "warn": lambda message: _say(f"warning: {message}"),
+    }
     try:
-        result = search(
-            args.haystack,
-            args.needles,
-            options,
-            on_progress=progress.update if progress else None,
-            warn=lambda message: _say(f"warning: {message}"),
-        )
+        if args.query:
+            if args.print0 or args.list_images:
+                raise UsageError("--print0 and --list-images do not go with --query")
+            answers, summary = query(args.haystack, args.query, options, **callbacks)
+        else:
+            result = search(args.haystack, args.needles, options, **callbacks)
     finally:
         if progress is not None:
             progress.close()
-    for line in folder_lines(result):
-        sys.stdout.write(line + "\n")
+    if args.query:
+        return _print_queries(args, answers, summary)
+    if args.json:
+        _print_json(json_document(result))
+    elif args.print0:
+        for name in raw_names(result, images=args.list_images):
+            sys.stdout.buffer.write(name + b"\0")
+    else:
+        lines = image_lines(result) if args.list_images else folder_lines(result)
+        sys.stdout.writelines(line + "\n" for line in lines)
     sys.stdout.flush()
     if args.verbose:
         for line in detail_lines(result):
@@ -161,6 +207,31 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         _say(summary_line(result))
     return EXIT_SOMETHING_TO_IMPORT if result.to_import else EXIT_NOTHING_TO_IMPORT
+
+
+def _print_queries(
+    args: argparse.Namespace, answers: list[QueryResult], summary: SearchResult
+) -> int:
+    if args.json:
+        _print_json(query_document(answers, summary.haystack_root))
+    else:
+        sys.stdout.writelines(line + "\n" for line in query_lines(answers, summary.haystack_root))
+    sys.stdout.flush()
+    for answer in answers:
+        if answer.reason is not None:
+            _say(f"unreadable: {display_path(answer.path)}: {answer.reason}")
+    matched = sum(1 for answer in answers if answer.matches)
+    if not args.quiet:
+        _say(
+            f"haystack: {summary.haystack_images} images hashed; "
+            f"{matched} of {len(answers)} query images found in it"
+        )
+    return EXIT_NOTHING_TO_IMPORT if matched == len(answers) else EXIT_SOMETHING_TO_IMPORT
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    json.dump(document, sys.stdout, indent=2)  # ASCII only: any name survives any locale
+    sys.stdout.write("\n")
 
 
 class _ProgressBar:

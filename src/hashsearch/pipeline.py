@@ -10,7 +10,7 @@ from .cache import HashCache, default_cache_path
 from .discover import Problem, Tree, discover
 from .errors import UsageError
 from .hashing import HashParams, HashResult
-from .match import FolderVerdict, ImageVerdict, Matcher, MatchRules
+from .match import FolderVerdict, ImageVerdict, Match, Matcher, MatchRules
 from .workers import DEFAULT_TIME_LIMIT, hash_in_workers, usable_cpus
 
 #: ``on_progress(done, total)``: files hashed (or taken from the cache) so far, of all.
@@ -38,6 +38,8 @@ class SearchResult:
     haystack_images: int
     haystack_problems: list[Problem]
     skipped: list[Problem]
+    haystack_root: str = ""
+    needles_root: str = ""
 
     @property
     def to_import(self) -> list[FolderVerdict]:
@@ -70,10 +72,70 @@ def search(
         if tree.excluded:
             warn(f"the {other} folder lies inside {tree.root}; it is left out of that side")
 
+    hashed = _hash_with_cache(
+        hay_tree.images + needle_tree.images, options, on_progress, should_stop, warn
+    )
+    matcher, hay_problems = _haystack_matcher(hay_tree, hashed, options)
+    folders = _needle_folders(needle_tree)
+    for path in needle_tree.images:
+        folders[needle_tree.folder_of(path)].images.append(matcher.judge(hashed[path]))
+    return SearchResult(
+        folders=[folders[name] for name in sorted(folders, key=os.fsencode)],
+        haystack_images=len(matcher),
+        haystack_problems=hay_problems,
+        skipped=hay_tree.skipped + needle_tree.skipped,
+        haystack_root=hay_tree.root,
+        needles_root=needle_tree.root,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """The haystack images that show the same picture as one query image."""
+
+    path: str
+    matches: list[Match]
+    reason: str | None = None  # why the query image itself could not be read
+
+
+def query(
+    haystack: str,
+    images: Sequence[str],
+    options: SearchOptions = SearchOptions(),
+    *,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+    warn: Warn | None = None,
+) -> tuple[list[QueryResult], SearchResult]:
+    """Reverse search: for each image, the haystack images that show it, most similar first."""
+    warn = warn or (lambda message: None)
+    _folder_id(haystack, "--haystack")
+    hay_tree = discover(haystack, should_stop=should_stop)
+    wanted = [os.path.abspath(image) for image in images]
+    hashed = _hash_with_cache(hay_tree.images + wanted, options, on_progress, should_stop, warn)
+    matcher, hay_problems = _haystack_matcher(hay_tree, hashed, options)
+    results = []
+    for path in wanted:
+        signature = hashed[path].signature
+        if signature is None:
+            results.append(QueryResult(path, [], hashed[path].reason or "unreadable"))
+        else:
+            results.append(QueryResult(path, matcher.matches(signature)))
+    summary = SearchResult([], len(matcher), hay_problems, hay_tree.skipped, hay_tree.root)
+    return results, summary
+
+
+def _hash_with_cache(
+    paths: Sequence[str],
+    options: SearchOptions,
+    on_progress: OnProgress | None,
+    should_stop: ShouldStop | None,
+    warn: Warn,
+) -> dict[str, HashResult]:
     cache = _open_cache(options, warn)
     try:
-        hashed = hash_paths(
-            hay_tree.images + needle_tree.images,
+        return hash_paths(
+            paths,
             options.params,
             jobs=options.jobs or usable_cpus(),
             cache=cache,
@@ -85,24 +147,19 @@ def search(
         if cache is not None:
             cache.close()
 
+
+def _haystack_matcher(
+    tree: Tree, hashed: dict[str, HashResult], options: SearchOptions
+) -> tuple[Matcher, list[Problem]]:
     matcher = Matcher(options.params.hash_size**2, options.rules)
-    hay_problems = list(hay_tree.unreadable_folders)
-    for path in hay_tree.images:
+    problems = list(tree.unreadable_folders)
+    for path in tree.images:
         result = hashed[path]
         if result.signature is None:
-            hay_problems.append(Problem(path, result.reason or "unreadable"))
+            problems.append(Problem(path, result.reason or "unreadable"))
         else:
             matcher.add(path, result.signature)
-
-    folders = _needle_folders(needle_tree)
-    for path in needle_tree.images:
-        folders[needle_tree.folder_of(path)].images.append(matcher.judge(hashed[path]))
-    return SearchResult(
-        folders=[folders[name] for name in sorted(folders, key=os.fsencode)],
-        haystack_images=len(matcher),
-        haystack_problems=hay_problems,
-        skipped=hay_tree.skipped + needle_tree.skipped,
-    )
+    return matcher, problems
 
 
 def hash_paths(

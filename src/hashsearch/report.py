@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from collections import Counter
+from typing import Any
 
 from .discover import Problem
-from .pipeline import SearchResult
+from .match import ImageVerdict, Match
+from .pipeline import QueryResult, SearchResult
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
@@ -69,3 +73,124 @@ def detail_lines(result: SearchResult) -> list[str]:
     lines = [f"unreadable: {display_path(p.path)}: {p.reason}" for p in unreadable(result)]
     lines += [f"skipped: {display_path(p.path)}: {p.reason}" for p in result.skipped]
     return lines
+
+
+def image_lines(result: SearchResult) -> list[str]:
+    """The needle images not found (new or unreadable), relative to the needles folder."""
+    return [display_path(_relative(v.path, result.needles_root)) for v in _not_found(result)]
+
+
+def raw_names(result: SearchResult, images: bool) -> list[bytes]:
+    """The exact bytes of the folder (or image) names to import, for ``--print0``."""
+    if images:
+        return [os.fsencode(_relative(v.path, result.needles_root)) for v in _not_found(result)]
+    return [os.fsencode(folder.name) for folder in result.to_import]
+
+
+JSON_SCHEMA = "hashsearch/1"
+
+
+def json_document(result: SearchResult) -> dict[str, Any]:
+    """Everything the run decided, for scripts (schema in README, "JSON output")."""
+    needles = result.needle_images
+    return {
+        "schema": JSON_SCHEMA,
+        "haystack": {
+            **_name(result.haystack_root, "root"),
+            "images": result.haystack_images,
+            "unreadable": [_problem(p, result.haystack_root) for p in result.haystack_problems],
+        },
+        "needles": _name(result.needles_root, "root"),
+        "folders": [
+            {
+                **_name(folder.name, "folder"),
+                "to_import": folder.to_import,
+                "reason": folder.reason,
+                "found": folder.count("found"),
+                "new": folder.count("new"),
+                "unreadable": folder.count("unreadable"),
+                "images": [_image(v, result) for v in folder.images],
+            }
+            for folder in result.folders
+        ],
+        "skipped": [_problem(p, "") for p in result.skipped],
+        "summary": {
+            "haystack_images": result.haystack_images,
+            "needle_images": len(needles),
+            "found": sum(1 for v in needles if v.status == "found"),
+            "new": sum(1 for v in needles if v.status == "new"),
+            "unreadable": sum(1 for v in needles if v.status == "unreadable"),
+            "folders_to_import": len(result.to_import),
+        },
+    }
+
+
+def query_lines(results: list[QueryResult], haystack_root: str) -> list[str]:
+    """One tab-separated line per match: query, haystack image, distance, similarity, turn."""
+    lines = []
+    for item in results:
+        for match in item.matches:
+            fields = [
+                display_path(item.path),
+                display_path(_relative(match.path, haystack_root)),
+                str(match.distance),
+                f"{match.similarity:.3f}",
+            ]
+            lines.append("\t".join(fields + ([match.transform] if match.transform else [])))
+    return lines
+
+
+def query_document(results: list[QueryResult], haystack_root: str) -> dict[str, Any]:
+    """The ``--query --json`` document."""
+    return {
+        "schema": JSON_SCHEMA,
+        "haystack": _name(haystack_root, "root"),
+        "queries": [
+            {
+                **_name(item.path, "path"),
+                "reason": item.reason,
+                "matches": [_match(m, haystack_root) for m in item.matches],
+            }
+            for item in results
+        ],
+    }
+
+
+def _not_found(result: SearchResult) -> list[ImageVerdict]:
+    return [v for v in result.needle_images if v.status != "found"]
+
+
+def _relative(path: str, root: str) -> str:
+    return os.path.relpath(path, root) if root else path
+
+
+def _name(path: str, key: str) -> dict[str, str]:
+    """``{key: path}``, plus ``key_base64`` of the raw bytes when they are not UTF-8."""
+    raw = os.fsencode(path)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return {key: path, f"{key}_base64": base64.b64encode(raw).decode("ascii")}
+    return {key: path}
+
+
+def _problem(problem: Problem, root: str) -> dict[str, str]:
+    return {**_name(_relative(problem.path, root), "path"), "reason": problem.reason}
+
+
+def _match(match: Match, haystack_root: str) -> dict[str, Any]:
+    return {
+        **_name(_relative(match.path, haystack_root), "path"),
+        "distance": match.distance,
+        "similarity": round(match.similarity, 4),
+        "transform": match.transform,
+    }
+
+
+def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
+    return {
+        **_name(_relative(verdict.path, result.needles_root), "path"),
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "match": None if verdict.match is None else _match(verdict.match, result.haystack_root),
+    }
