@@ -1,71 +1,183 @@
-"""The in-memory haystack index: hash -> paths, searchable by Hamming distance."""
+"""The in-memory haystack index: hash -> paths, searchable by Hamming distance in batches.
+
+Small indexes are searched by brute force (XOR and popcount over every hash, in
+blocks). Large 64-bit indexes use multi-index hashing: the 64 bits are cut into
+``m`` chunks and, by the pigeonhole principle, a hash within ``r`` bits of a
+query differs from it in at most ``r // m`` bits in at least one chunk. Each
+chunk has a direct-address bucket table, so a query costs one table look-up per
+chunk value within ``r // m`` bits of its own, plus an exact check of the few
+hashes found there.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from .dhash import ImageHash
 
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_BRUTE_FORCE_LIMIT = 2_000_000  # haystack hashes x query hashes per block
+_MAX_CHUNK_BITS = 22
+
 
 class HashIndex:
-    """Haystack hashes and the paths that have each; all hashes must have the same width."""
+    """Haystack items (a hash and a path each), searchable by Hamming distance."""
 
     def __init__(self, bits: int) -> None:
         self.bits = bits
-        self._paths: dict[ImageHash, list[str]] = {}
-        self._matrix: npt.NDArray[np.uint64] | None = None
-        self._keys: list[ImageHash] = []
+        self._words = (bits + 63) // 64
+        self._pending: list[int] = []
+        self._paths: list[str] = []
+        self._array: U64 = np.zeros((0, self._words), dtype=np.uint64)
+        self._tables: dict[int, _ChunkTables] = {}
 
     @classmethod
-    def build(cls, bits: int, items: Iterable[tuple[ImageHash, str]]) -> HashIndex:
-        """An index of ``(hash, path)`` pairs."""
-        index = cls(bits)
-        for value, path in items:
-            index.add(value, path)
+    def from_array(cls, values: U64, paths: Sequence[str] | None = None) -> HashIndex:
+        """A 64-bit index of many hashes at once (paths default to the item numbers)."""
+        index = cls(64)
+        index._array = np.ascontiguousarray(values, dtype=np.uint64).reshape(-1, 1)
+        index._paths = list(paths) if paths is not None else []
         return index
 
     def add(self, value: ImageHash, path: str) -> None:
-        """Record that ``path`` has hash ``value``."""
+        """Add an item: ``path`` has hash ``value``."""
         if value.bits != self.bits:
             raise ValueError(f"a {value.bits}-bit hash in a {self.bits}-bit index")
-        self._paths.setdefault(value, []).append(path)
-        self._matrix = None
+        self._pending.append(value.value)
+        self._paths.append(path)
+        self._tables.clear()
 
     def __len__(self) -> int:
-        return sum(len(paths) for paths in self._paths.values())
+        """The number of items."""
+        return len(self._array) + len(self._pending)
 
-    def __iter__(self) -> Iterator[ImageHash]:
-        return iter(self._paths)
+    def path(self, item: int) -> str:
+        """The path of item number ``item``."""
+        return self._paths[item] if self._paths else str(item)
 
-    def paths(self, value: ImageHash) -> list[str]:
-        """The paths with exactly this hash."""
-        return list(self._paths.get(value, ()))
+    def within(self, value: ImageHash, max_distance: int) -> list[tuple[int, str]]:
+        """``(distance, path)`` of the items at most ``max_distance`` bits away, nearest first."""
+        _, items, distances = self.search([value.value], max_distance)
+        order = np.lexsort((items, distances))
+        return [(int(distances[i]), self.path(int(items[i]))) for i in order]
 
-    def within(self, value: ImageHash, max_distance: int) -> list[tuple[int, ImageHash]]:
-        """Indexed hashes at most ``max_distance`` bits from ``value``, nearest first."""
-        if max_distance <= 0:
-            return [(0, value)] if value in self._paths else []
-        if not self._paths:
-            return []
-        matrix = self._packed()
-        distances = np.bitwise_count(matrix ^ _words(value.value, matrix.shape[1])).sum(axis=1)
-        hits = np.flatnonzero(distances <= max_distance)
-        order = hits[np.argsort(distances[hits], kind="stable")]
-        return [(int(distances[i]), self._keys[i]) for i in order]
+    def search(self, values: Sequence[int], max_distance: int) -> tuple[I64, I64, I64]:
+        """All pairs within ``max_distance``: (query number, item number, distance) arrays."""
+        array = self._packed()
+        if not len(values) or not len(array):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        queries = np.stack([_words(v, self._words) for v in values])
+        if self._words == 1 and len(array) * len(values) > _BRUTE_FORCE_LIMIT:
+            tables = self._tables.get(max_distance)
+            if tables is None:
+                tables = self._tables[max_distance] = _ChunkTables(array[:, 0], max_distance)
+            return tables.search(array[:, 0], queries[:, 0], max_distance)
+        return _brute_force(array, queries, max_distance)
 
-    def _packed(self) -> npt.NDArray[np.uint64]:
-        if self._matrix is None:
-            self._keys = list(self._paths)
-            words = (self.bits + 63) // 64
-            matrix = np.zeros((len(self._keys), words), dtype=np.uint64)
-            for row, key in enumerate(self._keys):
-                matrix[row] = _words(key.value, words)
-            self._matrix = matrix
-        return self._matrix
+    def _packed(self) -> U64:
+        if self._pending:
+            fresh = np.stack([_words(v, self._words) for v in self._pending])
+            self._array = np.concatenate([self._array, fresh])
+            self._pending.clear()
+        return self._array
 
 
-def _words(value: int, words: int) -> npt.NDArray[np.uint64]:
+def _words(value: int, words: int) -> U64:
     return np.frombuffer(value.to_bytes(8 * words, "little"), dtype="<u8").astype(np.uint64)
+
+
+def _brute_force(haystack: U64, queries: U64, radius: int) -> tuple[I64, I64, I64]:
+    block = max(1, _BRUTE_FORCE_LIMIT // max(1, len(haystack)))
+    found: list[tuple[I64, I64, I64]] = []
+    for start in range(0, len(queries), block):
+        chunk = queries[start : start + block]
+        distances = np.zeros((len(chunk), len(haystack)), dtype=np.int64)
+        for word in range(haystack.shape[1]):
+            distances += np.bitwise_count(chunk[:, None, word] ^ haystack[None, :, word])
+        q, k = np.nonzero(distances <= radius)
+        found.append((q + start, k, distances[q, k]))
+    return _join(found)
+
+
+class _ChunkTables:
+    """Direct-address bucket tables for the chunks of 64-bit hashes (multi-index hashing)."""
+
+    def __init__(self, hashes: U64, radius: int) -> None:
+        self.count = _chunk_count(len(hashes), radius)
+        self.slack = radius // self.count  # differing bits allowed in the chunk that agrees
+        edges = np.linspace(0, 64, self.count + 1).round().astype(int)
+        self.spans = [(int(a), int(b - a)) for a, b in itertools.pairwise(edges)]
+        self.order: list[npt.NDArray[np.int32]] = []
+        self.starts: list[npt.NDArray[np.int32]] = []
+        for shift, width in self.spans:
+            values = ((hashes >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
+            order = np.argsort(values, kind="stable").astype(np.int32)
+            counts = np.bincount(values, minlength=1 << width)
+            starts = np.zeros((1 << width) + 1, dtype=np.int32)
+            np.cumsum(counts, out=starts[1:])
+            self.order.append(order)
+            self.starts.append(starts)
+        self.masks = [_masks(width, self.slack) for _, width in self.spans]
+
+    def search(self, hashes: U64, queries: U64, radius: int) -> tuple[I64, I64, I64]:
+        found: list[tuple[I64, I64, I64]] = []
+        block = 512
+        for begin in range(0, len(queries), block):
+            chunk = queries[begin : begin + block]
+            pairs = np.concatenate([self._candidates(chunk, c) for c in range(self.count)], axis=1)
+            # one int64 key per (query, item) pair makes the duplicates cheap to drop
+            keys = np.unique(pairs[0] * len(hashes) + pairs[1])
+            q, k = np.divmod(keys, len(hashes))
+            distances = np.bitwise_count(chunk[q] ^ hashes[k]).astype(np.int64)
+            keep = distances <= radius
+            found.append((q[keep] + begin, k[keep], distances[keep]))
+        return _join(found)
+
+    def _candidates(self, queries: U64, chunk: int) -> I64:
+        shift, width = self.spans[chunk]
+        values = ((queries >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
+        probes = (values[:, None] ^ self.masks[chunk][None, :]).ravel()
+        owners = np.repeat(np.arange(len(queries), dtype=np.int64), len(self.masks[chunk]))
+        starts, ends = self.starts[chunk][probes], self.starts[chunk][probes + 1]
+        sizes = (ends - starts).astype(np.int64)
+        total = int(sizes.sum())
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        members = self.order[chunk][np.repeat(starts.astype(np.int64), sizes) + offsets]
+        return np.stack([np.repeat(owners, sizes), members.astype(np.int64)])
+
+
+def _chunk_count(items: int, radius: int) -> int:
+    """The number of chunks with the least expected work per query."""
+
+    def cost(count: int) -> float:
+        width = 64 // count
+        probes = sum(math.comb(width, ones) for ones in range(radius // count + 1))
+        return count * probes * (1 + 3 * items / 2.0**width)  # look-ups + candidate checks
+
+    low = -(-64 // _MAX_CHUNK_BITS)
+    return min(range(low, max(low, radius + 1) + 1), key=cost)
+
+
+def _join(parts: list[tuple[I64, I64, I64]]) -> tuple[I64, I64, I64]:
+    """Concatenate (query, key, distance) triples of arrays found block by block."""
+    queries, keys, distances = (
+        np.concatenate([part[i] for part in parts]).astype(np.int64) for i in range(3)
+    )
+    return queries, keys, distances
+
+
+def _masks(width: int, weight: int) -> I64:
+    """Every ``width``-bit value with at most ``weight`` bits set."""
+    masks = [0]
+    for ones in range(1, weight + 1):
+        for bits in itertools.combinations(range(width), ones):
+            masks.append(sum(1 << b for b in bits))
+    return np.array(masks, dtype=np.int64)

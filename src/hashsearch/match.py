@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from .dhash import ImageHash, dhash
+from .dhash import dhash
 from .hashing import HashResult
 from .index import HashIndex
 from .signature import Signature
 from .verify import DEFAULT_MIN_SIMILARITY, Verdict, compare
 
-#: Candidate radius in bits, measured with benchmarks/accuracy.py (README, "Accuracy"):
-#: every benign copy lands within 10 bits of the original or one of its inset crops.
-DEFAULT_THRESHOLD = 10
+#: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
+#: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
+DEFAULT_THRESHOLD = 8
 
 Status = Literal["found", "new", "unreadable"]
 
@@ -104,32 +104,59 @@ class Matcher:
 
     def matches(self, needle: Signature) -> list[Match]:
         """Every haystack image that passes both checks, most similar first."""
-        best: dict[str, Match] = {}
-        for name, variant in self._variants(needle):
-            for path, distance in self._candidates(variant.hashes):
-                verdict = self._compare(variant, self.signatures[path])
-                if verdict.same and (
-                    path not in best or verdict.similarity > best[path].similarity
-                ):
-                    best[path] = Match(path, distance, verdict.similarity, name)
-        return sorted(best.values(), key=lambda m: (-m.similarity, m.distance, m.path))
+        return self.matches_many([needle])[0]
+
+    def matches_many(self, needles: Sequence[Signature]) -> list[list[Match]]:
+        """:meth:`matches` for many needles, with one batched index search."""
+        variants = [
+            (n, name, v) for n, needle in enumerate(needles) for name, v in self._variants(needle)
+        ]
+        owners: list[int] = []
+        values: list[int] = []
+        for number, (_, _, variant) in enumerate(variants):
+            for item in dict.fromkeys(variant.hashes):
+                owners.append(number)
+                values.append(item.value)
+        queries, items, distances = self.index.search(values, self.rules.threshold)
+        nearest: dict[tuple[int, str], int] = {}
+        triples = zip(queries.tolist(), items.tolist(), distances.tolist(), strict=True)
+        for query, item, distance in triples:
+            key = (owners[query], self.index.path(item))
+            nearest[key] = min(distance, nearest.get(key, distance))
+        best: list[dict[str, Match]] = [{} for _ in needles]
+        for (number, path), distance in sorted(nearest.items()):
+            needle, name, variant = variants[number]
+            verdict = self._compare(variant, self.signatures[path])
+            known = best[needle].get(path)
+            if verdict.same and (known is None or verdict.similarity > known.similarity):
+                best[needle][path] = Match(path, distance, verdict.similarity, name)
+        return [
+            sorted(found.values(), key=lambda m: (-m.similarity, m.distance, m.path))
+            for found in best
+        ]
 
     def judge(self, result: HashResult) -> ImageVerdict:
         """The verdict on one needle: found only when a candidate passes verification."""
-        if result.signature is None:
-            return ImageVerdict(result.path, "unreadable", reason=result.reason or "unreadable")
-        found = self.matches(result.signature)
-        if not found:
-            return ImageVerdict(result.path, "new")
-        return ImageVerdict(result.path, "found", found[0])
+        return self.judge_many([result])[0]
 
-    def _candidates(self, hashes: Iterable[ImageHash]) -> Iterator[tuple[str, int]]:
-        nearest: dict[str, int] = {}
-        for item in dict.fromkeys(hashes):
-            for distance, value in self.index.within(item, self.rules.threshold):
-                for path in self.index.paths(value):
-                    nearest[path] = min(distance, nearest.get(path, distance))
-        yield from sorted(nearest.items(), key=lambda pair: (pair[1], pair[0]))
+    def matches_of(self, results: Sequence[HashResult]) -> dict[str, list[Match]]:
+        """:meth:`matches` of each readable result, by path."""
+        readable = {r.path: r.signature for r in results if r.signature is not None}
+        return dict(zip(readable, self.matches_many(list(readable.values())), strict=True))
+
+    def judge_many(self, results: Sequence[HashResult]) -> list[ImageVerdict]:
+        """:meth:`judge` for many needles, with one batched index search."""
+        found = self.matches_of(results)
+        verdicts = []
+        for result in results:
+            if result.signature is None:
+                reason = result.reason or "unreadable"
+                verdicts.append(ImageVerdict(result.path, "unreadable", reason=reason))
+            elif found[result.path]:
+                verdicts.append(ImageVerdict(result.path, "found", found[result.path][0]))
+            else:
+                verdicts.append(ImageVerdict(result.path, "new"))
+        return verdicts
 
     def _compare(self, needle: Signature, haystack: Signature) -> Verdict:
         forward = compare(needle.thumbs[0], haystack.thumbs, self.rules.min_similarity)

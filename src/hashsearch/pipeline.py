@@ -77,8 +77,8 @@ def search(
     )
     matcher, hay_problems = _haystack_matcher(hay_tree, hashed, options)
     folders = _needle_folders(needle_tree)
-    for path in needle_tree.images:
-        folders[needle_tree.folder_of(path)].images.append(matcher.judge(hashed[path]))
+    for verdict in matcher.judge_many([hashed[path] for path in needle_tree.images]):
+        folders[needle_tree.folder_of(verdict.path)].images.append(verdict)
     return SearchResult(
         folders=[folders[name] for name in sorted(folders, key=os.fsencode)],
         haystack_images=len(matcher),
@@ -114,13 +114,8 @@ def query(
     wanted = [os.path.abspath(image) for image in images]
     hashed = _hash_with_cache(hay_tree.images + wanted, options, on_progress, should_stop, warn)
     matcher, hay_problems = _haystack_matcher(hay_tree, hashed, options)
-    results = []
-    for path in wanted:
-        signature = hashed[path].signature
-        if signature is None:
-            results.append(QueryResult(path, [], hashed[path].reason or "unreadable"))
-        else:
-            results.append(QueryResult(path, matcher.matches(signature)))
+    found = matcher.matches_of([hashed[path] for path in wanted])
+    results = [QueryResult(path, found.get(path, []), hashed[path].reason) for path in wanted]
     summary = SearchResult([], len(matcher), hay_problems, hay_tree.skipped, hay_tree.root)
     return results, summary
 
