@@ -10,7 +10,7 @@ from .errors import ImageError
 from .signature import Signature, signature
 
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)

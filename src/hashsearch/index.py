@@ -84,7 +84,10 @@ class HashIndex:
 
     def _packed(self) -> U64:
         if self._pending:
-            fresh = np.stack([_words(v, self._words) for v in self._pending])
+            if self._words == 1:
+                fresh = np.array(self._pending, dtype=np.uint64).reshape(-1, 1)
+            else:
+                fresh = np.stack([_words(v, self._words) for v in self._pending])
             self._array = np.concatenate([self._array, fresh])
             self._pending.clear()
         return self._array

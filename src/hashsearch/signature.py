@@ -1,7 +1,7 @@
 """What is kept of each photo: dHashes of the whole and of inset crops, and small thumbnails.
 
 The hashes find candidates quickly; the thumbnails verify them (see :mod:`hashsearch.verify`).
-Inset crops make a copy with a trimmed border (up to 6 % per side) land near one of them.
+Inset crops make a copy with a trimmed border (up to about 6 % per side) land near one.
 """
 
 from __future__ import annotations
@@ -13,8 +13,12 @@ import numpy.typing as npt
 
 from .dhash import ImageHash, dhash
 
-#: Fraction cut from every side before hashing; 0.0 is the whole photo (the "primary" hash).
-INSETS = (0.0, 0.015, 0.03, 0.045, 0.06)
+#: Pixels cut from every side of a GRID x GRID area-averaged copy before hashing and
+#: thumbnailing: 0, 1.6, 3.1, 4.7 and 6.3 % of each side. Inset 0 is the whole photo; its
+#: hash is taken from the full decoded image, so it is the plain dHash.
+GRID = 128
+INSET_PIXELS = (0, 2, 4, 6, 8)
+INSETS = tuple(pixels / GRID for pixels in INSET_PIXELS)
 THUMB_SIDE = 32
 
 Thumbs = npt.NDArray[np.uint8]  # shape (len(INSETS), THUMB_SIDE, THUMB_SIDE)
@@ -55,37 +59,20 @@ class Signature:
             ImageHash(int.from_bytes(data[i * width : (i + 1) * width], "little"), bits)
             for i in range(count)
         )
-        thumbs = np.frombuffer(data[count * width :], dtype=np.uint8)
-        return cls(hashes, thumbs.reshape(count, THUMB_SIDE, THUMB_SIDE).copy())
-
-
-def inset(gray: npt.NDArray[np.generic], fraction: float) -> npt.NDArray[np.generic]:
-    """``gray`` with ``fraction`` of its height and width cut from every side."""
-    if fraction <= 0:
-        return gray
-    height, width = gray.shape[:2]
-    dy, dx = round(height * fraction), round(width * fraction)
-    if height - 2 * dy < 2 or width - 2 * dx < 2:
-        return gray
-    return gray[dy : height - dy, dx : width - dx]
-
-
-def thumbnail(gray: npt.NDArray[np.generic]) -> npt.NDArray[np.uint8]:
-    """A THUMB_SIDE x THUMB_SIDE area-averaged grayscale thumbnail (aspect ratio ignored)."""
-    import cv2
-
-    small = cv2.resize(
-        gray.astype(np.float32, copy=False),
-        (THUMB_SIDE, THUMB_SIDE),
-        interpolation=cv2.INTER_AREA,
-    )
-    return np.clip(np.rint(small), 0, 255).astype(np.uint8)
+        thumbs = np.frombuffer(data, dtype=np.uint8, offset=count * width)
+        return cls(hashes, thumbs.reshape(count, THUMB_SIDE, THUMB_SIDE))  # read-only view
 
 
 def signature(gray: npt.NDArray[np.generic], hash_size: int) -> Signature:
     """The signature of a decoded grayscale image."""
-    crops = [inset(gray, fraction) for fraction in INSETS]
-    return Signature(
-        tuple(dhash(crop, hash_size) for crop in crops),
-        np.stack([thumbnail(crop) for crop in crops]),
+    import cv2
+
+    grid = cv2.resize(
+        gray.astype(np.float32, copy=False), (GRID, GRID), interpolation=cv2.INTER_AREA
     )
+    crops = [grid[p : GRID - p, p : GRID - p] for p in INSET_PIXELS]
+    hashes = (dhash(gray, hash_size), *(dhash(crop, hash_size) for crop in crops[1:]))
+    thumbs = [
+        cv2.resize(crop, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA) for crop in crops
+    ]
+    return Signature(hashes, np.clip(np.rint(np.stack(thumbs)), 0, 255).astype(np.uint8))

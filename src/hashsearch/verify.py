@@ -14,6 +14,7 @@ next to nothing left is "low information" and must match pixel for pixel.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,14 +72,18 @@ def similarity(needle: npt.NDArray[np.uint8], haystack: Thumbs) -> float:
 
 def _detrended(rows: npt.NDArray[np.float32], shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
     """Each row (a flattened image of ``shape``) minus its least-squares plane a + bx + cy."""
-    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
     out = rows - rows.mean(axis=1, keepdims=True)
-    # centred coordinates are orthogonal to the constant and to each other on a full grid
-    for coordinate in (xs, ys):
-        axis = (coordinate - coordinate.mean()).ravel()
-        axis /= np.linalg.norm(axis)
+    for axis in _plane_axes(shape[0], shape[1]):
         out = out - (out @ axis)[:, None] * axis[None, :]
     return np.asarray(out, dtype=np.float32)
+
+
+@functools.cache
+def _plane_axes(height: int, width: int) -> tuple[npt.NDArray[np.float32], ...]:
+    # centred coordinates are orthogonal to the constant and to each other on a full grid
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    axes = [(c - c.mean()).ravel() for c in (xs, ys)]
+    return tuple(axis / np.linalg.norm(axis) for axis in axes)
 
 
 def _standardised(rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
