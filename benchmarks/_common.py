@@ -62,7 +62,9 @@ class Measured:
     stderr: str
 
 
-def run_measured(command: list[str], env: dict[str, str] | None = None) -> Measured:
+def run_measured(
+    command: list[str], env: dict[str, str] | None = None, timeout: float | None = None
+) -> Measured:
     """Run ``command``; sample the summed RSS of it and its descendants every 20 ms."""
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -79,7 +81,11 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> Measu
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stdout, stderr = process.communicate()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ class Tree:
     unreadable_folders: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
+    other_files: Counter[str] = field(default_factory=Counter)  # by extension, not compared
 
     def folder_of(self, path: str) -> str:
         """The folder holding ``path``, relative to the root (``.`` for the root itself)."""
@@ -89,6 +91,8 @@ def discover(
                     # FIFOs, sockets and devices with an image name go on to the reader,
                     # which refuses them with a reason instead of blocking on them.
                     tree.images.append(entry.path)
+                else:
+                    tree.other_files[os.path.splitext(entry.name)[1].lower() or "(none)"] += 1
             except OSError as exc:
                 tree.unreadable_folders.append(Problem(entry.path, _reason(exc)))
         pending.extend(reversed(subfolders))

@@ -40,6 +40,7 @@ class SearchResult:
     skipped: list[Problem]
     haystack_root: str = ""
     needles_root: str = ""
+    other_files: dict[str, int] = field(default_factory=dict)  # needles not compared, by ext
 
     @property
     def to_import(self) -> list[FolderVerdict]:
@@ -86,6 +87,7 @@ def search(
         skipped=hay_tree.skipped + needle_tree.skipped,
         haystack_root=hay_tree.root,
         needles_root=needle_tree.root,
+        other_files=dict(needle_tree.other_files.most_common()),
     )
 
 

@@ -65,6 +65,10 @@ def summary_line(result: SearchResult) -> str:
         shown = ", ".join(f"{count} {reason}" for reason, count in reasons[:3])
         more = f", {len(reasons) - 3} other reasons" if len(reasons) > 3 else ""
         line += f"; {len(problems)} could not be read ({shown}{more}; -v lists them)"
+    others = sum(result.other_files.values())
+    if others:
+        kinds = ", ".join(f"{ext} {count}" for ext, count in list(result.other_files.items())[:4])
+        line += f"; {others} other {'file' if others == 1 else 'files'} not compared ({kinds})"
     return line
 
 
@@ -100,7 +104,7 @@ def json_document(result: SearchResult) -> dict[str, Any]:
             "images": result.haystack_images,
             "unreadable": [_problem(p, result.haystack_root) for p in result.haystack_problems],
         },
-        "needles": _name(result.needles_root, "root"),
+        "needles": {**_name(result.needles_root, "root"), "other_files": result.other_files},
         "folders": [
             {
                 **_name(folder.name, "folder"),
