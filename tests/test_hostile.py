@@ -96,6 +96,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     png = write_image(root / "tmp.png", coffee).read_bytes()
     (case("truncated-png") / "a.png").write_bytes(png[: len(png) // 2])
     _png_bomb(case("png-bomb") / "bomb.png")
+    scan = cut.find(b"\xff\xda")  # cut inside the scan, then end it properly
+    (case("corrupt-jpeg") / "a.jpg").write_bytes(cut[: scan + (len(cut) - scan) // 2] + b"\xff\xd9")
     rgb = cv2.cvtColor(resized(coffee, 0.8), cv2.COLOR_BGR2RGB)
     Image.fromarray(rgb).convert("CMYK").save(case("cmyk-jpeg-copy") / "a.jpg", "JPEG")
     wide = resized(astronaut, 0.7).astype(np.uint16) * 257
@@ -132,6 +134,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 # What each case must come to: listed (something to import) or not.
 LISTED = {
+    "corrupt-jpeg",
     "zero-byte",
     "text-as-png",
     "truncated-jpeg",
@@ -192,6 +195,8 @@ def test_hostile_corpus(corpus, tmp_path) -> None:
     assert "not an image" in reason("text-as-png")
     assert "cut short" in reason("truncated-jpeg") and "cut short" in reason("truncated-png")
     assert "too large: 30000x30000" in reason("png-bomb")
+    assert "damaged image: Corrupt JPEG data: premature end" in reason("corrupt-jpeg")
+    assert "Corrupt JPEG" not in done.stderr.replace(reason("corrupt-jpeg"), "")  # no chatter
     assert "not a regular file" in reason("fifo")
     assert "permission denied" in reason("unreadable-file")
     assert "permission denied" in reason("unreadable-folder/locked")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
+import sys
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+from typing import IO
 
 from .errors import Cancelled
 from .hashing import HashParams, HashResult, hash_one
@@ -126,11 +130,20 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 
 _time_limit = DEFAULT_TIME_LIMIT
+_decoder_output: IO[bytes] | None = None
+# What libjpeg/libpng say on stderr when the data is damaged (they decode it anyway, partly
+# grey); other chatter, such as libpng's colour-profile warnings, is not a fault.
+_DAMAGE = re.compile(rb"corrupt|premature|truncat|bogus|invalid|error", re.IGNORECASE)
 
 
 def _init_worker(time_limit: float) -> None:
-    global _time_limit
+    global _time_limit, _decoder_output
     _time_limit = time_limit
+    # memory-backed where the OS has it: the cache stays the only thing hashsearch writes
+    if hasattr(os, "memfd_create"):
+        _decoder_output = os.fdopen(os.memfd_create("hashsearch-decoder-stderr"), "w+b")
+    else:
+        _decoder_output = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if hasattr(signal, "SIGALRM"):
         # The default action of SIGALRM ends the process, even inside a C decoder
@@ -150,7 +163,30 @@ def _hash_each(paths: Sequence[str], params: HashParams, task: Task) -> Iterator
         if hasattr(signal, "setitimer"):
             signal.setitimer(signal.ITIMER_REAL, _time_limit)
         try:
-            yield task(path, params)
+            result, said = _with_stderr_captured(task, path, params)
         finally:
             if hasattr(signal, "setitimer"):
                 signal.setitimer(signal.ITIMER_REAL, 0)
+        damage = [line for line in said.splitlines() if _DAMAGE.search(line)]
+        if damage and result.signature is not None:
+            message = damage[0].decode("utf-8", "replace").strip()
+            result = HashResult(path, None, f"damaged image: {message}")
+        yield result
+
+
+def _with_stderr_captured(task: Task, path: str, params: HashParams) -> tuple[HashResult, bytes]:
+    """Run ``task`` with file descriptor 2 sent to a scratch file: what the decoders said."""
+    if _decoder_output is None:
+        return task(path, params), b""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    _decoder_output.seek(0)
+    _decoder_output.truncate()
+    os.dup2(_decoder_output.fileno(), 2)
+    try:
+        result = task(path, params)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    _decoder_output.seek(0)
+    return result, _decoder_output.read(4096)
