@@ -229,3 +229,17 @@ def test_needles_nested_in_the_haystack(corpus, tmp_path) -> None:
         inside.rmdir()
     assert done.returncode == 1 and done.stdout == ".\n"  # horse is new; nothing matched itself
     assert "lies inside" in done.stderr and elapsed < TIME_BOUND
+
+
+def test_haystack_nested_in_the_needles(tmp_path) -> None:
+    backup = tmp_path / "backup"
+    library = backup / "library"  # someone kept the library inside the backup drive
+    write_image(library / "coffee.jpg", load_photo("coffee.png"))
+    write_image(backup / "old" / "coffee-small.jpg", resized(load_photo("coffee.png"), 0.5))
+    write_image(backup / "old-2" / "horse.jpg", load_photo("horse.png"))
+    before = _snapshot(backup)
+    done, _, _ = _run(["--haystack", str(library), "--needles", str(backup)], tmp_path / "c")
+    assert _snapshot(backup) == before
+    # the library's own photos are not needles: "library" is not listed as a folder to import
+    assert (done.returncode, done.stdout) == (1, "old-2\n")
+    assert "the haystack folder lies inside" in done.stderr
