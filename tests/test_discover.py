@@ -15,9 +15,11 @@ def _touch(root, *names: str) -> None:
 
 
 def test_extensions_any_case_and_nothing_else(tmp_path) -> None:
-    _touch(tmp_path, "a.JPG", "b.jpeg", "c.Png", "d.bmp", "e.TIF", "f.tiff", "g.webp", "h.txt", "i")
-    found = [os.path.basename(p) for p in discover(str(tmp_path)).images]
-    assert found == ["a.JPG", "b.jpeg", "c.Png", "d.bmp", "e.TIF", "f.tiff", "g.webp"]
+    names = ["a.JPG", "b.jpeg", "c.Png", "d.bmp", "e.TIF", "f.tiff", "g.webp", "h.GIF", "i.HEIC"]
+    _touch(tmp_path, *names, "j.heif", "k.avif", "l.txt", "m", "n.MOV")
+    tree = discover(str(tmp_path))
+    assert [os.path.basename(p) for p in tree.images] == [*names, "j.heif", "k.avif"]
+    assert tree.other_files == {".txt": 1, "(none)": 1, ".mov": 1}
 
 
 def test_hidden_files_and_folders_are_skipped(tmp_path) -> None:

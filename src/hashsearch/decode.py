@@ -71,6 +71,8 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions()) -> npt.ND
     header = read_header(data)
     if header.truncated:
         raise ImageError(f"damaged {header.format.upper()}: the file is cut short")
+    if header.format == "heif":
+        return _decode_heif(data, options)
     reduction = _jpeg_reduction(header) if options.reduced else 1
     pixels = header.pixels
     if pixels is not None and pixels // (reduction * reduction) > options.max_pixels:
@@ -99,6 +101,28 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions()) -> npt.ND
         what = "an image" if header.format == "unknown" else f"a {header.format.upper()}"
         raise ImageError(f"not {what} OpenCV can decode")
     return np.asarray(image, dtype=np.uint8)
+
+
+def _decode_heif(data: bytes, options: DecodeOptions) -> npt.NDArray[np.uint8]:
+    """HEIC/HEIF/AVIF through pillow-heif (the ``heif`` extra), first image, to grayscale."""
+    try:
+        import pillow_heif
+    except ImportError:
+        raise ImageError("unsupported format HEIF (install hashsearch[heif])") from None
+    import cv2
+
+    try:
+        heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
+        width, height = heif.size
+        if width * height > options.max_pixels:
+            raise ImageError(
+                f"image too large: {width}x{height} pixels "
+                f"(limit {options.max_pixels:,}; see --max-pixels)"
+            )
+        pixels = np.asarray(heif.to_pillow().convert("RGB"))
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ImageError(f"pillow-heif cannot decode it: {_first_line(str(exc))}") from None
+    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
 
 def _jpeg_reduction(header: ImageHeader) -> int:

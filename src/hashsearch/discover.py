@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 
 from .errors import Cancelled
 
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+IMAGE_EXTENSIONS = frozenset(
+    {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"}
+    | {".heic", ".heif", ".hif", ".avif"}  # decoded with the optional pillow-heif
+)
 
 #: Called with no arguments between folders; returning True stops the walk.
 ShouldStop = Callable[[], bool]

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 # JPEG start-of-frame markers (baseline, progressive, lossless...); C4, C8, CC are not frames.
 _SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# ISO base media file brands of HEIF still images (HEIC, AVIF and friends)
+_HEIF_BRANDS = frozenset(
+    {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,8 @@ def read_header(data: bytes) -> ImageHeader:
         return _webp(data)
     if data[:4] in (b"II*\x00", b"MM\x00*"):
         return ImageHeader("tiff")
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return ImageHeader("heif")
     return ImageHeader("unknown")
 
 

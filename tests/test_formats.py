@@ -1,0 +1,99 @@
+"""Every photo format a library holds: a JPEG library matches re-encodes in each of them."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import load_photo, resized, write_image
+from hashsearch import ImageError
+from hashsearch.decode import DecodeOptions, decode_gray
+from hashsearch.header import read_header
+
+
+def _pil(image: np.ndarray) -> Image.Image:
+    return Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+
+
+def _heic(image: np.ndarray) -> bytes:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    _pil(image).save(out, "HEIF", quality=70)
+    return out.getvalue()
+
+
+def _saved(image: np.ndarray, kind: str, second: np.ndarray) -> bytes:
+    """``image`` in format ``kind``; GIF and TIFF get a different second frame or page."""
+    out = io.BytesIO()
+    if kind in ("GIF", "TIFF"):
+        _pil(image).save(out, kind, save_all=True, append_images=[_pil(second)])
+    else:
+        _pil(image).save(out, kind)
+    return out.getvalue()
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    for name in ("chelsea.png", "coffee.png", "astronaut.png"):
+        write_image(tmp_path / "library" / f"{Path(name).stem}.jpg", load_photo(name), 88)
+    return tmp_path / "library"
+
+
+def test_jpeg_library_matches_every_format(cli, library, tmp_path) -> None:
+    needles = tmp_path / "backup"
+    other = load_photo("horse.png")
+    photos = {"chelsea": load_photo("chelsea.png"), "coffee": load_photo("coffee.png")}
+    for stem, image in photos.items():
+        small = resized(image, 0.7)
+        folder = needles / stem
+        folder.mkdir(parents=True)
+        (folder / "a.heic").write_bytes(_heic(small))
+        for kind, suffix in (
+            ("WEBP", ".webp"),
+            ("TIFF", ".tif"),
+            ("GIF", ".gif"),
+            ("PNG", ".png"),
+            ("BMP", ".bmp"),
+        ):
+            (folder / f"a{suffix}").write_bytes(_saved(small, kind, other))
+    run = cli("--haystack", library, "--needles", needles, "--json")
+    assert run.code == 0, run.out
+    import json
+
+    images = [i for f in json.loads(run.out)["folders"] for i in f["images"]]
+    assert len(images) == 12
+    assert {i["status"] for i in images} == {"found"}
+
+
+def test_animated_gif_and_multipage_tiff_use_the_first_frame(library, tmp_path) -> None:
+    from hashsearch import hash_file
+
+    chelsea, horse = load_photo("chelsea.png"), load_photo("horse.png")
+    for kind in ("GIF", "TIFF"):
+        path = tmp_path / f"x.{kind.lower()}"
+        path.write_bytes(_saved(chelsea, kind, horse))
+        first = hash_file(str(path))
+        assert first - hash_file(str(library / "chelsea.jpg")) <= 4, kind
+
+
+def test_heif_is_recognised_and_decoded() -> None:
+    data = _heic(load_photo("coffee.png"))
+    assert read_header(data).format == "heif"
+    assert decode_gray(data).shape == (400, 600)
+    with pytest.raises(ImageError, match="too large"):
+        decode_gray(data, DecodeOptions(max_pixels=1000))
+
+
+def test_without_pillow_heif_heic_is_reported_not_skipped(monkeypatch) -> None:
+    data = _heic(load_photo("coffee.png"))
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as if the extra were missing
+    with pytest.raises(ImageError, match=r"unsupported format HEIF \(install hashsearch\[heif\]\)"):
+        decode_gray(data)
