@@ -97,3 +97,50 @@ def test_without_pillow_heif_heic_is_reported_not_skipped(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as if the extra were missing
     with pytest.raises(ImageError, match=r"unsupported format HEIF \(install hashsearch\[heif\]\)"):
         decode_gray(data)
+
+
+class _FakeRaw:
+    """Stands in for rawpy: no DNG writer is at hand to make a real RAW file at test time."""
+
+    LibRawError = RuntimeError
+
+    class ThumbFormat:
+        JPEG, BITMAP = "jpeg", "bitmap"
+
+    def __init__(self, preview: bytes | None) -> None:
+        self.preview = preview
+
+    def imread(self, handle):
+        outer = self
+
+        class Raw:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                pass
+
+            def extract_thumb(self):
+                kind = outer.ThumbFormat.JPEG if outer.preview else outer.ThumbFormat.BITMAP
+                return type("Thumb", (), {"format": kind, "data": outer.preview or b""})()
+
+        assert handle.read(4) == b"II*\x00"  # the file's bytes are handed over
+        return Raw()
+
+
+def test_raw_files_are_hashed_by_their_jpeg_preview(monkeypatch, library, tmp_path) -> None:
+    from hashsearch import hash_file
+
+    ok, preview = cv2.imencode(".jpg", resized(load_photo("chelsea.png"), 0.8))
+    assert ok
+    monkeypatch.setitem(sys.modules, "rawpy", _FakeRaw(preview.tobytes()))
+    raw = tmp_path / "IMG_0001.CR2"
+    raw.write_bytes(b"II*\x00" + bytes(64))  # TIFF-like, as CR2/NEF/ARW/DNG are
+    assert hash_file(str(raw)) - hash_file(str(library / "chelsea.jpg")) <= 4
+
+    monkeypatch.setitem(sys.modules, "rawpy", _FakeRaw(None))
+    with pytest.raises(ImageError, match="without an embedded JPEG preview"):
+        hash_file(str(raw))
+    monkeypatch.setitem(sys.modules, "rawpy", None)  # as if the extra were missing
+    with pytest.raises(ImageError, match=r"unsupported format RAW \(install hashsearch\[raw\]\)"):
+        hash_file(str(raw))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 from dataclasses import dataclass
@@ -101,6 +102,26 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions()) -> npt.ND
         what = "an image" if header.format == "unknown" else f"a {header.format.upper()}"
         raise ImageError(f"not {what} OpenCV can decode")
     return np.asarray(image, dtype=np.uint8)
+
+
+def decode_raw_preview(
+    data: bytes, options: DecodeOptions = DecodeOptions()
+) -> npt.NDArray[np.uint8]:
+    """A camera RAW file's embedded JPEG preview, decoded (needs the ``raw`` extra)."""
+    try:
+        import rawpy
+    except ImportError:
+        raise ImageError("unsupported format RAW (install hashsearch[raw])") from None
+    try:
+        with rawpy.imread(io.BytesIO(data)) as raw:
+            preview = raw.extract_thumb()
+    except (rawpy.LibRawError, ValueError, OSError) as exc:
+        said = exc.args[0] if exc.args else exc
+        text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+        raise ImageError(f"rawpy cannot read it: {_first_line(text)}") from None
+    if preview.format != rawpy.ThumbFormat.JPEG:
+        raise ImageError("RAW file without an embedded JPEG preview")
+    return decode_gray(bytes(preview.data), options)
 
 
 def _decode_heif(data: bytes, options: DecodeOptions) -> npt.NDArray[np.uint8]:

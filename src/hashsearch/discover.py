@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 
 from .errors import Cancelled
 
-IMAGE_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"}
+#: Camera RAW files: hashed by their embedded JPEG preview, with the optional rawpy.
+RAW_EXTENSIONS = frozenset({".cr2", ".cr3", ".nef", ".arw", ".dng", ".orf", ".rw2", ".raf"})
+IMAGE_EXTENSIONS = (
+    frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"})
     | {".heic", ".heif", ".hif", ".avif"}  # decoded with the optional pillow-heif
+    | RAW_EXTENSIONS
 )
 
 #: Called with no arguments between folders; returning True stops the walk.
@@ -44,6 +47,11 @@ class Tree:
     def relative(self, path: str) -> str:
         """``path`` relative to the root."""
         return os.path.relpath(path, self.root)
+
+
+def is_raw_name(name: str) -> bool:
+    """True for a camera RAW file name (by extension, in any letter case)."""
+    return os.path.splitext(name)[1].lower() in RAW_EXTENSIONS
 
 
 def is_image_name(name: str) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .decode import DecodeOptions, decode_gray, read_regular_file
+from .decode import DecodeOptions, decode_gray, decode_raw_preview, read_regular_file
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
+from .discover import is_raw_name
 from .errors import ImageError
 from .signature import Signature, signature
 
@@ -43,6 +44,8 @@ class HashResult:
 def signature_of_file(path: str, params: HashParams = HashParams()) -> Signature:
     """The signature of an image file; raises :class:`ImageError` with the reason it has none."""
     data = read_regular_file(path, params.decode.max_bytes)
+    if is_raw_name(path):  # TIFF-like containers whose first image is not the photo
+        return signature(decode_raw_preview(data, params.decode), params.hash_size)
     return signature(decode_gray(data, params.decode), params.hash_size)
 
 
