@@ -85,7 +85,8 @@ def test_quiet_prints_no_summary(cli, trees) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--needles", "x"], "the following arguments are required: --haystack"),
+        (["--needles", "x"], "--haystack DIR is required"),
+        (["--dupes", "x", "--haystack", "y"], "--dupes takes no --haystack"),
         (["--haystack", "/nonexistent", "--needles", "."], "--haystack /nonexistent: no such file"),
         (["--haystack", ".", "--needles", "."], "are the same folder"),
         (["--haystack", "pyproject.toml", "--needles", "."], "not a folder"),

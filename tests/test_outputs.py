@@ -129,3 +129,28 @@ def test_exif_orientation_is_applied_on_both_sides(cli, tmp_path) -> None:
     assert run.code == 0, run.err
     image = json.loads(run.out)["folders"][0]["images"][0]
     assert image["match"]["transform"] == ""  # found as it is displayed, not by --rotations
+
+
+def test_dupes_groups_near_duplicates_in_one_tree(cli, tmp_path) -> None:
+    inbox = tmp_path / "inbox"
+    coffee, chelsea = load_photo("coffee.png"), load_photo("chelsea.png")
+    write_image(inbox / "a" / "coffee.jpg", coffee)
+    write_image(inbox / "b" / "coffee-small.jpg", resized(coffee, 0.4), 60)
+    write_image(inbox / "coffee.png", coffee)
+    write_image(inbox / "chelsea.jpg", chelsea)
+    write_image(inbox / "z" / "chelsea copy.jpg", resized(chelsea, 0.5))
+    write_image(inbox / "horse.jpg", load_photo("horse.png"))
+    run = cli("--dupes", inbox)
+    assert run.code == 1
+    assert run.out == (
+        "a/coffee.jpg\nb/coffee-small.jpg\ncoffee.png\n\nchelsea.jpg\nz/chelsea copy.jpg\n"
+    )
+    assert "6 images hashed; 2 groups of near-duplicates (5 images)" in run.err
+    doc = json.loads(cli("--dupes", inbox, "--json").out)
+    assert [[p["path"] for p in g] for g in doc["groups"]][1] == [
+        "chelsea.jpg",
+        "z/chelsea copy.jpg",
+    ]
+    alone = tmp_path / "alone"
+    write_image(alone / "horse.jpg", load_photo("horse.png"))
+    assert cli("--dupes", alone).code == 0

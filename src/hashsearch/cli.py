@@ -17,10 +17,20 @@ from .decode import DEFAULT_MAX_PIXELS, DecodeOptions
 from .errors import Cancelled, HashsearchError, UsageError
 from .hashing import HashParams
 from .match import DEFAULT_THRESHOLD, MatchRules
-from .pipeline import QueryResult, SearchOptions, SearchResult, query, search
+from .pipeline import (
+    DupesResult,
+    QueryResult,
+    SearchOptions,
+    SearchResult,
+    dupes,
+    query,
+    search,
+)
 from .report import (
     detail_lines,
     display_path,
+    dupes_document,
+    dupes_lines,
     folder_lines,
     image_lines,
     json_document,
@@ -48,7 +58,12 @@ still hold at least one photo not in the haystack, one per line.
 
 prints the library's copies of holiday.jpg: query, copy, distance, similarity.
 
-exit status: 0 nothing left to import, 1 some folders listed,
+  hashsearch --dupes ~/Pictures/Inbox
+
+prints groups of near-duplicate photos inside one folder, a blank line between groups.
+
+exit status: 0 nothing left to import, 1 some folders listed (with --query: some
+             image not found; with --dupes: duplicates found),
              2 usage or fatal error, 130 interrupted.
 """
 
@@ -61,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--haystack", required=True, metavar="DIR", help="the photo library")
+    parser.add_argument("--haystack", metavar="DIR", help="the photo library")
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--needles", metavar="DIR", help="the backup folders to check")
     what.add_argument(
@@ -69,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="IMAGE",
         help="instead: print the haystack images that show each IMAGE, most similar first",
+    )
+    what.add_argument(
+        "--dupes",
+        metavar="DIR",
+        help="instead: print groups of near-duplicate photos inside DIR (no --haystack)",
     )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="one JSON document (see README)")
@@ -180,8 +200,16 @@ def _run(args: argparse.Namespace) -> int:
         "on_progress": progress.update if progress else None,
         "warn": lambda message: _say(f"warning: {message}"),
     }
+    if (args.haystack is None) != (args.dupes is not None):
+        raise UsageError(
+            "--dupes takes no --haystack" if args.dupes else "--haystack DIR is required"
+        )
     try:
-        if args.query:
+        if args.dupes:
+            if args.print0 or args.list_images:
+                raise UsageError("--print0 and --list-images do not go with --dupes")
+            groups = dupes(args.dupes, options, **callbacks)
+        elif args.query:
             if args.print0 or args.list_images:
                 raise UsageError("--print0 and --list-images do not go with --query")
             answers, summary = query(args.haystack, args.query, options, **callbacks)
@@ -190,6 +218,8 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
+    if args.dupes:
+        return _print_dupes(args, groups)
     if args.query:
         return _print_queries(args, answers, summary)
     if args.json:
@@ -227,6 +257,23 @@ def _print_queries(
             f"{matched} of {len(answers)} query images found in it"
         )
     return EXIT_NOTHING_TO_IMPORT if matched == len(answers) else EXIT_SOMETHING_TO_IMPORT
+
+
+def _print_dupes(args: argparse.Namespace, result: DupesResult) -> int:
+    if args.json:
+        _print_json(dupes_document(result))
+    else:
+        sys.stdout.writelines(line + "\n" for line in dupes_lines(result))
+    sys.stdout.flush()
+    for problem in result.problems if args.verbose else []:
+        _say(f"unreadable: {display_path(problem.path)}: {problem.reason}")
+    if not args.quiet:
+        copies = sum(len(group) for group in result.groups)
+        _say(
+            f"{result.images} images hashed; {len(result.groups)} groups of near-duplicates "
+            f"({copies} images); {len(result.problems)} could not be read"
+        )
+    return EXIT_SOMETHING_TO_IMPORT if result.groups else EXIT_NOTHING_TO_IMPORT
 
 
 def _print_json(document: dict[str, Any]) -> None:

@@ -237,3 +237,48 @@ def _open_cache(options: SearchOptions, warn: Warn) -> HashCache | None:
     if options.cache_path is None:
         return None
     return HashCache.open(options.cache_path, options.params.cache_key, warn)
+
+
+@dataclass(slots=True)
+class DupesResult:
+    """Groups of images under one folder that show the same picture."""
+
+    root: str
+    groups: list[list[str]]  # each sorted; groups sorted by their first path
+    images: int
+    problems: list[Problem]
+    skipped: list[Problem]
+
+
+def dupes(
+    folder: str,
+    options: SearchOptions = SearchOptions(),
+    *,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+    warn: Warn | None = None,
+) -> DupesResult:
+    """Near-duplicate groups in one tree: images linked by matches, chained (A~B, B~C)."""
+    warn = warn or (lambda message: None)
+    _folder_id(folder, "--dupes")
+    tree = discover(folder, should_stop=should_stop)
+    hashed = _hash_with_cache(tree.images, options, on_progress, should_stop, warn)
+    matcher, problems = _haystack_matcher(tree, hashed, options)
+    parent = {path: path for path in matcher.signatures}
+
+    def root(path: str) -> str:
+        while parent[path] != path:
+            parent[path] = parent[parent[path]]
+            path = parent[path]
+        return path
+
+    for path, found in matcher.matches_of([hashed[p] for p in matcher.signatures]).items():
+        for match in found:
+            parent[root(match.path)] = root(path)
+    members: dict[str, list[str]] = {}
+    for path in matcher.signatures:
+        members.setdefault(root(path), []).append(path)
+    key = os.fsencode
+    groups = [sorted(g, key=key) for g in members.values() if len(g) > 1]
+    groups.sort(key=lambda group: key(group[0]))
+    return DupesResult(tree.root, groups, len(matcher), problems, tree.skipped)

@@ -9,7 +9,7 @@ from typing import Any
 
 from .discover import Problem
 from .match import ImageVerdict, Match
-from .pipeline import QueryResult, SearchResult
+from .pipeline import DupesResult, QueryResult, SearchResult
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
@@ -197,4 +197,27 @@ def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
         "status": verdict.status,
         "reason": verdict.reason,
         "match": None if verdict.match is None else _match(verdict.match, result.haystack_root),
+    }
+
+
+def dupes_lines(result: DupesResult) -> list[str]:
+    """Each group's paths (relative to the folder), a blank line between groups."""
+    lines: list[str] = []
+    for group in result.groups:
+        if lines:
+            lines.append("")
+        lines.extend(display_path(_relative(path, result.root)) for path in group)
+    return lines
+
+
+def dupes_document(result: DupesResult) -> dict[str, Any]:
+    """The ``--dupes --json`` document."""
+    return {
+        "schema": JSON_SCHEMA,
+        **_name(result.root, "root"),
+        "images": result.images,
+        "groups": [
+            [_name(_relative(p, result.root), "path") for p in group] for group in result.groups
+        ],
+        "unreadable": [_problem(p, result.root) for p in result.problems],
     }
