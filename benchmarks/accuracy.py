@@ -24,6 +24,7 @@ import cv2
 from _common import SHARED_PHOTOS, machine, source_photos
 from _edits import BENIGN, HARD, ROTATIONS, quadrants, scene_pair
 from hashsearch import HashParams, Matcher, MatchRules
+from hashsearch.families import ALGORITHMS
 from hashsearch.hashing import HashResult
 from hashsearch.match import DEFAULT_THRESHOLD
 from hashsearch.pipeline import hash_paths
@@ -81,9 +82,10 @@ def evaluate(
     negatives: dict[str, list[str]],
     hashed: dict[str, HashResult],
     rules: MatchRules,
+    algorithm: str = "dhash",
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Recall per edit and share of negatives kept apart, under ``rules``."""
-    matcher = Matcher(64, rules)
+    matcher = Matcher(64, rules, algorithm)
     for path in haystack:
         signature = hashed[path].signature
         assert signature is not None, hashed[path].reason
@@ -101,10 +103,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true", help="also try other settings")
     args = parser.parse_args()
+    by_algorithm = {}
     with tempfile.TemporaryDirectory(prefix="hashsearch-accuracy-") as tmp:
         haystack, needles, negatives = build(Path(tmp))
         everything = haystack + [p for ps in (*needles.values(), *negatives.values()) for p in ps]
-        hashed = hash_paths(everything, HashParams(), jobs=2)
+        for algorithm in ALGORITHMS:
+            params = HashParams(algorithm=algorithm)
+            by_algorithm[algorithm] = hash_paths(everything, params, jobs=2)
+    hashed = by_algorithm["dhash"]
     benign = list(BENIGN)
     print(f"machine: {machine()}")
     print(
@@ -134,6 +140,37 @@ def main() -> None:
     for kind in negatives:
         count = len(negatives[kind])
         print(f"| {kind} | {count} | {apart[kind]:.3f} | {apart_turned[kind]:.3f} |")
+    print()
+    print("Hash families, at the defaults (verification is the same for all), and on their")
+    print("own (every candidate within the radius accepted, no thumbnail check):")
+    print()
+    print(
+        "| --algorithm | benign recall | crop 10% | rotations, with --rotations "
+        "| negatives apart | alone: benign recall | alone: negatives apart |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    n_neg = sum(map(len, negatives.values()))
+
+    def pooled(recall: dict[str, float], kept: dict[str, float]) -> tuple[float, float]:
+        benign_recall = sum(recall[e] * len(needles[e]) for e in benign) / n_benign
+        return benign_recall, sum(kept[k] * len(negatives[k]) for k in negatives) / n_neg
+
+    for algorithm, results in by_algorithm.items():
+
+        def run(
+            rules: MatchRules, results: dict[str, HashResult] = results, algorithm: str = algorithm
+        ) -> tuple[dict[str, float], dict[str, float]]:
+            return evaluate(haystack, needles, negatives, results, rules, algorithm)
+
+        recall, kept = run(default)
+        turned, _ = run(MatchRules(rotations=True))
+        rotation = sum(turned[e] for e in ROTATIONS) / len(ROTATIONS)
+        benign_recall, apart_all = pooled(recall, kept)
+        alone_recall, alone_apart = pooled(*run(MatchRules(min_similarity=-1.0)))
+        print(
+            f"| {algorithm} | {benign_recall:.3f} | {recall['crop 10%']:.3f} | {rotation:.3f} "
+            f"| {apart_all:.3f} | {alone_recall:.3f} | {alone_apart:.3f} |"
+        )
     if args.sweep:
         print()
         print("| --threshold | --min-similarity | benign recall | crop 10% | negatives apart |")

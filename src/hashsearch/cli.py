@@ -15,6 +15,7 @@ from . import __version__
 from .cache import default_cache_path
 from .decode import DEFAULT_MAX_PIXELS, DecodeOptions
 from .errors import Cancelled, HashsearchError, UsageError
+from .families import ALGORITHMS
 from .hashing import HashParams
 from .match import DEFAULT_THRESHOLD, MatchRules
 from .pipeline import (
@@ -125,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--hash-size", type=_at_least(2), default=8, metavar="N", help="N x N bits (default 8)"
     )
     parser.add_argument(
+        "--algorithm",
+        choices=sorted(ALGORITHMS),
+        default="dhash",
+        help="hash family for the candidate search (default dhash; README, 'Hash families')",
+    )
+    parser.add_argument(
         "--jobs",
         "-j",
         type=_at_least(1),
@@ -190,7 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     options = SearchOptions(
         rules=MatchRules(args.threshold, args.min_similarity, args.rotations),
-        params=HashParams(args.hash_size, DecodeOptions(max_pixels=args.max_pixels)),
+        params=HashParams(
+            args.hash_size, DecodeOptions(max_pixels=args.max_pixels), args.algorithm
+        ),
         jobs=args.jobs,
         cache_path=None if args.no_cache else (args.cache or default_cache_path()),
         time_limit=args.time_limit,

@@ -20,11 +20,12 @@ class HashParams:
 
     hash_size: int = DEFAULT_HASH_SIZE
     decode: DecodeOptions = field(default_factory=DecodeOptions)
+    algorithm: str = "dhash"  # a key of hashsearch.families.ALGORITHMS
 
     @property
     def cache_key(self) -> str:
         """Names the parameters that change hash values (limits do not)."""
-        return f"dhash{self.hash_size}:v{ALGORITHM_VERSION}"
+        return f"{self.algorithm}{self.hash_size}:v{ALGORITHM_VERSION}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,10 @@ def signature_of_file(path: str, params: HashParams = HashParams()) -> Signature
     """The signature of an image file; raises :class:`ImageError` with the reason it has none."""
     data = read_regular_file(path, params.decode.max_bytes)
     if is_raw_name(path):  # TIFF-like containers whose first image is not the photo
-        return signature(decode_raw_preview(data, params.decode), params.hash_size)
-    return signature(decode_gray(data, params.decode), params.hash_size)
+        gray = decode_raw_preview(data, params.decode)
+    else:
+        gray = decode_gray(data, params.decode)
+    return signature(gray, params.hash_size, params.algorithm)
 
 
 def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:

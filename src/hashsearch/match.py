@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .dhash import dhash
+from .families import ALGORITHMS
 from .hashing import HashResult
 from .index import HashIndex
 from .signature import Signature
@@ -88,8 +88,11 @@ _TRANSFORMS: tuple[tuple[str, _Turn], ...] = (
 class Matcher:
     """The haystack, indexed for candidates and kept for verification."""
 
-    def __init__(self, bits: int, rules: MatchRules = MatchRules()) -> None:
+    def __init__(
+        self, bits: int, rules: MatchRules = MatchRules(), algorithm: str = "dhash"
+    ) -> None:
         self.rules = rules
+        self.hasher = ALGORITHMS[algorithm]  # for the turned variants of --rotations
         self.index = HashIndex(bits)
         self.signatures: dict[str, Signature] = {}
 
@@ -174,4 +177,4 @@ class Matcher:
         side = math.isqrt(bits)
         for name, turn in _TRANSFORMS[1:]:
             thumbs = np.stack([np.ascontiguousarray(turn(t)) for t in needle.thumbs])
-            yield name, Signature(tuple(dhash(t, side) for t in thumbs), thumbs)
+            yield name, Signature(tuple(self.hasher(t, side) for t in thumbs), thumbs)

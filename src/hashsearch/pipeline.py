@@ -148,7 +148,7 @@ def _hash_with_cache(
 def _haystack_matcher(
     tree: Tree, hashed: dict[str, HashResult], options: SearchOptions
 ) -> tuple[Matcher, list[Problem]]:
-    matcher = Matcher(options.params.hash_size**2, options.rules)
+    matcher = Matcher(options.params.hash_size**2, options.rules, options.params.algorithm)
     problems = list(tree.unreadable_folders)
     for path in tree.images:
         result = hashed[path]

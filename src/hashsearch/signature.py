@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .dhash import ImageHash, dhash
+from .dhash import ImageHash
+from .families import ALGORITHMS
 
 #: Pixels cut from every side of a GRID x GRID area-averaged copy before hashing and
 #: thumbnailing: 0, 1.6, 3.1, 4.7 and 6.3 % of each side. Inset 0 is the whole photo; its
@@ -63,15 +64,16 @@ class Signature:
         return cls(hashes, thumbs.reshape(count, THUMB_SIDE, THUMB_SIDE))  # read-only view
 
 
-def signature(gray: npt.NDArray[np.generic], hash_size: int) -> Signature:
-    """The signature of a decoded grayscale image."""
+def signature(gray: npt.NDArray[np.generic], hash_size: int, algorithm: str = "dhash") -> Signature:
+    """The signature of a decoded grayscale image, its hashes of family ``algorithm``."""
     import cv2
 
+    hasher = ALGORITHMS[algorithm]
     grid = cv2.resize(
         gray.astype(np.float32, copy=False), (GRID, GRID), interpolation=cv2.INTER_AREA
     )
     crops = [grid[p : GRID - p, p : GRID - p] for p in INSET_PIXELS]
-    hashes = (dhash(gray, hash_size), *(dhash(crop, hash_size) for crop in crops[1:]))
+    hashes = (hasher(gray, hash_size), *(hasher(crop, hash_size) for crop in crops[1:]))
     thumbs = [
         cv2.resize(crop, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA) for crop in crops
     ]
