@@ -75,3 +75,29 @@ def test_a_hanging_file_is_stopped_by_the_time_limit(tmp_path) -> None:
     results = _run(files, hang_on_bad, time_limit=1.0)
     assert results[bad].hash is None and "time limit of 1 s" in (results[bad].reason or "")
     assert all(results[f].hash is not None for f in files if f != bad)
+
+
+def test_workers_that_cannot_start_are_one_clear_error_not_a_crash_per_file() -> None:
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    # a script on standard input: multiprocessing cannot re-import it in the workers
+    script = (
+        "from hashsearch import SearchOptions, WorkerError, search\n"
+        "try:\n"
+        "    search('sample_data/haystack', 'sample_data/needles', SearchOptions(cache_path=None))\n"
+        "except WorkerError as exc:\n"
+        "    print('WorkerError:', exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-"],
+        input=script,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout.startswith("WorkerError: worker processes cannot start"), done.stdout

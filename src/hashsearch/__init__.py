@@ -12,16 +12,25 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .dhash import ImageHash, dhash
-from .errors import Cancelled, HashsearchError, ImageError, UsageError
+from .errors import Cancelled, HashsearchError, ImageError, UsageError, WorkerError
 from .hashing import HashParams, hash_file, signature_of_file
 from .index import HashIndex
 from .match import DEFAULT_THRESHOLD, FolderVerdict, ImageVerdict, Match, Matcher, MatchRules
-from .pipeline import SearchOptions, SearchResult, search
+from .pipeline import (
+    DupesResult,
+    QueryResult,
+    SearchOptions,
+    SearchResult,
+    dupes,
+    query,
+    search,
+)
 from .signature import Signature
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "Cancelled",
+    "DupesResult",
     "FolderVerdict",
     "HashIndex",
     "HashParams",
@@ -32,13 +41,17 @@ __all__ = [
     "Match",
     "MatchRules",
     "Matcher",
+    "QueryResult",
     "SearchOptions",
     "SearchResult",
     "Signature",
     "UsageError",
+    "WorkerError",
     "__version__",
     "dhash",
+    "dupes",
     "hash_file",
+    "query",
     "search",
     "signature_of_file",
 ]

@@ -15,5 +15,9 @@ class ImageError(HashsearchError):
     """One file could not be turned into a hash; the message is the reason."""
 
 
+class WorkerError(HashsearchError):
+    """Worker processes cannot start at all (not one file's fault)."""
+
+
 class Cancelled(HashsearchError):
     """The caller's cancel callback asked the run to stop."""

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from typing import IO
 
-from .errors import Cancelled
+from .errors import Cancelled, WorkerError
 from .hashing import HashParams, HashResult, hash_one
 
 #: What a worker does with one file; a module-level function so it can be pickled.
@@ -44,12 +44,21 @@ def hash_in_workers(
 ) -> None:
     """Hash ``paths`` in ``jobs`` processes, handing each result to ``on_result``."""
     queue = deque(paths[i : i + BATCH_SIZE] for i in range(0, len(paths), BATCH_SIZE))
+    received = 0
+
+    def counted(result: HashResult) -> None:
+        nonlocal received
+        received += 1
+        on_result(result)
+
     while queue:
-        suspects = _run_pool(queue, params, jobs, on_result, should_stop, time_limit, task)
+        suspects = _run_pool(queue, params, jobs, counted, should_stop, time_limit, task)
+        if suspects and not received:
+            _check_workers_start(time_limit)
         # The pool broke: one of the batches in flight killed its worker. Hash those
         # files one at a time, each alone in a worker, to find which it was.
         for path in suspects:
-            _run_alone(path, params, on_result, should_stop, time_limit, task)
+            _run_alone(path, params, counted, should_stop, time_limit, task)
 
 
 def _run_pool(
@@ -104,6 +113,24 @@ def _run_alone(
         _stop_pool(pool)
     for result in results:
         on_result(result)
+
+
+def _check_workers_start(time_limit: float) -> None:
+    """Raise WorkerError when a worker cannot even run a no-op (so no file is to blame)."""
+    pool = _new_pool(1, time_limit)
+    try:
+        pool.submit(_noop).result()
+    except BrokenProcessPool:
+        raise WorkerError(
+            "worker processes cannot start; if hashsearch is called from a script, call it "
+            "under `if __name__ == '__main__':` from a file Python can import again"
+        ) from None
+    finally:
+        _stop_pool(pool)
+
+
+def _noop() -> None:
+    """A task that does nothing: proves a worker can start."""
 
 
 def _new_pool(jobs: int, time_limit: float) -> ProcessPoolExecutor:
