@@ -87,7 +87,8 @@ def test_workers_that_cannot_start_are_one_clear_error_not_a_crash_per_file() ->
     script = (
         "from hashsearch import SearchOptions, WorkerError, search\n"
         "try:\n"
-        "    search('sample_data/haystack', 'sample_data/needles', SearchOptions(cache_path=None))\n"
+        "    options = SearchOptions(cache_path=None)\n"
+        "    search('sample_data/haystack', 'sample_data/needles', options)\n"
         "except WorkerError as exc:\n"
         "    print('WorkerError:', exc)\n"
     )
