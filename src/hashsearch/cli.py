@@ -41,7 +41,7 @@ from .report import (
     summary_line,
 )
 from .verify import DEFAULT_MIN_SIMILARITY
-from .workers import DEFAULT_TIME_LIMIT
+from .workers import DEFAULT_TIME_LIMIT, usable_cpus
 
 EXIT_NOTHING_TO_IMPORT = 0
 EXIT_SOMETHING_TO_IMPORT = 1
@@ -95,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="one JSON document (see README)")
     output.add_argument(
         "--print0", action="store_true", help="names separated by NUL bytes, exactly as on disk"
+    )
+    parser.add_argument(
+        "--report",
+        metavar="PATH.html",
+        help="also write a visual report: each backup photo beside its library copy",
     )
     parser.add_argument(
         "--list-images",
@@ -217,10 +222,12 @@ def _run(args: argparse.Namespace) -> int:
         if args.dupes:
             if args.print0 or args.list_images:
                 raise UsageError("--print0 and --list-images do not go with --dupes")
+            if args.report:
+                raise UsageError("--report goes with --needles")
             groups = dupes(args.dupes, options, **callbacks)
         elif args.query:
-            if args.print0 or args.list_images:
-                raise UsageError("--print0 and --list-images do not go with --query")
+            if args.print0 or args.list_images or args.report:
+                raise UsageError("--print0, --list-images and --report do not go with --query")
             answers, summary = query(args.haystack, args.query, options, **callbacks)
         else:
             result = search(args.haystack, args.needles, options, **callbacks)
@@ -231,6 +238,13 @@ def _run(args: argparse.Namespace) -> int:
         return _print_dupes(args, groups)
     if args.query:
         return _print_queries(args, answers, summary)
+    if args.report:
+        from .htmlreport import write_report
+
+        try:
+            write_report(result, args.report, jobs=options.jobs or usable_cpus())
+        except OSError as exc:
+            raise UsageError(f"--report {args.report}: {exc.strerror or exc}") from None
     if args.json:
         _print_json(json_document(result))
     elif args.print0:

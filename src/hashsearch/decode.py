@@ -146,6 +146,38 @@ def _decode_heif(data: bytes, options: DecodeOptions) -> npt.NDArray[np.uint8]:
     return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
 
+def decode_preview(data: bytes, longest: int) -> npt.NDArray[np.uint8]:
+    """A small colour (BGR) picture for people to look at, ``longest`` pixels at most."""
+    import cv2
+
+    header = read_header(data)
+    image = None
+    if header.format not in ("heif", "unknown") and not header.truncated:
+        pixels = header.pixels
+        if pixels is None or pixels <= DEFAULT_MAX_PIXELS:
+            flag = cv2.IMREAD_COLOR
+            if header.format == "jpeg" and header.width and header.height:
+                side = max(header.width, header.height)
+                factor = next((f for f in (8, 4, 2) if side // f >= longest), 1)
+                reduced = {
+                    2: cv2.IMREAD_REDUCED_COLOR_2,
+                    4: cv2.IMREAD_REDUCED_COLOR_4,
+                    8: cv2.IMREAD_REDUCED_COLOR_8,
+                }
+                flag = reduced.get(factor, cv2.IMREAD_COLOR)
+            try:
+                image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flag)
+            except cv2.error:
+                image = None
+    if image is None:  # HEIF and anything colour decoding refused: the grayscale path
+        image = cv2.cvtColor(decode_gray(data), cv2.COLOR_GRAY2BGR)
+    scale = longest / max(image.shape[:2])
+    if scale < 1:
+        size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return np.asarray(image, dtype=np.uint8)
+
+
 def _jpeg_reduction(header: ImageHeader) -> int:
     if header.format != "jpeg" or header.width is None or header.height is None:
         return 1

@@ -1,0 +1,149 @@
+"""The visual report: one self-contained HTML file to check before trusting "imported"."""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .decode import decode_preview, read_regular_file
+from .errors import ImageError
+from .match import FolderVerdict, ImageVerdict
+from .pipeline import SearchResult
+from .report import display_path, summary_line
+
+PREVIEW_SIDE = 160  # pixels on the longest side: a pair of previews stays under ~30 KB
+PREVIEW_QUALITY = 70
+
+_STYLE = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
+h1 { font-size: 1.4em; } .summary { color: #555; }
+details { border: 1px solid #ccc; border-radius: 6px; margin: .6em 0; padding: .3em .8em; }
+summary { cursor: pointer; font-weight: 600; }
+.verdict { display: inline-block; min-width: 6.5em; padding: 0 .5em; border-radius: 4px;
+  color: #fff; text-align: center; margin-right: .6em; }
+.verdict.import { background: #c0392b; } .verdict.done { background: #27ae60; }
+table { border-collapse: collapse; margin: .5em 0; }
+td { border-top: 1px solid #eee; padding: .4em .6em; vertical-align: middle; }
+td.img { width: 170px; text-align: center; } img { max-width: 160px; max-height: 160px; }
+.status { font-weight: 600; } .status.new, .status.unreadable { color: #c0392b; }
+.status.found { color: #27ae60; } .path { font-family: monospace; font-size: 12px; color: #555; }
+.none { color: #999; font-style: italic; }
+"""
+
+
+def write_report(result: SearchResult, path: str, jobs: int = 2) -> None:
+    """Write the report of ``result`` to ``path`` (the only file it writes)."""
+    previews = _previews(_pictures(result), jobs)
+    folders = sorted(result.folders, key=lambda f: (not f.to_import, os.fsencode(f.name)))
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<title>hashsearch report</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        "<h1>hashsearch report</h1>",
+        f'<p class="summary">{_text(summary_line(result))}</p>',
+        f'<p class="summary">library: <span class="path">{_text(result.haystack_root)}</span>'
+        f' &middot; backup: <span class="path">{_text(result.needles_root)}</span></p>',
+    ]
+    parts += [_folder(folder, result, previews) for folder in folders]
+    parts.append("</body></html>")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(parts))
+
+
+def _pictures(result: SearchResult) -> list[str]:
+    paths = []
+    for image in result.needle_images:
+        if image.status != "unreadable":
+            paths.append(image.path)
+        if image.match is not None:
+            paths.append(image.match.path)
+    return list(dict.fromkeys(paths))
+
+
+def _previews(paths: Iterable[str], jobs: int) -> dict[str, str]:
+    """A JPEG data URI per path ("" where the picture cannot be shown)."""
+    paths = list(paths)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # OpenCV releases the GIL
+        return dict(zip(paths, pool.map(_preview, paths), strict=True))
+
+
+def _preview(path: str) -> str:
+    import cv2
+
+    try:
+        image = decode_preview(read_regular_file(path), PREVIEW_SIDE)
+    except ImageError:
+        return ""
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, PREVIEW_QUALITY])
+    if not ok:
+        return ""
+    encoded = base64.b64encode(np.asarray(data).tobytes()).decode("ascii")
+    return f"data:image/jpeg;base64,{encoded}"
+
+
+def _folder(folder: FolderVerdict, result: SearchResult, previews: dict[str, str]) -> str:
+    verdict = "import" if folder.to_import else "done"
+    label = "to import" if folder.to_import else "all imported"
+    counts = (
+        f"{folder.count('found')} found, {folder.count('new')} new, "
+        f"{folder.count('unreadable')} unreadable"
+    )
+    if folder.reason is not None:
+        counts = f"the folder could not be read: {folder.reason}"
+    head = (
+        f'<details class="folder" data-folder="{_attr(folder.name)}" data-verdict="{verdict}"'
+        f"{' open' if folder.to_import else ''}>"
+        f'<summary><span class="verdict {verdict}">{label}</span>{_text(folder.name)}'
+        f' <span class="summary">({counts})</span></summary>'
+    )
+    order = {"new": 0, "unreadable": 1, "found": 2}
+    rows = [
+        _row(image, result, previews)
+        for image in sorted(folder.images, key=lambda v: (order[v.status], v.path))
+    ]
+    return head + "<table>" + "".join(rows) + "</table></details>"
+
+
+def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) -> str:
+    needle = os.path.relpath(image.path, result.needles_root)
+    if image.status == "found" and image.match is not None:
+        match = image.match
+        turned = f", turned: {match.transform}" if match.transform else ""
+        detail = (
+            f'<span class="status found">already in the library</span><br>'
+            f"distance {match.distance} bits, similarity {match.similarity:.3f}{turned}<br>"
+            f'<span class="path">{_text(os.path.relpath(match.path, result.haystack_root))}</span>'
+        )
+        other = _img(previews.get(match.path, ""), "library copy")
+    elif image.status == "new":
+        detail = '<span class="status new">NEW: not in the library</span>'
+        other = '<span class="none">no copy in the library</span>'
+    else:
+        detail = f'<span class="status unreadable">UNREADABLE: {_text(image.reason or "")}</span>'
+        other = '<span class="none">not compared</span>'
+    return (
+        f'<tr data-status="{image.status}"><td class="img">'
+        f"{_img(previews.get(image.path, ''), 'backup photo')}</td>"
+        f'<td><span class="path">{_text(needle)}</span><br>{detail}</td>'
+        f'<td class="img">{other}</td></tr>'
+    )
+
+
+def _img(uri: str, alt: str) -> str:
+    if not uri:
+        return '<span class="none">cannot be shown</span>'
+    return f'<img src="{uri}" alt="{alt}" loading="lazy">'
+
+
+def _text(value: str) -> str:
+    return html.escape(display_path(value))
+
+
+def _attr(value: str) -> str:
+    return html.escape(display_path(value), quote=True)
