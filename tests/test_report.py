@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO
 
 SAMPLE = REPO / "sample_data"
@@ -21,8 +22,14 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from hashsearch.cli import main
 
     out = tmp_path_factory.mktemp("report") / "report.html"
-    args = ["--haystack", str(SAMPLE / "haystack"), "--needles", str(SAMPLE / "needles"),
-            "--no-cache", "-q"]
+    args = [
+        "--haystack",
+        str(SAMPLE / "haystack"),
+        "--needles",
+        str(SAMPLE / "needles"),
+        "--no-cache",
+        "-q",
+    ]
     assert main([*args, "--report", str(out)]) == 1
     return out
 
@@ -31,8 +38,17 @@ def _expected(capsys: pytest.CaptureFixture[str]) -> dict[str, bool]:
     from hashsearch.cli import main
 
     capsys.readouterr()
-    main(["--haystack", str(SAMPLE / "haystack"), "--needles", str(SAMPLE / "needles"),
-          "--no-cache", "-q", "--json"])
+    main(
+        [
+            "--haystack",
+            str(SAMPLE / "haystack"),
+            "--needles",
+            str(SAMPLE / "needles"),
+            "--no-cache",
+            "-q",
+            "--json",
+        ]
+    )
     doc = json.loads(capsys.readouterr().out)
     return {f["folder"]: f["to_import"] for f in doc["folders"]}
 
@@ -59,7 +75,7 @@ def test_report_is_self_contained_and_small(report) -> None:
     assert verdicts == sorted(verdicts, key=lambda v: v != "import")
 
 
-def _browser():  # noqa: ANN202
+def _browser():
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     assert chromium and driver, (
         "the report test needs Debian's chromium and chromium-driver "
@@ -70,9 +86,17 @@ def _browser():  # noqa: ANN202
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1100,1400"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1100,1400",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(options=options, service=Service(executable_path=driver))
 
