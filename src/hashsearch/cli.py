@@ -163,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"give up on one file after this long (default {DEFAULT_TIME_LIMIT:g})",
     )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
+        help="hash on this Dask scheduler (default $DASK_SCHEDULER_ADDRESS; "
+        "needs hashsearch[dask])",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every unreadable file")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
@@ -208,6 +215,7 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache_path=None if args.no_cache else (args.cache or default_cache_path()),
         time_limit=args.time_limit,
+        scheduler=args.scheduler,
     )
     progress = None if args.quiet else _progress_bar()
     callbacks: dict[str, Any] = {

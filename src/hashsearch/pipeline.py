@@ -28,6 +28,7 @@ class SearchOptions:
     jobs: int | None = None  # None: every usable CPU
     cache_path: str | os.PathLike[str] | None = field(default_factory=default_cache_path)
     time_limit: float = DEFAULT_TIME_LIMIT
+    scheduler: str | None = None  # a Dask scheduler address: hash there instead of locally
 
 
 @dataclass(slots=True)
@@ -139,6 +140,7 @@ def _hash_with_cache(
             time_limit=options.time_limit,
             on_progress=on_progress,
             should_stop=should_stop,
+            scheduler=options.scheduler,
         )
     finally:
         if cache is not None:
@@ -168,6 +170,7 @@ def hash_paths(
     time_limit: float = DEFAULT_TIME_LIMIT,
     on_progress: OnProgress | None = None,
     should_stop: ShouldStop | None = None,
+    scheduler: str | None = None,
 ) -> dict[str, HashResult]:
     """Hash every path, from the cache where it is still valid, the rest in workers."""
     results: dict[str, HashResult] = {}
@@ -197,7 +200,11 @@ def hash_paths(
     if on_progress is not None:
         on_progress(len(results), total)
     try:
-        if todo:
+        if todo and scheduler:
+            from .cluster import hash_on_cluster
+
+            hash_on_cluster(todo, params, scheduler, on_result=collect, should_stop=should_stop)
+        elif todo:
             hash_in_workers(
                 todo,
                 params,

@@ -164,13 +164,9 @@ _DAMAGE = re.compile(rb"corrupt|premature|truncat|bogus|invalid|error", re.IGNOR
 
 
 def _init_worker(time_limit: float) -> None:
-    global _time_limit, _decoder_output
+    global _time_limit
     _time_limit = time_limit
-    # memory-backed where the OS has it: the cache stays the only thing hashsearch writes
-    if hasattr(os, "memfd_create"):
-        _decoder_output = os.fdopen(os.memfd_create("hashsearch-decoder-stderr"), "w+b")
-    else:
-        _decoder_output = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
+    _start_capture()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if hasattr(signal, "SIGALRM"):
         # The default action of SIGALRM ends the process, even inside a C decoder
@@ -181,18 +177,41 @@ def _init_worker(time_limit: float) -> None:
     cv2.setNumThreads(1)
 
 
+def _start_capture() -> None:
+    """Open the scratch file that catches what decoders print (once per process)."""
+    global _decoder_output
+    if _decoder_output is not None:
+        return
+    # memory-backed where the OS has it: the cache stays the only thing hashsearch writes
+    if hasattr(os, "memfd_create"):
+        _decoder_output = os.fdopen(os.memfd_create("hashsearch-decoder-stderr"), "w+b")
+    else:
+        _decoder_output = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
+
+
 def _hash_batch(paths: Sequence[str], params: HashParams, task: Task) -> list[HashResult]:
-    return list(_hash_each(paths, params, task))
+    return list(_hash_each(paths, params, task, timed=True))
 
 
-def _hash_each(paths: Sequence[str], params: HashParams, task: Task) -> Iterator[HashResult]:
+def hash_batch_elsewhere(
+    paths: Sequence[str], params: HashParams, task: Task = hash_one
+) -> list[HashResult]:
+    """Hash a batch in another program's worker (a Dask worker): no timer, same checks."""
+    _start_capture()
+    return list(_hash_each(paths, params, task, timed=False))
+
+
+def _hash_each(
+    paths: Sequence[str], params: HashParams, task: Task, timed: bool
+) -> Iterator[HashResult]:
+    timer = timed and hasattr(signal, "setitimer")
     for path in paths:
-        if hasattr(signal, "setitimer"):
+        if timer:
             signal.setitimer(signal.ITIMER_REAL, _time_limit)
         try:
             result, said = _with_stderr_captured(task, path, params)
         finally:
-            if hasattr(signal, "setitimer"):
+            if timer:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         damage = [line for line in said.splitlines() if _DAMAGE.search(line)]
         if damage and result.signature is not None:

@@ -1,0 +1,70 @@
+"""Hash on a Dask cluster: the files go out in batches, results come back as data.
+
+The client (this process) keeps the cache and does the matching; workers only
+turn paths into signatures, so they must see the same paths (shared storage).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from .errors import Cancelled, UsageError
+from .hashing import HashParams, HashResult, hash_one
+from .workers import Task, hash_batch_elsewhere
+
+_BATCHES_PER_THREAD = 4  # enough to keep every worker busy and to spread a dying one's work
+
+
+def hash_on_cluster(
+    paths: Sequence[str],
+    params: HashParams,
+    address: str,
+    *,
+    on_result: Callable[[HashResult], None],
+    should_stop: Callable[[], bool] | None = None,
+    task: Task = hash_one,
+) -> None:
+    """Hash ``paths`` on the Dask scheduler at ``address``, handing each result over."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UsageError("--scheduler needs Dask: pip install 'hashsearch[dask]'") from None
+    try:
+        client = Client(address, timeout="20s")
+    except OSError as exc:
+        raise UsageError(f"--scheduler {address}: cannot reach it ({exc})") from None
+    with client:
+        threads = max(1, sum(client.nthreads().values()))
+        size = max(1, min(64, math.ceil(len(paths) / (threads * _BATCHES_PER_THREAD))))
+        batches = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+        pending = {
+            client.submit(hash_batch_elsewhere, batch, params, task, pure=False): batch
+            for batch in batches
+        }
+        results = as_completed(list(pending))
+        for future in results:
+            if should_stop is not None and should_stop():
+                client.cancel(list(pending))
+                raise Cancelled("stopped while hashing")
+            batch = pending.pop(future)
+            try:
+                for result in future.result():
+                    on_result(result)
+            except Exception as exc:  # the batch failed as a whole: see which file did it
+                if len(batch) > 1:
+                    for path in batch:
+                        single = client.submit(
+                            hash_batch_elsewhere, [path], params, task, pure=False
+                        )
+                        pending[single] = [path]
+                        results.add(single)
+                else:
+                    on_result(HashResult(batch[0], None, _reason(exc)))
+
+
+def _reason(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if name == "KilledWorker":
+        return "a Dask worker died on it every time it was tried"
+    return f"the Dask worker failed on it: {name}: {exc}"

@@ -1,0 +1,99 @@
+"""Hashing on a Dask cluster: same results as a local run, even when a worker dies."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PHOTO_NAMES, load_photo, resized, write_image
+from hashsearch import HashParams
+from hashsearch.hashing import HashResult, hash_one
+from hashsearch.pipeline import hash_paths
+
+
+def slow_hash(path: str, params: HashParams) -> HashResult:
+    """hash_one, slowed down so that a worker can be killed in the middle of the run."""
+    time.sleep(0.05)
+    return hash_one(path, params)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """A LocalCluster of 2 worker processes, 1 thread each; yields the scheduler address."""
+    import cloudpickle
+    from distributed import LocalCluster
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("cluster")
+    for i, name in enumerate(PHOTO_NAMES * 3):
+        write_image(root / "hay" / f"{i:03d}-{Path(name).stem}.jpg", load_photo(name), 85)
+    for name in ("coffee.png", "chelsea.png", "astronaut.png"):
+        write_image(root / "needles" / "present" / f"{name}.jpg", resized(load_photo(name), 0.5))
+    write_image(root / "needles" / "new" / "x.jpg", resized(load_photo("horse.png"), 0.8))
+    (root / "needles" / "broken").mkdir()
+    (root / "needles" / "broken" / "cut.jpg").write_bytes(b"\xff\xd8\xff\xe0 not more")
+    return root / "hay", root / "needles"
+
+
+def test_cluster_gives_the_same_output_as_a_local_run(cli, cluster, library) -> None:
+    hay, needles = library
+    args = ["--haystack", hay, "--needles", needles, "--no-cache", "--json", "-q"]
+    local = cli(*args)
+    remote = cli(*args, "--scheduler", cluster)
+    assert remote.code == local.code == 1, remote.err
+    assert json.loads(remote.out) == json.loads(local.out)
+    assert json.loads(remote.out)["summary"]["unreadable"] == 1  # errors came back as data
+
+
+def test_scheduler_address_from_the_environment(cli, cluster, library, monkeypatch) -> None:
+    hay, needles = library
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster)
+    assert cli("--haystack", hay, "--needles", needles / "present", "--no-cache").code == 0
+
+
+def test_a_worker_dying_mid_run_costs_only_time(cluster, library) -> None:
+    from distributed import Client
+
+    hay, _ = library
+    paths = sorted(str(p) for p in hay.iterdir())
+    expected = hash_paths(paths, HashParams(), jobs=2)
+    with Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+    killed = threading.Event()
+    results: dict[str, HashResult] = {}
+
+    def collect(result: HashResult) -> None:
+        results[result.path] = result
+        if len(results) == 5 and not killed.is_set():
+            os.kill(pids[0], signal.SIGKILL)  # one worker process dies mid-run
+            killed.set()
+
+    from hashsearch.cluster import hash_on_cluster
+
+    hash_on_cluster(paths, HashParams(), cluster, on_result=collect, task=slow_hash)
+    assert killed.is_set()
+    assert results == expected
+
+
+def test_without_the_extra_a_one_line_message(cli, library, monkeypatch) -> None:
+    hay, needles = library
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    run = cli("--haystack", hay, "--needles", needles, "--no-cache", "--scheduler", "tcp://x:1")
+    assert run.code == 2
+    assert run.err == "hashsearch: error: --scheduler needs Dask: pip install 'hashsearch[dask]'\n"
