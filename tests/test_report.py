@@ -14,6 +14,14 @@ from conftest import REPO
 
 SAMPLE = REPO / "sample_data"
 ARTIFACTS = REPO / "tests" / "artifacts"
+SAMPLE_RUN = [
+    "--haystack",
+    str(SAMPLE / "haystack"),
+    "--needles",
+    str(SAMPLE / "needles"),
+    "--no-cache",
+    "-q",
+]
 
 
 @pytest.fixture(scope="module")
