@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,11 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Run]]:
         return Run(code, captured.out, captured.err)
 
     yield run
+
+
+def hashsearch_command(*args: str | os.PathLike[str]) -> list[str]:
+    """The command line that runs this checkout's hashsearch in a new process."""
+    return [sys.executable, "-m", "hashsearch", *(os.fspath(a) for a in args)]
 
 
 def obeying_file_modes() -> list[str]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import PHOTO_NAMES, load_photo, obeying_file_modes, write_image
+from conftest import PHOTO_NAMES, hashsearch_command, load_photo, obeying_file_modes, write_image
 from hashsearch import HashParams, ImageHash
 from hashsearch.cache import HashCache, default_cache_path
 from hashsearch.hashing import HashResult
@@ -124,15 +123,9 @@ def test_read_only_cache_location_means_a_run_without_cache(tmp_path) -> None:
         done = subprocess.run(
             [
                 *obeying_file_modes(),
-                sys.executable,
-                "-m",
-                "hashsearch",
-                "--haystack",
-                str(hay),
-                "--needles",
-                str(needles),
-                "--cache",
-                str(locked / "sub" / "c.sqlite3"),
+                *hashsearch_command(
+                    "--haystack", hay, "--needles", needles, "--cache", locked / "sub" / "c.db"
+                ),
             ],
             capture_output=True,
             text=True,
@@ -183,23 +176,12 @@ def test_a_writer_waits_for_a_short_lock(tmp_path) -> None:
 def test_two_runs_at_once_share_the_cache(photo_files, tmp_path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     hay = Path(photo_files[0]).parent
-    command = [
-        sys.executable,
-        "-m",
-        "hashsearch",
-        "--haystack",
-        str(hay),
-        "--needles",
-        str(hay),
-        "--jobs",
-        "1",
-    ]
-    # the same folder twice is refused, so use a needles folder that is a copy
+    # the same folder twice is refused, so the needles are a copy of the haystack
     needles = tmp_path / "needles"
     needles.mkdir()
     for path in photo_files:
         (needles / Path(path).name).write_bytes(Path(path).read_bytes())
-    command[-3] = str(needles)
+    command = hashsearch_command("--haystack", hay, "--needles", needles, "--jobs", "1")
     runs = [
         subprocess.Popen(
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import hashsearch.cli
-from conftest import REPO, load_photo, obeying_file_modes, resized, write_image
+from conftest import REPO, hashsearch_command, load_photo, obeying_file_modes, resized, write_image
 
 SAMPLE = REPO / "sample_data"
 SAMPLE_EXPECTED = ["camera-card", "mixed", "phone-backup-2021"]
@@ -180,15 +180,7 @@ def test_unreadable_file_and_folder_as_a_user_would_hit_them(trees, tmp_path) ->
         done = subprocess.run(
             [
                 *obeying_file_modes(),
-                sys.executable,
-                "-m",
-                "hashsearch",
-                "-v",
-                "--haystack",
-                str(hay),
-                "--needles",
-                str(needles),
-                "--no-cache",
+                *hashsearch_command("-v", "--haystack", hay, "--needles", needles, "--no-cache"),
             ],
             capture_output=True,
             text=True,
@@ -227,19 +219,9 @@ def test_ctrl_c_exits_130_and_keeps_partial_work_in_the_cache(tmp_path) -> None:
     write_image(needles / "a.jpg", load_photo("coffee.png"))
     cache = tmp_path / "c.sqlite3"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hashsearch",
-            "--jobs",
-            "1",
-            "--haystack",
-            str(hay),
-            "--needles",
-            str(needles),
-            "--cache",
-            str(cache),
-        ],
+        hashsearch_command(
+            "--jobs", "1", "--haystack", hay, "--needles", needles, "--cache", cache
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -266,16 +248,7 @@ def test_progress_bar_only_on_a_terminal(trees) -> None:
     import termios
 
     hay, needles = trees
-    command = [
-        sys.executable,
-        "-m",
-        "hashsearch",
-        "--no-cache",
-        "--haystack",
-        str(hay),
-        "--needles",
-        str(needles),
-    ]
+    command = hashsearch_command("--no-cache", "--haystack", hay, "--needles", needles)
     piped = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert "hashing" not in piped.stderr and "photo/s" not in piped.stderr
     leader, follower = pty.openpty()

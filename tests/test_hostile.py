@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import REPO, load_photo, obeying_file_modes, resized, write_image
+from conftest import REPO, hashsearch_command, load_photo, obeying_file_modes, resized, write_image
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from _common import run_measured
@@ -162,7 +162,7 @@ NOT_LISTED = {
 
 def _run(args: list[str], cache: Path) -> tuple[subprocess.CompletedProcess[str], float, float]:
     """Run the command; wall time and the peak summed RSS of its whole process tree."""
-    command = [sys.executable, "-m", "hashsearch", "--cache", str(cache), *args]
+    command = hashsearch_command("--cache", cache, *args)
     measured = run_measured([*obeying_file_modes(), *command], timeout=TIME_BOUND * 2)
     done = subprocess.CompletedProcess(
         command, measured.returncode, measured.stdout, measured.stderr

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, hashsearch_command
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -38,17 +37,14 @@ def test_sample_data_readme_shows_the_real_output(tmp_path) -> None:
     sample_readme = (REPO / "sample_data" / "README.md").read_text(encoding="utf-8")
     out_block, err_block = _blocks(sample_readme, "")[1:3]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hashsearch",
+        hashsearch_command(
             "--haystack",
             "sample_data/haystack",
             "--needles",
             "sample_data/needles",
             "--cache",
-            str(tmp_path / "c.sqlite3"),
-        ],
+            tmp_path / "c.sqlite3",
+        ),
         cwd=REPO,
         capture_output=True,
         text=True,

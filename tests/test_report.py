@@ -30,15 +30,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from hashsearch.cli import main
 
     out = tmp_path_factory.mktemp("report") / "report.html"
-    args = [
-        "--haystack",
-        str(SAMPLE / "haystack"),
-        "--needles",
-        str(SAMPLE / "needles"),
-        "--no-cache",
-        "-q",
-    ]
-    assert main([*args, "--report", str(out)]) == 1
+    assert main([*SAMPLE_RUN, "--report", str(out)]) == 1
     return out
 
 
@@ -46,17 +38,7 @@ def _expected(capsys: pytest.CaptureFixture[str]) -> dict[str, bool]:
     from hashsearch.cli import main
 
     capsys.readouterr()
-    main(
-        [
-            "--haystack",
-            str(SAMPLE / "haystack"),
-            "--needles",
-            str(SAMPLE / "needles"),
-            "--no-cache",
-            "-q",
-            "--json",
-        ]
-    )
+    main([*SAMPLE_RUN, "--json"])
     doc = json.loads(capsys.readouterr().out)
     return {f["folder"]: f["to_import"] for f in doc["folders"]}
 
