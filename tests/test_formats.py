@@ -144,3 +144,17 @@ def test_raw_files_are_hashed_by_their_jpeg_preview(monkeypatch, library, tmp_pa
     monkeypatch.setitem(sys.modules, "rawpy", None)  # as if the extra were missing
     with pytest.raises(ImageError, match=r"unsupported format RAW \(install hashsearch\[raw\]\)"):
         hash_file(str(raw))
+
+
+def test_report_preview_of_a_raw_file_is_its_jpeg_preview(monkeypatch) -> None:
+    from hashsearch.decode import decode_preview
+
+    photo = resized(load_photo("chelsea.png"), 0.8)  # 361 x 240
+    ok, preview = cv2.imencode(".jpg", photo)
+    assert ok
+    monkeypatch.setitem(sys.modules, "rawpy", _FakeRaw(preview.tobytes()))
+    container = b"II*\x00" + bytes(64)  # as OpenCV would see it: a TIFF, not the photo
+    shown = decode_preview(container, 160, raw=True)
+    assert shown.shape == (106, 160, 3)
+    reference = cv2.resize(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), (160, 106), cv2.INTER_AREA)
+    assert np.abs(shown[:, :, 0].astype(int) - reference).mean() < 6

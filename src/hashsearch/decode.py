@@ -6,6 +6,7 @@ import errno
 import io
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,13 +75,9 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions()) -> npt.ND
         raise ImageError(f"damaged {header.format.upper()}: the file is cut short")
     if header.format == "heif":
         return _decode_heif(data, options)
-    reduction = _jpeg_reduction(header) if options.reduced else 1
-    pixels = header.pixels
-    if pixels is not None and pixels // (reduction * reduction) > options.max_pixels:
-        raise ImageError(
-            f"image too large: {header.width}x{header.height} pixels "
-            f"(limit {options.max_pixels:,}; see --max-pixels)"
-        )
+    reduction = _jpeg_reduction(header, MIN_DECODED_SIDE) if options.reduced else 1
+    if header.width is not None and header.height is not None:
+        _check_pixels(header.width, header.height, options.max_pixels, reduction)
     buffer = np.frombuffer(data, dtype=np.uint8)
     image = None
     if reduction > 1:
@@ -135,42 +132,37 @@ def _decode_heif(data: bytes, options: DecodeOptions) -> npt.NDArray[np.uint8]:
     try:
         heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
         width, height = heif.size
-        if width * height > options.max_pixels:
-            raise ImageError(
-                f"image too large: {width}x{height} pixels "
-                f"(limit {options.max_pixels:,}; see --max-pixels)"
-            )
+        _check_pixels(width, height, options.max_pixels)
         pixels = np.asarray(heif.to_pillow().convert("RGB"))
     except (ValueError, RuntimeError, OSError) as exc:
         raise ImageError(f"pillow-heif cannot decode it: {_first_line(str(exc))}") from None
     return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
 
-def decode_preview(data: bytes, longest: int) -> npt.NDArray[np.uint8]:
-    """A small colour (BGR) picture for people to look at, ``longest`` pixels at most."""
+def decode_preview(data: bytes, longest: int, raw: bool = False) -> npt.NDArray[np.uint8]:
+    """A small colour (BGR) picture for people to look at, ``longest`` pixels at most.
+
+    ``raw``: the bytes are a camera RAW file, shown by its JPEG preview as it is hashed.
+    """
     import cv2
 
     header = read_header(data)
     image = None
-    if header.format not in ("heif", "unknown") and not header.truncated:
-        pixels = header.pixels
-        if pixels is None or pixels <= DEFAULT_MAX_PIXELS:
-            flag = cv2.IMREAD_COLOR
-            if header.format == "jpeg" and header.width and header.height:
-                side = max(header.width, header.height)
-                factor = next((f for f in (8, 4, 2) if side // f >= longest), 1)
-                reduced = {
-                    2: cv2.IMREAD_REDUCED_COLOR_2,
-                    4: cv2.IMREAD_REDUCED_COLOR_4,
-                    8: cv2.IMREAD_REDUCED_COLOR_8,
-                }
-                flag = reduced.get(factor, cv2.IMREAD_COLOR)
-            try:
-                image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flag)
-            except cv2.error:
-                image = None
-    if image is None:  # HEIF and anything colour decoding refused: the grayscale path
-        image = cv2.cvtColor(decode_gray(data), cv2.COLOR_GRAY2BGR)
+    colour = not raw and header.format not in ("heif", "unknown") and not header.truncated
+    if colour and (header.pixels or 0) <= DEFAULT_MAX_PIXELS:
+        flag = {
+            1: cv2.IMREAD_COLOR,
+            2: cv2.IMREAD_REDUCED_COLOR_2,
+            4: cv2.IMREAD_REDUCED_COLOR_4,
+            8: cv2.IMREAD_REDUCED_COLOR_8,
+        }[_jpeg_reduction(header, longest, side=max)]
+        try:
+            image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flag)
+        except cv2.error:
+            image = None
+    if image is None:  # RAW, HEIF and anything colour decoding refused: the grayscale path
+        gray = decode_raw_preview(data) if raw else decode_gray(data)
+        image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     scale = longest / max(image.shape[:2])
     if scale < 1:
         size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
@@ -178,14 +170,22 @@ def decode_preview(data: bytes, longest: int) -> npt.NDArray[np.uint8]:
     return np.asarray(image, dtype=np.uint8)
 
 
-def _jpeg_reduction(header: ImageHeader) -> int:
+def _jpeg_reduction(
+    header: ImageHeader, at_least: int, side: Callable[[int, int], int] = min
+) -> int:
+    """The largest JPEG scale-down (8, 4, 2 or 1) that keeps ``side`` >= ``at_least`` pixels."""
     if header.format != "jpeg" or header.width is None or header.height is None:
         return 1
-    short_side = min(header.width, header.height)
-    for factor in (8, 4, 2):
-        if short_side // factor >= MIN_DECODED_SIDE:
-            return factor
-    return 1
+    length = side(header.width, header.height)
+    return next((f for f in (8, 4, 2) if length // f >= at_least), 1)
+
+
+def _check_pixels(width: int, height: int, limit: int, reduction: int = 1) -> None:
+    """Refuse, from its header, an image that would decode to more than ``limit`` pixels."""
+    if width * height // (reduction * reduction) > limit:
+        raise ImageError(
+            f"image too large: {width}x{height} pixels (limit {limit:,}; see --max-pixels)"
+        )
 
 
 def _os_reason(exc: OSError) -> str:

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .decode import decode_preview, read_regular_file
+from .discover import is_raw_name
 from .errors import ImageError
 from .match import FolderVerdict, ImageVerdict
 from .pipeline import SearchResult
@@ -77,7 +78,7 @@ def _preview(path: str) -> str:
     import cv2
 
     try:
-        image = decode_preview(read_regular_file(path), PREVIEW_SIDE)
+        image = decode_preview(read_regular_file(path), PREVIEW_SIDE, raw=is_raw_name(path))
     except ImageError:
         return ""
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, PREVIEW_QUALITY])
