@@ -74,7 +74,7 @@ class HashIndex:
         if not len(values) or not len(array):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
-        queries = np.stack([_words(v, self._words) for v in values])
+        queries = _pack(values, self._words)
         if self._words == 1 and len(array) * len(values) > _BRUTE_FORCE_LIMIT:
             tables = self._tables.get(max_distance)
             if tables is None:
@@ -84,13 +84,16 @@ class HashIndex:
 
     def _packed(self) -> U64:
         if self._pending:
-            if self._words == 1:
-                fresh = np.array(self._pending, dtype=np.uint64).reshape(-1, 1)
-            else:
-                fresh = np.stack([_words(v, self._words) for v in self._pending])
-            self._array = np.concatenate([self._array, fresh])
+            self._array = np.concatenate([self._array, _pack(self._pending, self._words)])
             self._pending.clear()
         return self._array
+
+
+def _pack(values: Sequence[int], words: int) -> U64:
+    """Hash values as a (len(values), words) array of little-endian 64-bit words."""
+    if words == 1:
+        return np.array(values, dtype=np.uint64).reshape(-1, 1)
+    return np.stack([_words(v, words) for v in values])
 
 
 def _words(value: int, words: int) -> U64:
