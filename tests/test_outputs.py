@@ -109,10 +109,17 @@ def test_query_lists_copies_closest_first(cli, tmp_path) -> None:
     assert "1 of 2 query images found" in run.err
 
 
+def test_report_into_a_missing_folder_is_refused_before_any_work(cli, odd_trees) -> None:
+    hay, needles = odd_trees
+    run = cli("--haystack", hay, "--needles", needles, "--report", hay / "no" / "r.html")
+    assert run.code == 2 and "cannot write into" in run.err
+    assert "images hashed" not in run.err  # refused before hashing
+
+
 def test_query_does_not_take_print0(cli, tmp_path) -> None:
     (tmp_path / "hay").mkdir()
     run = cli("--haystack", tmp_path / "hay", "--query", "x.jpg", "--print0")
-    assert run.code == 2 and "do not go with --query" in run.err
+    assert run.code == 2 and "--print0 goes with --needles, not with --query" in run.err
 
 
 def test_exif_orientation_is_applied_on_both_sides(cli, tmp_path) -> None:

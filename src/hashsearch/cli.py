@@ -222,20 +222,11 @@ def _run(args: argparse.Namespace) -> int:
         "on_progress": progress.update if progress else None,
         "warn": lambda message: _say(f"warning: {message}"),
     }
-    if (args.haystack is None) != (args.dupes is not None):
-        raise UsageError(
-            "--dupes takes no --haystack" if args.dupes else "--haystack DIR is required"
-        )
+    _check_combination(args)
     try:
         if args.dupes:
-            if args.print0 or args.list_images:
-                raise UsageError("--print0 and --list-images do not go with --dupes")
-            if args.report:
-                raise UsageError("--report goes with --needles")
             groups = dupes(args.dupes, options, **callbacks)
         elif args.query:
-            if args.print0 or args.list_images or args.report:
-                raise UsageError("--print0, --list-images and --report do not go with --query")
             answers, summary = query(args.haystack, args.query, options, **callbacks)
         else:
             result = search(args.haystack, args.needles, options, **callbacks)
@@ -268,6 +259,26 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         _say(summary_line(result))
     return EXIT_SOMETHING_TO_IMPORT if result.to_import else EXIT_NOTHING_TO_IMPORT
+
+
+def _check_combination(args: argparse.Namespace) -> None:
+    """Refuse, before any work, options that cannot go together or cannot be carried out."""
+    if (args.haystack is None) != (args.dupes is not None):
+        raise UsageError(
+            "--dupes takes no --haystack" if args.dupes else "--haystack DIR is required"
+        )
+    mode = "--dupes" if args.dupes else "--query" if args.query else None
+    for given, option in (
+        (args.print0, "--print0"),
+        (args.list_images, "--list-images"),
+        (args.report, "--report"),
+    ):
+        if mode and given:
+            raise UsageError(f"{option} goes with --needles, not with {mode}")
+    if args.report:  # found out now, not after an hour of hashing
+        folder = os.path.dirname(os.path.abspath(args.report))
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            raise UsageError(f"--report {args.report}: cannot write into {folder}")
 
 
 def _print_queries(
