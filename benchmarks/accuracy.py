@@ -23,12 +23,16 @@ import cv2
 
 from _common import SHARED_PHOTOS, machine, source_photos
 from _edits import BENIGN, HARD, ROTATIONS, quadrants, scene_pair
-from hashsearch import HashParams, Matcher, MatchRules
-from hashsearch.families import ALGORITHMS
-from hashsearch.hashing import HashResult
-from hashsearch.match import DEFAULT_THRESHOLD
-from hashsearch.pipeline import hash_paths
-from hashsearch.verify import DEFAULT_MIN_SIMILARITY
+from hashsearch import (
+    ALGORITHMS,
+    DEFAULT_MIN_SIMILARITY,
+    DEFAULT_THRESHOLD,
+    HashParams,
+    HashResult,
+    Matcher,
+    MatchRules,
+    hash_paths,
+)
 
 #: Photos kept out of the haystack: the negatives. rocket is 13 bits from retina.
 HELD_OUT = ("rocket.jpg", "grass.png", "horse.png", "coins.png")

@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 
 from _common import machine, make_camera_jpegs
-from hashsearch import HashParams
-from hashsearch.pipeline import hash_paths
+from hashsearch import HashParams, hash_paths
 
 
 def main() -> None:

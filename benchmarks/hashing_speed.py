@@ -2,6 +2,8 @@
 
     python benchmarks/hashing_speed.py [--photos 2000] [--small 500] [--jobs N]
 
+Needs the bench extra (`pip install '.[bench]'`): the classic loop lists files with imutils.
+
 Makes N camera-size JPEGs (4032x3024, quality 92, with noise) from the shared
 photos in a temporary folder, then in one run times:
   classic  the PyImageSearch loop: cv2.imread, cvtColor, cv2.resize(..., (9, 8)), one process

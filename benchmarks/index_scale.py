@@ -16,12 +16,31 @@ import argparse
 import os
 import time
 import tracemalloc
+from collections.abc import Sequence
 
 import numpy as np
 
-import hashsearch.index
 from _common import machine
-from hashsearch.index import HashIndex
+from hashsearch import HashIndex
+
+
+class _Numbers(Sequence[str]):
+    """Item numbers as paths, made on demand: a million strings would dwarf the index."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):  # type: ignore[no-untyped-def]
+        return str(item)
+
+
+def _index(values: np.ndarray, method: str) -> HashIndex:
+    index = HashIndex(64, method=method)  # type: ignore[arg-type]
+    index.add_many(values, _Numbers(len(values)))
+    return index
 
 
 def main() -> None:
@@ -54,15 +73,15 @@ def main() -> None:
         queries = [int(v) for v in np.concatenate([planted, randoms])]
 
         # brute force (the small-index path) on a sample, in the same run
-        sample = np.array(queries[: args.brute_sample], dtype=np.uint64)[:, None]
+        sample = queries[: args.brute_sample]
+        brute = _index(haystack, "brute-force")
         start = time.perf_counter()
-        hashsearch.index._brute_force(haystack[:, None], sample, radius)
+        brute.search(sample, radius)
         brute_per_needle = (time.perf_counter() - start) / len(sample)
 
-        hashsearch.index._BRUTE_FORCE_LIMIT = 0  # always the multi-index tables
         tracemalloc.start()
         start = time.perf_counter()
-        index = HashIndex.from_array(haystack)
+        index = _index(haystack, "multi-index")
         index.search(queries[:1], radius)  # builds the tables
         built = time.perf_counter() - start
         start = time.perf_counter()

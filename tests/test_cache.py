@@ -8,15 +8,16 @@ import subprocess
 import threading
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from conftest import PHOTO_NAMES, hashsearch_command, load_photo, obeying_file_modes, write_image
 from hashsearch import HashParams, ImageHash
-from hashsearch.cache import HashCache, default_cache_path
-from hashsearch.hashing import HashResult
-from hashsearch.pipeline import hash_paths
-from hashsearch.signature import INSETS, THUMB_SIDE, Signature
+from hashsearch.hash.cache import HashCache, default_cache_path
+from hashsearch.hash.many import hash_paths
+from hashsearch.hash.one import HashResult
+from hashsearch.hash.signature import INSETS, THUMB_SIDE, Signature
 
 PARAMS = HashParams()
 
@@ -194,3 +195,23 @@ def test_two_runs_at_once_share_the_cache(photo_files, tmp_path) -> None:
     db = sqlite3.connect(tmp_path / "xdg" / "hashsearch" / "hashes.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert db.execute("SELECT count(*) FROM hashes").fetchone() == (2 * len(photo_files),)
+
+
+def test_every_parameter_that_changes_a_signature_is_in_the_key(tmp_path) -> None:
+    from hashsearch import DecodeOptions
+
+    camera = np.clip(
+        cv2.resize(load_photo("chelsea.png"), (2016, 1512)).astype(int)
+        + np.random.default_rng(0).normal(0, 4, (1512, 2016, 3)),
+        0,
+        255,
+    ).astype(np.uint8)
+    files = [str(write_image(tmp_path / "camera.jpg", camera, 92))]
+    full = HashParams(decode=DecodeOptions(reduced=False))
+    assert full.cache_key != PARAMS.cache_key
+    expected = {p: hash_paths(files, p, jobs=1)[files[0]].signature for p in (PARAMS, full)}
+    assert expected[PARAMS] != expected[full]  # the reduced decode gives other thumbnails
+    for params in (PARAMS, full, PARAMS, full):  # one cache file, runs alternating
+        with _open(tmp_path / "c.sqlite3", key=params.cache_key) as cache:
+            got = hash_paths(files, params, jobs=1, cache=cache)[files[0]].signature
+        assert got == expected[params]

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import PHOTO_NAMES, load_photo, resized, write_image
 from hashsearch import HashParams
-from hashsearch.hashing import HashResult, hash_one
-from hashsearch.pipeline import hash_paths
+from hashsearch.hash.many import hash_paths
+from hashsearch.hash.one import HashResult, hash_one
 
 
 def slow_hash(path: str, params: HashParams) -> HashResult:
@@ -84,7 +84,7 @@ def test_a_worker_dying_mid_run_costs_only_time(cluster, library) -> None:
             os.kill(pids[0], signal.SIGKILL)  # one worker process dies mid-run
             killed.set()
 
-    from hashsearch.cluster import hash_on_cluster
+    from hashsearch.hash.cluster import hash_on_cluster
 
     hash_on_cluster(paths, HashParams(), cluster, on_result=collect, task=slow_hash)
     assert killed.is_set()

@@ -11,8 +11,9 @@ import pytest
 
 from conftest import PHOTO_NAMES, load_photo, resized, write_image
 from hashsearch import DEFAULT_THRESHOLD, ImageError, dhash, hash_file
-from hashsearch.decode import DecodeOptions, decode_gray, read_regular_file
-from hashsearch.header import read_header
+from hashsearch.decode.header import read_header
+from hashsearch.decode.image import DecodeOptions, decode_gray
+from hashsearch.decode.read import read_regular_file
 
 
 def _noisy_camera_jpeg(name: str, size: tuple[int, int], seed: int = 0) -> bytes:
@@ -129,3 +130,22 @@ class TestReader:
         with open(path, "wb") as handle:
             handle.write(data.tobytes())
         assert hash_file(os.fsdecode(path)).hex() == "57362e77fe7c1800"
+
+
+def test_the_library_refuses_a_damaged_jpeg_as_the_command_does(cli, tmp_path) -> None:
+    import json
+
+    from conftest import write_image as write
+
+    data = write(tmp_path / "whole.jpg", load_photo("coffee.png")).read_bytes()
+    scan = data.find(b"\xff\xda")  # cut inside the scan, then end it properly
+    damaged = tmp_path / "backup" / "damaged.jpg"
+    damaged.parent.mkdir()
+    damaged.write_bytes(data[: scan + (len(data) - scan) // 2] + b"\xff\xd9")
+    with pytest.raises(ImageError) as refused:
+        hash_file(str(damaged))
+    assert str(refused.value).startswith("damaged image: Corrupt JPEG data")
+    (tmp_path / "library").mkdir()
+    run = cli("--haystack", tmp_path / "library", "--needles", damaged.parent, "--json")
+    [image] = json.loads(run.out)["folders"][0]["images"]
+    assert (image["status"], image["reason"]) == ("unreadable", str(refused.value))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import load_photo, resized
-from hashsearch.families import ALGORITHMS, ahash, phash, whash
+from hashsearch.hash.families import ALGORITHMS, ahash, phash, whash
 
 PINNED = {
     ("astronaut.png", "ahash"): "02051f22e3faeefe",

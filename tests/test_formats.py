@@ -13,8 +13,8 @@ from PIL import Image
 
 from conftest import load_photo, resized, write_image
 from hashsearch import ImageError
-from hashsearch.decode import DecodeOptions, decode_gray
-from hashsearch.header import read_header
+from hashsearch.decode.header import read_header
+from hashsearch.decode.image import DecodeOptions, decode_gray
 
 
 def _pil(image: np.ndarray) -> Image.Image:
@@ -147,14 +147,15 @@ def test_raw_files_are_hashed_by_their_jpeg_preview(monkeypatch, library, tmp_pa
 
 
 def test_report_preview_of_a_raw_file_is_its_jpeg_preview(monkeypatch) -> None:
-    from hashsearch.decode import decode_preview
+    from hashsearch.decode.preview import decode_preview
 
     photo = resized(load_photo("chelsea.png"), 0.8)  # 361 x 240
     ok, preview = cv2.imencode(".jpg", photo)
     assert ok
     monkeypatch.setitem(sys.modules, "rawpy", _FakeRaw(preview.tobytes()))
     container = b"II*\x00" + bytes(64)  # as OpenCV would see it: a TIFF, not the photo
-    shown = decode_preview(container, 160, raw=True)
+    shown = decode_preview(container, 160, name="IMG_0001.CR2")
     assert shown.shape == (106, 160, 3)
     reference = cv2.resize(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), (160, 106), cv2.INTER_AREA)
-    assert np.abs(shown[:, :, 0].astype(int) - reference).mean() < 6
+    gray = cv2.cvtColor(shown, cv2.COLOR_BGR2GRAY)  # shown in colour, as other JPEGs are
+    assert np.abs(gray.astype(int) - reference).mean() < 6

@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import hashsearch.index
-from hashsearch import ImageHash
-from hashsearch.index import HashIndex
+from hashsearch import HashIndex, ImageHash
+
+
+def _index(values: np.ndarray, method) -> HashIndex:
+    index = HashIndex(64, method=method)
+    index.add_many(values, [str(i) for i in range(len(values))])
+    return index
 
 
 def _flip(values: np.ndarray, rng: np.random.Generator, bits: int) -> np.ndarray:
@@ -19,7 +23,7 @@ def _flip(values: np.ndarray, rng: np.random.Generator, bits: int) -> np.ndarray
 
 
 @pytest.mark.parametrize("radius", [1, 4, 8, 10])
-def test_multi_index_search_equals_brute_force(monkeypatch, radius: int) -> None:
+def test_multi_index_search_equals_brute_force(radius: int) -> None:
     rng = np.random.default_rng(radius)
     haystack = rng.integers(0, 2**63, 20_000, dtype=np.uint64) * np.uint64(2)
     haystack[:50] = haystack[50:100]  # duplicates: two items with one hash
@@ -29,10 +33,8 @@ def test_multi_index_search_equals_brute_force(monkeypatch, radius: int) -> None
         int(v) for v in np.concatenate([near, closer, rng.integers(0, 2**63, 300, dtype=np.uint64)])
     ]
 
-    monkeypatch.setattr(hashsearch.index, "_BRUTE_FORCE_LIMIT", 10**12)
-    expected = HashIndex.from_array(haystack).search(queries, radius)
-    monkeypatch.setattr(hashsearch.index, "_BRUTE_FORCE_LIMIT", 0)
-    got = HashIndex.from_array(haystack).search(queries, radius)
+    expected = _index(haystack, "brute-force").search(queries, radius)
+    got = _index(haystack, "multi-index").search(queries, radius)
 
     def as_set(triples):
         return set(zip(*(t.tolist() for t in triples), strict=True))

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import PHOTO_NAMES, load_photo, resized
 from hashsearch import Matcher, MatchRules
-from hashsearch.hashing import HashResult
-from hashsearch.signature import signature
+from hashsearch.hash.one import HashResult
+from hashsearch.hash.signature import signature
 
 
 def _gray(image: np.ndarray) -> np.ndarray:

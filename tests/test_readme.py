@@ -28,7 +28,7 @@ def test_python_examples_run_and_print_what_they_say(monkeypatch, capsys) -> Non
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    test_command = next(b for b in _blocks(README, "sh") if "pytest" in b).strip()
+    test_command = next(b for b in _blocks(README, "sh") if "scripts/test" in b).strip()
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
 

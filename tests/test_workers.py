@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conftest import PHOTO_NAMES, load_photo, write_image
 from hashsearch import HashParams
-from hashsearch.hashing import HashResult, hash_one
-from hashsearch.pipeline import hash_paths
-from hashsearch.workers import hash_in_workers
+from hashsearch.hash.many import hash_paths
+from hashsearch.hash.one import HashResult, hash_one
+from hashsearch.hash.workers import hash_in_workers
 
 
 def crash_on_bad(path: str, params: HashParams) -> HashResult:

@@ -1,23 +1,36 @@
 """hashsearch: which backup folders still hold photos that are not in the photo library.
 
-The stages, one module each: :mod:`~hashsearch.discover` (walk the trees),
-:mod:`~hashsearch.decode` (bytes to grayscale), :mod:`~hashsearch.dhash` (the
-hash), :mod:`~hashsearch.index` (haystack hash -> paths), :mod:`~hashsearch.match`
-(verdicts), :mod:`~hashsearch.report` (lines to print); :mod:`~hashsearch.pipeline`
-runs them, with :mod:`~hashsearch.cache` and :mod:`~hashsearch.workers`.
+The stages, one package or module each, in the order the data walks through them:
+:mod:`~hashsearch.discover` (walk the trees), :mod:`~hashsearch.decode` (bytes to
+pixels), :mod:`~hashsearch.hash` (one file to a signature; many through the cache and
+workers), :mod:`~hashsearch.index` (haystack hashes, searched by Hamming distance),
+:mod:`~hashsearch.match` (verification, verdicts, folders and groups) and
+:mod:`~hashsearch.report` (text, JSON, HTML); :mod:`~hashsearch.run` walks them.
+This module is the public face: everything a caller needs is importable from here.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .dhash import ImageHash, dhash
+from .callbacks import OnProgress, ShouldStop, Warn
+from .decode.image import DEFAULT_MAX_PIXELS, DecodeOptions
+from .discover import Problem
 from .errors import Cancelled, HashsearchError, ImageError, UsageError, WorkerError
-from .hashing import HashParams, hash_file, signature_of_file
+from .hash.cache import default_cache_path
+from .hash.dhash import ImageHash, dhash
+from .hash.families import ALGORITHMS
+from .hash.many import hash_paths
+from .hash.one import HashParams, HashResult, hash_file, signature_of_file
+from .hash.signature import Signature
+from .hash.workers import DEFAULT_TIME_LIMIT
 from .index import HashIndex
-from .match import DEFAULT_THRESHOLD, FolderVerdict, ImageVerdict, Match, Matcher, MatchRules
-from .pipeline import (
+from .match.group import FolderVerdict
+from .match.matcher import DEFAULT_THRESHOLD, ImageVerdict, Match, Matcher, MatchRules
+from .match.verify import DEFAULT_MIN_SIMILARITY
+from .run import (
     DupesResult,
+    HaystackSummary,
     QueryResult,
     SearchOptions,
     SearchResult,
@@ -25,32 +38,44 @@ from .pipeline import (
     query,
     search,
 )
-from .signature import Signature
 
 __all__ = [
+    "ALGORITHMS",
+    "DEFAULT_MAX_PIXELS",
+    "DEFAULT_MIN_SIMILARITY",
     "DEFAULT_THRESHOLD",
+    "DEFAULT_TIME_LIMIT",
     "Cancelled",
+    "DecodeOptions",
     "DupesResult",
     "FolderVerdict",
     "HashIndex",
     "HashParams",
+    "HashResult",
     "HashsearchError",
+    "HaystackSummary",
     "ImageError",
     "ImageHash",
     "ImageVerdict",
     "Match",
     "MatchRules",
     "Matcher",
+    "OnProgress",
+    "Problem",
     "QueryResult",
     "SearchOptions",
     "SearchResult",
+    "ShouldStop",
     "Signature",
     "UsageError",
+    "Warn",
     "WorkerError",
     "__version__",
+    "default_cache_path",
     "dhash",
     "dupes",
     "hash_file",
+    "hash_paths",
     "query",
     "search",
     "signature_of_file",

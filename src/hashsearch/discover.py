@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .errors import Cancelled
-
-#: Camera RAW files: hashed by their embedded JPEG preview, with the optional rawpy.
-RAW_EXTENSIONS = frozenset({".cr2", ".cr3", ".nef", ".arw", ".dng", ".orf", ".rw2", ".raf"})
-IMAGE_EXTENSIONS = (
-    frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"})
-    | {".heic", ".heif", ".hif", ".avif"}  # decoded with the optional pillow-heif
-    | RAW_EXTENSIONS
-)
-
-#: Called with no arguments between folders; returning True stops the walk.
-ShouldStop = Callable[[], bool]
+from .callbacks import ShouldStop, stop_requested
+from .decode.formats import is_image_name
+from .errors import Cancelled, os_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +40,6 @@ class Tree:
         return os.path.relpath(path, self.root)
 
 
-def is_raw_name(name: str) -> bool:
-    """True for a camera RAW file name (by extension, in any letter case)."""
-    return os.path.splitext(name)[1].lower() in RAW_EXTENSIONS
-
-
-def is_image_name(name: str) -> bool:
-    """True when the name has one of the image extensions, in any letter case."""
-    return os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
-
-
 def discover(
     root: str,
     *,
@@ -75,14 +56,14 @@ def discover(
     tree = Tree(os.path.abspath(root))
     pending = [tree.root]
     while pending:
-        if should_stop is not None and should_stop():
+        if stop_requested(should_stop):
             raise Cancelled("stopped while listing folders")
         folder = pending.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: os.fsencode(entry.name))
         except OSError as exc:
-            tree.unreadable_folders.append(Problem(folder, _reason(exc)))
+            tree.unreadable_folders.append(Problem(folder, os_reason(exc)))
             continue
         subfolders = []
         for entry in entries:
@@ -105,10 +86,6 @@ def discover(
                 else:
                     tree.other_files[os.path.splitext(entry.name)[1].lower() or "(none)"] += 1
             except OSError as exc:
-                tree.unreadable_folders.append(Problem(entry.path, _reason(exc)))
+                tree.unreadable_folders.append(Problem(entry.path, os_reason(exc)))
         pending.extend(reversed(subfolders))
     return tree
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror.lower() if exc.strerror else str(exc)

@@ -1,4 +1,4 @@
-"""The exceptions hashsearch raises: one root, a few kinds."""
+"""The exceptions hashsearch raises: one root, a few kinds; and OS errors as reasons."""
 
 from __future__ import annotations
 
@@ -21,3 +21,8 @@ class WorkerError(HashsearchError):
 
 class Cancelled(HashsearchError):
     """The caller's cancel callback asked the run to stop."""
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError as the short lower-case reason people read: ``permission denied``."""
+    return exc.strerror.lower() if exc.strerror else str(exc)

@@ -14,44 +14,60 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from .dhash import ImageHash
+from .hash.dhash import ImageHash
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
+#: "auto" picks by size: brute force while haystack x queries is small, else multi-index.
+Method = Literal["auto", "brute-force", "multi-index"]
 
-_BRUTE_FORCE_LIMIT = 2_000_000  # haystack hashes x query hashes per block
-_MAX_CHUNK_BITS = 22
+BRUTE_FORCE_LIMIT = 2_000_000  # haystack hashes x query hashes per brute-force block
+_MAX_CHUNK_BITS = 22  # a chunk's direct-address table has 2**bits + 1 entries
+_QUERY_BLOCK = 512  # queries looked up together in the chunk tables
+_CHECK_COST = 3  # cost of checking one candidate, in table look-ups (measured, index_scale.py)
 
 
 class HashIndex:
     """Haystack items (a hash and a path each), searchable by Hamming distance."""
 
-    def __init__(self, bits: int) -> None:
+    def __init__(self, bits: int, method: Method = "auto") -> None:
         self.bits = bits
+        self.method = method
         self._words = (bits + 63) // 64
         self._pending: list[int] = []
-        self._paths: list[str] = []
+        self._paths: list[str] | Sequence[str] = []
         self._array: U64 = np.zeros((0, self._words), dtype=np.uint64)
         self._tables: dict[int, _ChunkTables] = {}
-
-    @classmethod
-    def from_array(cls, values: U64, paths: Sequence[str] | None = None) -> HashIndex:
-        """A 64-bit index of many hashes at once (paths default to the item numbers)."""
-        index = cls(64)
-        index._array = np.ascontiguousarray(values, dtype=np.uint64).reshape(-1, 1)
-        index._paths = list(paths) if paths is not None else []
-        return index
 
     def add(self, value: ImageHash, path: str) -> None:
         """Add an item: ``path`` has hash ``value``."""
         if value.bits != self.bits:
             raise ValueError(f"a {value.bits}-bit hash in a {self.bits}-bit index")
+        paths = self._paths if isinstance(self._paths, list) else list(self._paths)
+        paths.append(path)
+        self._paths = paths
         self._pending.append(value.value)
-        self._paths.append(path)
+        self._tables.clear()
+
+    def add_many(self, values: U64, paths: Sequence[str]) -> None:
+        """Add many 64-bit hashes at once: ``paths[i]`` has hash ``values[i]``.
+
+        ``paths`` may be any sequence (a lazy one saves memory at millions of items);
+        it replaces the paths given so far, so call this on an empty index.
+        """
+        if self.bits != 64:
+            raise ValueError("add_many takes 64-bit hashes")
+        if len(self):
+            raise ValueError("add_many fills an empty index")
+        if len(values) != len(paths):
+            raise ValueError(f"{len(values)} hashes but {len(paths)} paths")
+        self._array = np.ascontiguousarray(values, dtype=np.uint64).reshape(-1, 1)
+        self._paths = paths
         self._tables.clear()
 
     def __len__(self) -> int:
@@ -60,7 +76,7 @@ class HashIndex:
 
     def path(self, item: int) -> str:
         """The path of item number ``item``."""
-        return self._paths[item] if self._paths else str(item)
+        return self._paths[item]
 
     def within(self, value: ImageHash, max_distance: int) -> list[tuple[int, str]]:
         """``(distance, path)`` of the items at most ``max_distance`` bits away, nearest first."""
@@ -75,12 +91,17 @@ class HashIndex:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
         queries = _pack(values, self._words)
-        if self._words == 1 and len(array) * len(values) > _BRUTE_FORCE_LIMIT:
+        if self._words == 1 and self._multi_index(len(array) * len(values)):
             tables = self._tables.get(max_distance)
             if tables is None:
                 tables = self._tables[max_distance] = _ChunkTables(array[:, 0], max_distance)
             return tables.search(array[:, 0], queries[:, 0], max_distance)
         return _brute_force(array, queries, max_distance)
+
+    def _multi_index(self, pairs: int) -> bool:
+        if self.method == "auto":
+            return pairs > BRUTE_FORCE_LIMIT
+        return self.method == "multi-index"
 
     def _packed(self) -> U64:
         if self._pending:
@@ -101,7 +122,7 @@ def _words(value: int, words: int) -> U64:
 
 
 def _brute_force(haystack: U64, queries: U64, radius: int) -> tuple[I64, I64, I64]:
-    block = max(1, _BRUTE_FORCE_LIMIT // max(1, len(haystack)))
+    block = max(1, BRUTE_FORCE_LIMIT // max(1, len(haystack)))
     found: list[tuple[I64, I64, I64]] = []
     for start in range(0, len(queries), block):
         chunk = queries[start : start + block]
@@ -135,9 +156,8 @@ class _ChunkTables:
 
     def search(self, hashes: U64, queries: U64, radius: int) -> tuple[I64, I64, I64]:
         found: list[tuple[I64, I64, I64]] = []
-        block = 512
-        for begin in range(0, len(queries), block):
-            chunk = queries[begin : begin + block]
+        for begin in range(0, len(queries), _QUERY_BLOCK):
+            chunk = queries[begin : begin + _QUERY_BLOCK]
             pairs = np.concatenate([self._candidates(chunk, c) for c in range(self.count)], axis=1)
             # one int64 key per (query, item) pair makes the duplicates cheap to drop
             keys = np.unique(pairs[0] * len(hashes) + pairs[1])
@@ -166,7 +186,9 @@ def _chunk_count(items: int, radius: int) -> int:
     def cost(count: int) -> float:
         width = 64 // count
         probes = sum(math.comb(width, ones) for ones in range(radius // count + 1))
-        return count * probes * (1 + 3 * items / 2.0**width)  # look-ups + candidate checks
+        return (
+            count * probes * (1 + _CHECK_COST * items / 2.0**width)
+        )  # look-ups + candidate checks
 
     low = -(-64 // _MAX_CHUNK_BITS)
     return min(range(low, max(low, radius + 1) + 1), key=cost)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from .families import ALGORITHMS
-from .hashing import HashResult
-from .index import HashIndex
-from .signature import Signature
+from ..hash.families import ALGORITHMS
+from ..hash.one import HashResult
+from ..hash.signature import Signature
+from ..index import HashIndex
 from .verify import DEFAULT_MIN_SIMILARITY, Verdict, compare
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
@@ -50,24 +50,6 @@ class ImageVerdict:
     status: Status
     match: Match | None = None
     reason: str | None = None
-
-
-@dataclass(slots=True)
-class FolderVerdict:
-    """One needle folder and the verdicts on the images it directly holds."""
-
-    name: str
-    images: list[ImageVerdict] = field(default_factory=list)
-    reason: str | None = None  # set when the folder itself could not be listed
-
-    @property
-    def to_import(self) -> bool:
-        """True unless every image in it was found and the folder could be read."""
-        return self.reason is not None or any(v.status != "found" for v in self.images)
-
-    def count(self, status: Status) -> int:
-        """How many of its images have ``status``."""
-        return sum(1 for v in self.images if v.status == status)
 
 
 _Turn = Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.uint8]]

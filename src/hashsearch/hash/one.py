@@ -1,13 +1,18 @@
-"""Turn image files into hashes: the per-file work and its parameters."""
+"""Hash one file: read, decode, check what the decoder said, make the signature.
+
+This is the only way a file becomes a signature, for the command and the library
+alike, so both give the same verdict on the same file.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .decode import DecodeOptions, decode_gray, decode_raw_preview, read_regular_file
+from ..decode.image import DecodeOptions, decode_gray
+from ..decode.read import read_regular_file
+from ..errors import ImageError
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
-from .discover import is_raw_name
-from .errors import ImageError
+from .isolate import damage_in, decoder_messages
 from .signature import Signature, signature
 
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
@@ -20,12 +25,13 @@ class HashParams:
 
     hash_size: int = DEFAULT_HASH_SIZE
     decode: DecodeOptions = field(default_factory=DecodeOptions)
-    algorithm: str = "dhash"  # a key of hashsearch.families.ALGORITHMS
+    algorithm: str = "dhash"  # a key of hashsearch.hash.families.ALGORITHMS
 
     @property
     def cache_key(self) -> str:
-        """Names the parameters that change hash values (limits do not)."""
-        return f"{self.algorithm}{self.hash_size}:v{ALGORITHM_VERSION}"
+        """Names every parameter that changes a signature (the limits do not)."""
+        decoded = "" if self.decode.reduced else ":full-decode"
+        return f"{self.algorithm}{self.hash_size}:v{ALGORITHM_VERSION}{decoded}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +49,16 @@ class HashResult:
 
 
 def signature_of_file(path: str, params: HashParams = HashParams()) -> Signature:
-    """The signature of an image file; raises :class:`ImageError` with the reason it has none."""
+    """The signature of an image file; raises :class:`ImageError` with the reason it has none.
+
+    A file whose decoder reports damage ("Corrupt JPEG data ...") has no signature, even
+    though the decoder returned pixels: they are partly made up.
+    """
     data = read_regular_file(path, params.decode.max_bytes)
-    if is_raw_name(path):  # TIFF-like containers whose first image is not the photo
-        gray = decode_raw_preview(data, params.decode)
-    else:
-        gray = decode_gray(data, params.decode)
+    gray, said = decoder_messages(lambda: decode_gray(data, params.decode, name=path))
+    damage = damage_in(said)
+    if damage is not None:
+        raise ImageError(f"damaged image: {damage}")
     return signature(gray, params.hash_size, params.algorithm)
 
 

@@ -1,4 +1,9 @@
-"""What an image file's header says: format, pixel size, and whether the file is complete."""
+"""What an image file's header says: format, pixel size, and whether the file is complete.
+
+Pure: bytes in, :class:`ImageHeader` out. The format is told by content alone, camera RAW
+files included (their own signatures, or a TIFF container that says it holds a camera's
+raw data); a file name can only tip a plain TIFF container over to RAW.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,13 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _HEIF_BRANDS = frozenset(
     {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
 )
+# RAW files with a signature of their own: Fujifilm RAF, Olympus ORF, Panasonic RW2.
+_RAW_SIGNATURES = (b"FUJIFILMCCD-RAW", b"IIRO", b"IIRS", b"MMOR", b"IIU\x00")
+_CANON_CR3_BRAND = b"crx "
+# TIFF tags: image size, subfile type (1: a reduced copy), camera maker, sub-images, DNG
+_TIFF_WIDTH, _TIFF_HEIGHT, _TIFF_SUBFILE, _TIFF_MAKE = 256, 257, 254, 271
+_TIFF_SUB_IFDS, _TIFF_DNG_VERSION = 330, 50706
+_TIFF_MAX_PAGES = 10_000  # a longer directory chain is a loop or a hostile file
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +34,7 @@ class ImageHeader:
     width: int | None = None
     height: int | None = None
     truncated: bool = False
+    pages: int = 1  # pages or frames, where the format tells (TIFF)
 
     @property
     def pixels(self) -> int | None:
@@ -31,8 +44,16 @@ class ImageHeader:
         return self.width * self.height
 
 
-def read_header(data: bytes) -> ImageHeader:
-    """Sniff the format from the first bytes and parse the size where the format allows."""
+def read_header(data: bytes, raw_name: bool = False) -> ImageHeader:
+    """Sniff the format from the first bytes and parse the size where the format allows.
+
+    ``raw_name``: the file is named like a camera RAW file, so a plain TIFF container is
+    taken for one (NEF, ARW and PEF files need not say so in their first directory).
+    """
+    if data.startswith(_RAW_SIGNATURES) or (
+        data[4:8] == b"ftyp" and data[8:12] == _CANON_CR3_BRAND
+    ):
+        return ImageHeader("raw")
     if data[:3] == b"\xff\xd8\xff":
         return _jpeg(data)
     if data[:8] == _PNG_SIGNATURE:
@@ -46,7 +67,7 @@ def read_header(data: bytes) -> ImageHeader:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return _webp(data)
     if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return ImageHeader("tiff")
+        return _tiff(data, raw_name)
     if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return ImageHeader("heif")
     return ImageHeader("unknown")
@@ -98,3 +119,44 @@ def _webp(data: bytes) -> ImageHeader:
         width, height = struct.unpack("<HH", data[26:30])
         return ImageHeader("webp", width & 0x3FFF, height & 0x3FFF)
     return ImageHeader("webp")
+
+
+def _tiff(data: bytes, raw_name: bool) -> ImageHeader:
+    """Size and page count from the TIFF directories; camera RAW if the first one says so."""
+    order = "<" if data[:2] == b"II" else ">"
+    if data[8:10] == b"CR":  # Canon CR2
+        return ImageHeader("raw")
+    pages, seen, width, height, camera = 0, set(), None, None, False
+    offset = _unpack(order + "I", data, 4)
+    while offset and offset not in seen and pages < _TIFF_MAX_PAGES:
+        seen.add(offset)
+        count = _unpack(order + "H", data, offset)
+        if count is None:
+            return ImageHeader("tiff", width, height, truncated=True, pages=max(1, pages))
+        tags = {}
+        for i in range(count):
+            entry = offset + 2 + 12 * i
+            tag, kind = _unpack(order + "H", data, entry), _unpack(order + "H", data, entry + 2)
+            if tag is None or kind is None:
+                return ImageHeader("tiff", width, height, truncated=True, pages=max(1, pages))
+            fmt = "H" if kind == 3 else "I"
+            tags[tag] = _unpack(order + fmt, data, entry + 8)
+        if pages == 0:
+            width, height = tags.get(_TIFF_WIDTH), tags.get(_TIFF_HEIGHT)
+            reduced = tags.get(_TIFF_SUBFILE) == 1  # the first image is a thumbnail
+            maker = _TIFF_MAKE in tags and (_TIFF_SUB_IFDS in tags or reduced)
+            camera = _TIFF_DNG_VERSION in tags or maker
+        pages += 1
+        offset = _unpack(order + "I", data, offset + 2 + 12 * count) or 0
+    if camera or raw_name:
+        return ImageHeader("raw")
+    return ImageHeader("tiff", width, height, pages=max(1, pages))
+
+
+def _unpack(fmt: str, data: bytes, offset: int) -> int | None:
+    """One integer at ``offset``, or None where the file ends first."""
+    size = struct.calcsize(fmt)
+    if offset < 0 or offset + size > len(data):
+        return None
+    value: int = struct.unpack_from(fmt, data, offset)[0]
+    return value

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .signature import THUMB_SIDE, Thumbs
+from ..hash.signature import THUMB_SIDE, Thumbs
 
 #: Measured with benchmarks/accuracy.py (README, "Accuracy"): copies score >= 0.86,
 #: different photos that pass the hash stage <= 0.8.
@@ -32,8 +32,9 @@ LOW_INFORMATION_STD = 1.0
 #: For such flat thumbnails: the largest mean absolute difference that is still the same picture.
 FLAT_MAX_DIFFERENCE = 3.0
 
-_SHIFT = 1
+_SHIFT = 1  # pixels a thumbnail may be shifted against the other
 _WINDOW = THUMB_SIDE - 2 * _SHIFT
+_FLAT_SPREAD = 1e-6  # a standard deviation below this is no spread at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,6 @@ def _standardised(rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     centred = rows - rows.mean(axis=1, keepdims=True)
     spread = centred.std(axis=1, keepdims=True)
     result: npt.NDArray[np.float32] = np.divide(
-        centred, spread, out=np.zeros_like(centred), where=spread > 1e-6
+        centred, spread, out=np.zeros_like(centred), where=spread > _FLAT_SPREAD
     )
     return result

@@ -9,11 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from .errors import Cancelled, UsageError
-from .hashing import HashParams, HashResult, hash_one
-from .workers import Task, hash_batch_elsewhere
+from ..callbacks import ShouldStop, stop_requested
+from ..errors import Cancelled, UsageError
+from .one import HashParams, HashResult, hash_one
+from .workers import Task
 
 _BATCHES_PER_THREAD = 4  # enough to keep every worker busy and to spread a dying one's work
+MAX_BATCH = 64  # paths per task at most: a dying worker loses no more than this
+CONNECT_TIMEOUT = "20s"  # Dask's own format
 
 
 def hash_on_cluster(
@@ -22,7 +25,7 @@ def hash_on_cluster(
     address: str,
     *,
     on_result: Callable[[HashResult], None],
-    should_stop: Callable[[], bool] | None = None,
+    should_stop: ShouldStop | None = None,
     task: Task = hash_one,
 ) -> None:
     """Hash ``paths`` on the Dask scheduler at ``address``, handing each result over."""
@@ -31,20 +34,19 @@ def hash_on_cluster(
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'hashsearch[dask]'") from None
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except OSError as exc:
         raise UsageError(f"--scheduler {address}: cannot reach it ({exc})") from None
     with client:
         threads = max(1, sum(client.nthreads().values()))
-        size = max(1, min(64, math.ceil(len(paths) / (threads * _BATCHES_PER_THREAD))))
+        size = max(1, min(MAX_BATCH, math.ceil(len(paths) / (threads * _BATCHES_PER_THREAD))))
         batches = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
         pending = {
-            client.submit(hash_batch_elsewhere, batch, params, task, pure=False): batch
-            for batch in batches
+            client.submit(hash_batch, batch, params, task, pure=False): batch for batch in batches
         }
         results = as_completed(list(pending))
         for future in results:
-            if should_stop is not None and should_stop():
+            if stop_requested(should_stop):
                 client.cancel(list(pending))
                 raise Cancelled("stopped while hashing")
             batch = pending.pop(future)
@@ -54,13 +56,16 @@ def hash_on_cluster(
             except Exception as exc:  # the batch failed as a whole: see which file did it
                 if len(batch) > 1:
                     for path in batch:
-                        single = client.submit(
-                            hash_batch_elsewhere, [path], params, task, pure=False
-                        )
+                        single = client.submit(hash_batch, [path], params, task, pure=False)
                         pending[single] = [path]
                         results.add(single)
                 else:
                     on_result(HashResult(batch[0], None, _reason(exc)))
+
+
+def hash_batch(paths: Sequence[str], params: HashParams, task: Task = hash_one) -> list[HashResult]:
+    """Hash a batch on a Dask worker: the same per-file checks as a local run, no timer."""
+    return [task(path, params) for path in paths]
 
 
 def _reason(exc: BaseException) -> str:

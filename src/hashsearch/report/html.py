@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import os
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 
-import numpy as np
-
-from .decode import decode_preview, read_regular_file
-from .discover import is_raw_name
-from .errors import ImageError
-from .match import FolderVerdict, ImageVerdict
-from .pipeline import SearchResult
-from .report import display_path, summary_line
+from ..decode.preview import Preview, preview_file
+from ..hash.workers import DEFAULT_TIME_LIMIT, run_in_workers
+from ..match.group import FolderVerdict
+from ..match.matcher import ImageVerdict
+from ..run import SearchResult
+from .text import display_path, summary_line
 
 PREVIEW_SIDE = 160  # pixels on the longest side: a pair of previews stays under ~30 KB
 PREVIEW_QUALITY = 70
@@ -37,9 +35,15 @@ td.img { width: 170px; text-align: center; } img { max-width: 160px; max-height:
 """
 
 
-def write_report(result: SearchResult, path: str, jobs: int = 2) -> None:
-    """Write the report of ``result`` to ``path`` (the only file it writes)."""
-    previews = _previews(_pictures(result), jobs)
+def write_report(
+    result: SearchResult, path: str, jobs: int = 2, time_limit: float = DEFAULT_TIME_LIMIT
+) -> None:
+    """Write the report of ``result`` to ``path`` (the only file it writes).
+
+    The pictures are decoded again for their previews, in worker processes as for
+    hashing, so a file that crashes or hangs a decoder costs its preview only.
+    """
+    previews = _previews(_pictures(result), jobs, time_limit)
     folders = sorted(result.folders, key=lambda f: (not f.to_import, os.fsencode(f.name)))
     parts = [
         "<!doctype html>",
@@ -67,25 +71,23 @@ def _pictures(result: SearchResult) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def _previews(paths: Iterable[str], jobs: int) -> dict[str, str]:
+def _previews(paths: Sequence[str], jobs: int, time_limit: float) -> dict[str, str]:
     """A JPEG data URI per path ("" where the picture cannot be shown)."""
-    paths = list(paths)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # OpenCV releases the GIL
-        return dict(zip(paths, pool.map(_preview, paths), strict=True))
+    shown: dict[str, str] = {}
 
+    def collect(preview: Preview) -> None:
+        encoded = base64.b64encode(preview.jpeg).decode("ascii")
+        shown[preview.path] = f"data:image/jpeg;base64,{encoded}" if preview.jpeg else ""
 
-def _preview(path: str) -> str:
-    import cv2
-
-    try:
-        image = decode_preview(read_regular_file(path), PREVIEW_SIDE, raw=is_raw_name(path))
-    except ImageError:
-        return ""
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, PREVIEW_QUALITY])
-    if not ok:
-        return ""
-    encoded = base64.b64encode(np.asarray(data).tobytes()).decode("ascii")
-    return f"data:image/jpeg;base64,{encoded}"
+    run_in_workers(
+        paths,
+        functools.partial(preview_file, longest=PREVIEW_SIDE, quality=PREVIEW_QUALITY),
+        lambda path, reason: Preview(path),
+        jobs=jobs,
+        on_result=collect,
+        time_limit=time_limit,
+    )
+    return shown
 
 
 def _folder(folder: FolderVerdict, result: SearchResult, previews: dict[str, str]) -> str:

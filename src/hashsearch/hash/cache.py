@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from ..callbacks import Warn
 from .signature import Signature
 
 #: Bump when the table layout changes; an older cache is emptied, not misread.
@@ -15,8 +15,6 @@ FORMAT_VERSION = 2
 _WRITE_EVERY = 256  # entries; the write lock is then held for one short transaction
 _WRITE_INTERVAL = 2.0  # seconds; an interrupted run loses at most this much work
 DEFAULT_LOCK_TIMEOUT = 10.0
-
-Warn = Callable[[str], None]
 
 
 def default_cache_path() -> Path:

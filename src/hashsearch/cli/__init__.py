@@ -1,0 +1,199 @@
+"""The ``hashsearch`` command: parse arguments, call the library, print."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from .. import (
+    Cancelled,
+    DecodeOptions,
+    HashParams,
+    HashsearchError,
+    MatchRules,
+    SearchOptions,
+    UsageError,
+    default_cache_path,
+    dupes,
+    query,
+    search,
+)
+from ..report.json import dupes_document, json_document, query_document
+from ..report.text import (
+    detail_lines,
+    dupes_lines,
+    dupes_problem_lines,
+    dupes_summary,
+    folder_lines,
+    image_lines,
+    query_lines,
+    query_problem_lines,
+    query_summary,
+    raw_names,
+    summary_line,
+)
+from .parser import build_parser, check_combination
+
+EXIT_NOTHING_TO_IMPORT = 0
+EXIT_SOMETHING_TO_IMPORT = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit status."""
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a name must never crash a run in a C locale
+        sys.stdout.reconfigure(errors="backslashreplace")
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR  # argparse uses 0 and 2
+    try:
+        return _run(args)
+    except (KeyboardInterrupt, Cancelled):
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    except HashsearchError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _say(f"error: {exc}")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader of stdout went away (e.g. `| head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        _say(f"internal error: {type(exc).__name__}: {exc} (--debug shows where)")
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    check_combination(args)
+    options = SearchOptions(
+        rules=MatchRules(args.threshold, args.min_similarity, args.rotations),
+        params=HashParams(
+            args.hash_size, DecodeOptions(max_pixels=args.max_pixels), args.algorithm
+        ),
+        jobs=args.jobs,
+        cache_path=None if args.no_cache else (args.cache or default_cache_path()),
+        time_limit=args.time_limit,
+        scheduler=args.scheduler,
+    )
+    if args.dupes:
+        return _dupes(args, options)
+    if args.query:
+        return _query(args, options)
+    return _search(args, options)
+
+
+def _search(args: argparse.Namespace, options: SearchOptions) -> int:
+    with _Progress(args.quiet) as progress:
+        result = search(
+            args.haystack, args.needles, options, on_progress=progress.update, warn=_warn
+        )
+    if args.report:
+        from ..report.html import write_report
+
+        try:
+            write_report(result, args.report, jobs=options.workers, time_limit=args.time_limit)
+        except OSError as exc:
+            raise UsageError(f"--report {args.report}: {exc.strerror or exc}") from None
+    if args.json:
+        _print_json(json_document(result))
+    elif args.print0:
+        for name in raw_names(result, images=args.list_images):
+            sys.stdout.buffer.write(name + b"\0")
+    else:
+        _print_lines(image_lines(result) if args.list_images else folder_lines(result))
+    sys.stdout.flush()
+    _tell(args, detail_lines(result), summary_line(result))
+    return EXIT_SOMETHING_TO_IMPORT if result.to_import else EXIT_NOTHING_TO_IMPORT
+
+
+def _query(args: argparse.Namespace, options: SearchOptions) -> int:
+    with _Progress(args.quiet) as progress:
+        answers, haystack = query(
+            args.haystack, args.query, options, on_progress=progress.update, warn=_warn
+        )
+    if args.json:
+        _print_json(query_document(answers, haystack))
+    else:
+        _print_lines(query_lines(answers, haystack.root))
+    sys.stdout.flush()
+    for line in query_problem_lines(answers):  # always: a query names its files itself
+        _say(line)
+    _tell(args, [], query_summary(answers, haystack))
+    every_one = all(answer.matches for answer in answers)
+    return EXIT_NOTHING_TO_IMPORT if every_one else EXIT_SOMETHING_TO_IMPORT
+
+
+def _dupes(args: argparse.Namespace, options: SearchOptions) -> int:
+    with _Progress(args.quiet) as progress:
+        result = dupes(args.dupes, options, on_progress=progress.update, warn=_warn)
+    if args.json:
+        _print_json(dupes_document(result))
+    else:
+        _print_lines(dupes_lines(result))
+    sys.stdout.flush()
+    _tell(args, dupes_problem_lines(result), dupes_summary(result))
+    return EXIT_SOMETHING_TO_IMPORT if result.groups else EXIT_NOTHING_TO_IMPORT
+
+
+def _tell(args: argparse.Namespace, details: list[str], summary: str) -> None:
+    """The stderr part of a run: the details under -v, then the summary unless -q."""
+    if args.verbose:
+        for line in details:
+            _say(line)
+    if not args.quiet:
+        _say(summary)
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    json.dump(document, sys.stdout, indent=2)  # ASCII only: any name survives any locale
+    sys.stdout.write("\n")
+
+
+def _print_lines(lines: list[str]) -> None:
+    sys.stdout.writelines(line + "\n" for line in lines)
+
+
+class _Progress:
+    """A tqdm bar on stderr, only on a terminal and not with -q, created on the first update."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._shown = not quiet and sys.stderr.isatty()
+        self._bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if not self._shown:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="photo", desc="hashing", file=sys.stderr)
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _warn(message: str) -> None:
+    _say(f"warning: {message}")
+
+
+def _say(message: str) -> None:
+    print(f"hashsearch: {message}", file=sys.stderr)

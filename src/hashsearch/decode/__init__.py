@@ -1,0 +1,1 @@
+"""Stage 2, decode: bytes read safely, the format told by content, pixels out."""

@@ -1,0 +1,142 @@
+"""Decode image bytes to a small grayscale picture: one dispatch by content, every format."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import ImageError
+from .header import ImageHeader, read_header
+from .read import DEFAULT_MAX_BYTES
+
+Gray = npt.NDArray[np.uint8]
+
+# A reduced JPEG decode must still leave this many pixels on the short side: libjpeg's
+# 1/8 scaling averages 8x8 blocks, so the 9x8 dHash cells then average >= 7x8 block means.
+MIN_DECODED_SIDE = 64
+DEFAULT_MAX_PIXELS = 150_000_000
+#: libjpeg's DCT scalings OpenCV offers, largest first.
+JPEG_REDUCTIONS = (8, 4, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """Limits and shortcuts for decoding.
+
+    The limits (``max_pixels``, ``max_bytes``) only refuse files; ``reduced`` changes the
+    pixels a JPEG decodes to, and so its hashes: it is part of the cache key.
+    """
+
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    reduced: bool = True
+
+
+def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions(), name: str = "") -> Gray:
+    """Decode image bytes to 8-bit grayscale, JPEGs at the largest safe reduction.
+
+    ``name``: the file's name, a hint only (see :func:`~hashsearch.decode.header.read_header`).
+    """
+    from .formats import is_raw_name
+
+    header = read_header(data, raw_name=is_raw_name(name))
+    if header.truncated:
+        raise ImageError(f"damaged {header.format.upper()}: the file is cut short")
+    if header.format == "raw":
+        return decode_gray(raw_preview(data), options)
+    if header.format == "heif":
+        return _decode_heif(data, options)
+    reduction = jpeg_reduction(header, MIN_DECODED_SIDE) if options.reduced else 1
+    if header.width is not None and header.height is not None:
+        check_pixels(header.width, header.height, options.max_pixels, reduction)
+    return _decode_opencv(data, header, reduction)
+
+
+def _decode_opencv(data: bytes, header: ImageHeader, reduction: int) -> Gray:
+    import cv2  # deferred: a warm-cache run never decodes and need not load OpenCV
+
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    image = None
+    if reduction > 1:
+        flag = {
+            2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+            4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+            8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+        }[reduction]
+        try:
+            image = cv2.imdecode(buffer, flag)
+        except cv2.error:
+            image = None
+    if image is None:
+        try:
+            image = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
+        except cv2.error as exc:
+            raise ImageError(f"OpenCV cannot decode it: {first_line(str(exc))}") from None
+    if image is None or image.size == 0:
+        what = "an image" if header.format == "unknown" else f"a {header.format.upper()}"
+        raise ImageError(f"not {what} OpenCV can decode")
+    return np.asarray(image, dtype=np.uint8)
+
+
+def raw_preview(data: bytes) -> bytes:
+    """A camera RAW file's embedded JPEG preview (needs the ``raw`` extra)."""
+    try:
+        import rawpy
+    except ImportError:
+        raise ImageError("unsupported format RAW (install hashsearch[raw])") from None
+    try:
+        with rawpy.imread(io.BytesIO(data)) as raw:
+            preview = raw.extract_thumb()
+    except (rawpy.LibRawError, ValueError, OSError) as exc:
+        said = exc.args[0] if exc.args else exc
+        text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+        raise ImageError(f"rawpy cannot read it: {first_line(text)}") from None
+    if preview.format != rawpy.ThumbFormat.JPEG:
+        raise ImageError("RAW file without an embedded JPEG preview")
+    return bytes(preview.data)
+
+
+def _decode_heif(data: bytes, options: DecodeOptions) -> Gray:
+    """HEIC/HEIF/AVIF through pillow-heif (the ``heif`` extra), first image, to grayscale."""
+    try:
+        import pillow_heif
+    except ImportError:
+        raise ImageError("unsupported format HEIF (install hashsearch[heif])") from None
+    import cv2
+
+    try:
+        heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
+        width, height = heif.size
+        check_pixels(width, height, options.max_pixels)
+        pixels = np.asarray(heif.to_pillow().convert("RGB"))
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ImageError(f"pillow-heif cannot decode it: {first_line(str(exc))}") from None
+    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+
+
+def jpeg_reduction(
+    header: ImageHeader, at_least: int, side: Callable[[int, int], int] = min
+) -> int:
+    """The largest JPEG scale-down (8, 4, 2 or 1) that keeps ``side`` >= ``at_least`` pixels."""
+    if header.format != "jpeg" or header.width is None or header.height is None:
+        return 1
+    length = side(header.width, header.height)
+    return next((f for f in JPEG_REDUCTIONS if length // f >= at_least), 1)
+
+
+def check_pixels(width: int, height: int, limit: int, reduction: int = 1) -> None:
+    """Refuse, from its header, an image that would decode to more than ``limit`` pixels."""
+    if width * height // (reduction * reduction) > limit:
+        raise ImageError(
+            f"image too large: {width}x{height} pixels (limit {limit:,}; see --max-pixels)"
+        )
+
+
+def first_line(text: str) -> str:
+    """The last non-empty line of a library's message: the one that says what went wrong."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown error"

@@ -1,0 +1,1 @@
+"""Stage 3, hash: one file to a signature, and many files through the cache and workers."""

@@ -1,0 +1,92 @@
+"""Keep one file's faults its own: what the C decoders print, and a time limit.
+
+libjpeg and libpng do not fail on damaged data: they print "Corrupt JPEG data ..." on
+file descriptor 2 and return a partly grey picture. The only way to hear them is to
+point fd 2 at a scratch file while they run. fd 2 belongs to the whole process, so the
+capture holds a lock: threads that decode at once (a Dask worker with several threads)
+take turns, and each file is judged by its own messages only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, TypeVar
+
+T = TypeVar("T")
+
+#: What libjpeg/libpng say when the data is damaged; other chatter, such as libpng's
+#: colour-profile warnings, is not a fault.
+DAMAGE = re.compile(rb"corrupt|premature|truncat|bogus|invalid|error", re.IGNORECASE)
+#: The decoder messages kept per file (the first damage line is what is reported).
+MAX_MESSAGE_BYTES = 4096
+
+_lock = threading.Lock()
+_scratch: IO[bytes] | None = None
+_scratch_pid = 0
+
+
+def decoder_messages(task: Callable[[], T]) -> tuple[T, bytes]:
+    """Run ``task`` with fd 2 sent to a scratch file; return its result and what was printed."""
+    with _lock:
+        scratch = _scratch_file()
+        sys.stderr.flush()
+        saved = os.dup(2)
+        scratch.seek(0)
+        scratch.truncate()
+        os.dup2(scratch.fileno(), 2)
+        try:
+            result = task()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        scratch.seek(0)
+        return result, scratch.read(MAX_MESSAGE_BYTES)
+
+
+def damage_in(messages: bytes) -> str | None:
+    """The first line of decoder output that reports damage, or None."""
+    for line in messages.splitlines():
+        if DAMAGE.search(line):
+            return line.decode("utf-8", "replace").strip()
+    return None
+
+
+def _scratch_file() -> IO[bytes]:
+    """This process's scratch file (a forked child makes its own: offsets are shared)."""
+    global _scratch, _scratch_pid
+    if _scratch is None or _scratch_pid != os.getpid():
+        # memory-backed where the OS has it: the cache stays the only thing hashsearch writes
+        if hasattr(os, "memfd_create"):
+            _scratch = os.fdopen(os.memfd_create("hashsearch-decoder-stderr"), "w+b")
+        else:
+            _scratch = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
+        _scratch_pid = os.getpid()
+    return _scratch
+
+
+def arm_time_limit() -> None:
+    """In a worker process: let SIGALRM end the process, even inside a C decoder."""
+    if hasattr(signal, "SIGALRM"):
+        # The default action of SIGALRM ends the process, even inside a C decoder that
+        # never returns to Python; the parent then reports that one file.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """End this (worker) process if the block runs longer than ``seconds``."""
+    timer = hasattr(signal, "setitimer")
+    if timer:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)

@@ -1,0 +1,70 @@
+"""Hash many files: from the cache where it is still valid, the rest in workers or on Dask."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from ..callbacks import OnProgress, ShouldStop
+from ..errors import os_reason
+from .cache import HashCache
+from .one import HashParams, HashResult
+from .workers import DEFAULT_TIME_LIMIT, hash_in_workers
+
+
+def hash_paths(
+    paths: Sequence[str],
+    params: HashParams,
+    *,
+    jobs: int,
+    cache: HashCache | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+    scheduler: str | None = None,
+) -> dict[str, HashResult]:
+    """Hash every path, from the cache where it is still valid, the rest in workers."""
+    results: dict[str, HashResult] = {}
+    stamps: dict[str, tuple[int, int]] = {}
+    todo: list[str] = []
+    for path in dict.fromkeys(paths):
+        try:
+            info = os.lstat(path)
+        except OSError as exc:
+            results[path] = HashResult(path, None, os_reason(exc))
+            continue
+        stamps[path] = (info.st_size, info.st_mtime_ns)
+        cached = cache.get(path, *stamps[path]) if cache is not None else None
+        if cached is not None:
+            results[path] = HashResult(path, cached)
+        else:
+            todo.append(path)
+    total = len(results) + len(todo)
+
+    def collect(result: HashResult) -> None:
+        results[result.path] = result
+        if cache is not None and result.signature is not None:
+            cache.put(result.path, *stamps[result.path], result.signature)
+        if on_progress is not None:
+            on_progress(len(results), total)
+
+    if on_progress is not None:
+        on_progress(len(results), total)
+    try:
+        if todo and scheduler:
+            from .cluster import hash_on_cluster
+
+            hash_on_cluster(todo, params, scheduler, on_result=collect, should_stop=should_stop)
+        elif todo:
+            hash_in_workers(
+                todo,
+                params,
+                jobs=jobs,
+                on_result=collect,
+                should_stop=should_stop,
+                time_limit=time_limit,
+            )
+    finally:
+        if cache is not None:
+            cache.commit()
+    return results

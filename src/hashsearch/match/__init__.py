@@ -1,0 +1,1 @@
+"""Stage 5, match: candidates verified, verdicts per image, folders and groups."""

@@ -1,0 +1,110 @@
+"""The JSON documents scripts read (schema in README, "For scripts")."""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+from ..discover import Problem
+from ..match.matcher import ImageVerdict, Match
+from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
+from .text import relative
+
+JSON_SCHEMA = "hashsearch/1"
+
+
+def json_document(result: SearchResult) -> dict[str, Any]:
+    """Everything the run decided, for scripts (schema in README, "JSON output")."""
+    needles = result.needle_images
+    return {
+        "schema": JSON_SCHEMA,
+        "haystack": {
+            **_name(result.haystack_root, "root"),
+            "images": result.haystack_images,
+            "unreadable": [_problem(p, result.haystack_root) for p in result.haystack_problems],
+        },
+        "needles": {**_name(result.needles_root, "root"), "other_files": result.other_files},
+        "folders": [
+            {
+                **_name(folder.name, "folder"),
+                "to_import": folder.to_import,
+                "reason": folder.reason,
+                "found": folder.count("found"),
+                "new": folder.count("new"),
+                "unreadable": folder.count("unreadable"),
+                "images": [_image(v, result) for v in folder.images],
+            }
+            for folder in result.folders
+        ],
+        "skipped": [_problem(p, "") for p in result.skipped],
+        "summary": {
+            "haystack_images": result.haystack_images,
+            "needle_images": len(needles),
+            "found": sum(1 for v in needles if v.status == "found"),
+            "new": sum(1 for v in needles if v.status == "new"),
+            "unreadable": sum(1 for v in needles if v.status == "unreadable"),
+            "folders_to_import": len(result.to_import),
+        },
+    }
+
+
+def query_document(results: list[QueryResult], haystack: HaystackSummary) -> dict[str, Any]:
+    """The ``--query --json`` document."""
+    return {
+        "schema": JSON_SCHEMA,
+        "haystack": _name(haystack.root, "root"),
+        "queries": [
+            {
+                **_name(item.path, "path"),
+                "reason": item.reason,
+                "matches": [_match(m, haystack.root) for m in item.matches],
+            }
+            for item in results
+        ],
+    }
+
+
+def dupes_document(result: DupesResult) -> dict[str, Any]:
+    """The ``--dupes --json`` document."""
+    return {
+        "schema": JSON_SCHEMA,
+        **_name(result.root, "root"),
+        "images": result.images,
+        "groups": [
+            [_name(relative(p, result.root), "path") for p in group] for group in result.groups
+        ],
+        "unreadable": [_problem(p, result.root) for p in result.problems],
+    }
+
+
+def _name(path: str, key: str) -> dict[str, str]:
+    """``{key: path}``, plus ``key_base64`` of the raw bytes when they are not UTF-8."""
+    raw = os.fsencode(path)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return {key: path, f"{key}_base64": base64.b64encode(raw).decode("ascii")}
+    return {key: path}
+
+
+def _problem(problem: Problem, root: str) -> dict[str, str]:
+    return {**_name(relative(problem.path, root), "path"), "reason": problem.reason}
+
+
+def _match(match: Match, haystack_root: str) -> dict[str, Any]:
+    return {
+        **_name(relative(match.path, haystack_root), "path"),
+        "distance": match.distance,
+        "similarity": round(match.similarity, 4),
+        "transform": match.transform,
+    }
+
+
+def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
+    return {
+        **_name(relative(verdict.path, result.needles_root), "path"),
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "match": None if verdict.match is None else _match(verdict.match, result.haystack_root),
+    }

@@ -1,0 +1,160 @@
+"""The lines people read: folders or images to import, summaries, per-file details."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+from ..discover import Problem
+from ..match.matcher import ImageVerdict
+from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+_SUMMARY_REASONS = 3  # the commonest reasons named in the summary line
+_SUMMARY_KINDS = 4  # the commonest extensions named among files not compared
+
+
+def display_path(path: str) -> str:
+    """A path safe to print on a terminal: control characters and undecodable bytes escaped."""
+    out = []
+    for char in path:
+        code = ord(char)
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not valid UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def relative(path: str, root: str) -> str:
+    """``path`` relative to ``root`` (unchanged when there is no root)."""
+    return os.path.relpath(path, root) if root else path
+
+
+def folder_lines(result: SearchResult) -> list[str]:
+    """The needle folders to import, one printable line each, in sorted order."""
+    return [display_path(folder.name) for folder in result.to_import]
+
+
+def unreadable(result: SearchResult) -> list[Problem]:
+    """Every file or folder that could not be read, on either side."""
+    problems = list(result.haystack_problems)
+    for folder in result.folders:
+        if folder.reason is not None:
+            problems.append(Problem(folder.name, folder.reason))
+        problems.extend(
+            Problem(v.path, v.reason or "unreadable") for v in folder.images if v.reason
+        )
+    return problems
+
+
+def summary_line(result: SearchResult) -> str:
+    """One line: what was hashed, found, left to import, and what could not be read."""
+    needles = result.needle_images
+    found = sum(1 for v in needles if v.status == "found")
+    new = sum(1 for v in needles if v.status == "new")
+    folders = len(result.to_import)
+    line = (
+        f"haystack: {result.haystack_images} images hashed; "
+        f"needles: {len(needles)} images in {len(result.folders)} folders, "
+        f"{found} found, {new} new; "
+        f"{folders} {'folder' if folders == 1 else 'folders'} to import"
+    )
+    problems = unreadable(result)
+    if problems:
+        reasons = Counter(p.reason for p in problems).most_common()
+        shown = ", ".join(f"{count} {reason}" for reason, count in reasons[:_SUMMARY_REASONS])
+        hidden = len(reasons) - _SUMMARY_REASONS
+        more = f", {hidden} other reasons" if hidden > 0 else ""
+        line += f"; {len(problems)} could not be read ({shown}{more}; -v lists them)"
+    others = sum(result.other_files.values())
+    if others:
+        kinds = list(result.other_files.items())[:_SUMMARY_KINDS]
+        named = ", ".join(f"{ext} {count}" for ext, count in kinds)
+        line += f"; {others} other {'file' if others == 1 else 'files'} not compared ({named})"
+    return line
+
+
+def detail_lines(result: SearchResult) -> list[str]:
+    """Per-path lines for ``-v``: every unreadable and every skipped item with its reason."""
+    lines = [f"unreadable: {display_path(p.path)}: {p.reason}" for p in unreadable(result)]
+    lines += [f"skipped: {display_path(p.path)}: {p.reason}" for p in result.skipped]
+    return lines
+
+
+def image_lines(result: SearchResult) -> list[str]:
+    """The needle images not found (new or unreadable), relative to the needles folder."""
+    return [display_path(relative(v.path, result.needles_root)) for v in not_found(result)]
+
+
+def raw_names(result: SearchResult, images: bool) -> list[bytes]:
+    """The exact bytes of the folder (or image) names to import, for ``--print0``."""
+    if images:
+        return [os.fsencode(relative(v.path, result.needles_root)) for v in not_found(result)]
+    return [os.fsencode(folder.name) for folder in result.to_import]
+
+
+def not_found(result: SearchResult) -> list[ImageVerdict]:
+    """Every needle image that is not found, whatever the reason."""
+    return [v for v in result.needle_images if v.status != "found"]
+
+
+def query_lines(results: list[QueryResult], haystack_root: str) -> list[str]:
+    """One tab-separated line per match: query, haystack image, distance, similarity, turn."""
+    lines = []
+    for item in results:
+        for match in item.matches:
+            fields = [
+                display_path(item.path),
+                display_path(relative(match.path, haystack_root)),
+                str(match.distance),
+                f"{match.similarity:.3f}",
+            ]
+            lines.append("\t".join(fields + ([match.transform] if match.transform else [])))
+    return lines
+
+
+def query_problem_lines(results: list[QueryResult]) -> list[str]:
+    """One line per query image that could not be read, with its reason."""
+    return [
+        f"unreadable: {display_path(item.path)}: {item.reason}"
+        for item in results
+        if item.reason is not None
+    ]
+
+
+def query_summary(results: list[QueryResult], haystack: HaystackSummary) -> str:
+    """One line: haystack images hashed and how many query images were found in it."""
+    matched = sum(1 for item in results if item.matches)
+    return (
+        f"haystack: {haystack.images} images hashed; "
+        f"{matched} of {len(results)} query images found in it"
+    )
+
+
+def dupes_lines(result: DupesResult) -> list[str]:
+    """Each group's paths (relative to the folder), a blank line between groups."""
+    lines: list[str] = []
+    for group in result.groups:
+        if lines:
+            lines.append("")
+        lines.extend(display_path(relative(path, result.root)) for path in group)
+    return lines
+
+
+def dupes_problem_lines(result: DupesResult) -> list[str]:
+    """One line per image of the tree that could not be read, with its reason."""
+    return [f"unreadable: {display_path(p.path)}: {p.reason}" for p in result.problems]
+
+
+def dupes_summary(result: DupesResult) -> str:
+    """One line: images hashed, groups and the images in them, and how many were unreadable."""
+    copies = sum(len(group) for group in result.groups)
+    return (
+        f"{result.images} images hashed; {len(result.groups)} groups of near-duplicates "
+        f"({copies} images); {len(result.problems)} could not be read"
+    )

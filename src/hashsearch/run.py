@@ -1,0 +1,214 @@
+"""The three things hashsearch answers, each a walk through the stages.
+
+``search`` (which needle folders still hold photos the haystack lacks), ``query``
+(where are these photos in the haystack) and ``dupes`` (which photos in one tree are
+the same): discover -> hash (cache, workers) -> index -> match -> results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .callbacks import OnProgress, ShouldStop, Warn, ignore_warning
+from .discover import Problem, Tree, discover
+from .errors import UsageError, os_reason
+from .hash.cache import HashCache, default_cache_path
+from .hash.many import hash_paths
+from .hash.one import HashParams, HashResult
+from .hash.workers import DEFAULT_TIME_LIMIT, usable_cpus
+from .match.group import FolderVerdict, chained_groups, folder_verdicts
+from .match.matcher import ImageVerdict, Match, Matcher, MatchRules
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOptions:
+    """How to hash and how close counts as "already in the haystack"."""
+
+    rules: MatchRules = field(default_factory=MatchRules)
+    params: HashParams = field(default_factory=HashParams)
+    jobs: int | None = None  # None: every usable CPU
+    cache_path: str | os.PathLike[str] | None = field(default_factory=default_cache_path)
+    time_limit: float = DEFAULT_TIME_LIMIT
+    scheduler: str | None = None  # a Dask scheduler address: hash there instead of locally
+
+    @property
+    def workers(self) -> int:
+        """The number of worker processes: ``jobs``, or every usable CPU."""
+        return self.jobs or usable_cpus()
+
+
+@dataclass(slots=True)
+class HaystackSummary:
+    """What happened on the haystack side: its root, images indexed, what could not be used."""
+
+    root: str
+    images: int
+    problems: list[Problem]
+    skipped: list[Problem]
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Verdicts per needle folder, and what happened on the haystack side."""
+
+    folders: list[FolderVerdict]
+    haystack_images: int
+    haystack_problems: list[Problem]
+    skipped: list[Problem]
+    haystack_root: str = ""
+    needles_root: str = ""
+    other_files: dict[str, int] = field(default_factory=dict)  # needles not compared, by ext
+
+    @property
+    def to_import(self) -> list[FolderVerdict]:
+        """The needle folders that still hold something not in the haystack."""
+        return [folder for folder in self.folders if folder.to_import]
+
+    @property
+    def needle_images(self) -> list[ImageVerdict]:
+        """Every needle image verdict, folder by folder."""
+        return [image for folder in self.folders for image in folder.images]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """The haystack images that show the same picture as one query image."""
+
+    path: str
+    matches: list[Match]
+    reason: str | None = None  # why the query image itself could not be read
+
+
+@dataclass(slots=True)
+class DupesResult:
+    """Groups of images under one folder that show the same picture."""
+
+    root: str
+    groups: list[list[str]]  # each sorted; groups sorted by their first path
+    images: int
+    problems: list[Problem]
+    skipped: list[Problem]
+
+
+def search(
+    haystack: str,
+    needles: str,
+    options: SearchOptions = SearchOptions(),
+    *,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+    warn: Warn = ignore_warning,
+) -> SearchResult:
+    """Which needle folders still hold images that are not in the haystack."""
+    hay_id, needle_id = _folder_id(haystack, "--haystack"), _folder_id(needles, "--needles")
+    if hay_id == needle_id:
+        raise UsageError("--haystack and --needles are the same folder")
+    hay_tree = discover(haystack, exclude={needle_id}, should_stop=should_stop)
+    needle_tree = discover(needles, exclude={hay_id}, should_stop=should_stop)
+    for tree, other in ((hay_tree, "needles"), (needle_tree, "haystack")):
+        if tree.excluded:
+            warn(f"the {other} folder lies inside {tree.root}; it is left out of that side")
+    paths = hay_tree.images + needle_tree.images
+    hashed = _hash_with_cache(paths, options, on_progress, should_stop, warn)
+    matcher, hay = _haystack(hay_tree, hashed, options)
+    verdicts = matcher.judge_many([hashed[path] for path in needle_tree.images])
+    return SearchResult(
+        folders=folder_verdicts(needle_tree, verdicts),
+        haystack_images=hay.images,
+        haystack_problems=hay.problems,
+        skipped=hay.skipped + needle_tree.skipped,
+        haystack_root=hay.root,
+        needles_root=needle_tree.root,
+        other_files=dict(needle_tree.other_files.most_common()),
+    )
+
+
+def query(
+    haystack: str,
+    images: Sequence[str],
+    options: SearchOptions = SearchOptions(),
+    *,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+    warn: Warn = ignore_warning,
+) -> tuple[list[QueryResult], HaystackSummary]:
+    """Reverse search: for each image, the haystack images that show it, most similar first."""
+    _folder_id(haystack, "--haystack")
+    hay_tree = discover(haystack, should_stop=should_stop)
+    wanted = [os.path.abspath(image) for image in images]
+    hashed = _hash_with_cache(hay_tree.images + wanted, options, on_progress, should_stop, warn)
+    matcher, hay = _haystack(hay_tree, hashed, options)
+    found = matcher.matches_of([hashed[path] for path in wanted])
+    results = [QueryResult(path, found.get(path, []), hashed[path].reason) for path in wanted]
+    return results, hay
+
+
+def dupes(
+    folder: str,
+    options: SearchOptions = SearchOptions(),
+    *,
+    on_progress: OnProgress | None = None,
+    should_stop: ShouldStop | None = None,
+    warn: Warn = ignore_warning,
+) -> DupesResult:
+    """Near-duplicate groups in one tree: images linked by matches, chained (A~B, B~C)."""
+    _folder_id(folder, "--dupes")
+    tree = discover(folder, should_stop=should_stop)
+    hashed = _hash_with_cache(tree.images, options, on_progress, should_stop, warn)
+    matcher, hay = _haystack(tree, hashed, options)
+    paths = list(matcher.signatures)
+    groups = chained_groups(paths, matcher.matches_of([hashed[p] for p in paths]))
+    return DupesResult(tree.root, groups, hay.images, hay.problems, tree.skipped)
+
+
+def _hash_with_cache(
+    paths: Sequence[str],
+    options: SearchOptions,
+    on_progress: OnProgress | None,
+    should_stop: ShouldStop | None,
+    warn: Warn,
+) -> dict[str, HashResult]:
+    cache = None
+    if options.cache_path is not None:
+        cache = HashCache.open(options.cache_path, options.params.cache_key, warn)
+    try:
+        return hash_paths(
+            paths,
+            options.params,
+            jobs=options.workers,
+            cache=cache,
+            time_limit=options.time_limit,
+            on_progress=on_progress,
+            should_stop=should_stop,
+            scheduler=options.scheduler,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _haystack(
+    tree: Tree, hashed: dict[str, HashResult], options: SearchOptions
+) -> tuple[Matcher, HaystackSummary]:
+    """The matcher over the tree's readable images, and what the tree held."""
+    matcher = Matcher(options.params.hash_size**2, options.rules, options.params.algorithm)
+    problems = list(tree.unreadable_folders)
+    for path in tree.images:
+        result = hashed[path]
+        if result.signature is None:
+            problems.append(Problem(path, result.reason or "unreadable"))
+        else:
+            matcher.add(path, result.signature)
+    return matcher, HaystackSummary(tree.root, len(matcher), problems, tree.skipped)
+
+
+def _folder_id(path: str, option: str) -> tuple[int, int]:
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: {os_reason(exc)}") from None
+    if not os.path.isdir(path):
+        raise UsageError(f"{option} {path}: not a folder")
+    return info.st_dev, info.st_ino
