@@ -25,7 +25,7 @@ PARAMS = HashParams()
 def _sig(value: int) -> Signature:
     """A signature whose whole-image hash is ``value`` (thumbnails blank)."""
     hashes = tuple(ImageHash(value) for _ in INSETS)
-    return Signature(hashes, np.zeros((len(INSETS), THUMB_SIDE, THUMB_SIDE), np.uint8))
+    return Signature(hashes, np.zeros((THUMB_SIDE, THUMB_SIDE), np.uint8))
 
 
 @pytest.fixture

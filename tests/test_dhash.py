@@ -22,7 +22,7 @@ PINNED = {
     "coins.png": "d2dda2ea27a82345",
     "grass.png": "758fb7edb615adbb",
     "gravel.png": "4d95abad51b34a64",
-    "horse.png": "4e646664604cc480",
+    "horse.png": "4e646664604cc481",  # has alpha: laid over mid-gray since v5 (was ...480)
     "hubble_deep_field.jpg": "9a062aae61454b06",
     "immunohistochemistry.png": "6e66e68ec9be96db",
     "microaneurysms.png": "518714a5de163674",

@@ -18,7 +18,7 @@ from .hash.cache import HashCache, default_cache_path
 from .hash.many import hash_paths
 from .hash.one import HashParams, HashResult
 from .hash.workers import DEFAULT_TIME_LIMIT, usable_cpus
-from .match.group import FolderVerdict, chained_groups, folder_verdicts
+from .match.group import DupesGroup, FolderVerdict, folder_verdicts, representative_groups
 from .match.matcher import ImageVerdict, Match, Matcher, MatchRules
 
 
@@ -86,7 +86,7 @@ class DupesResult:
     """Groups of images under one folder that show the same picture."""
 
     root: str
-    groups: list[list[str]]  # each sorted; groups sorted by their first path
+    groups: list[DupesGroup]  # each iterates its paths sorted; groups by their first path
     images: int
     problems: list[Problem]
     skipped: list[Problem]
@@ -153,13 +153,13 @@ def dupes(
     should_stop: ShouldStop | None = None,
     warn: Warn = ignore_warning,
 ) -> DupesResult:
-    """Near-duplicate groups in one tree: images linked by matches, chained (A~B, B~C)."""
+    """Near-duplicate groups in one tree: each member matches its group's representative."""
     _folder_id(folder, "--dupes")
     tree = discover(folder, should_stop=should_stop)
     hashed = _hash_with_cache(tree.images, options, on_progress, should_stop, warn)
     matcher, hay = _haystack(tree, hashed, options)
     paths = list(matcher.signatures)
-    groups = chained_groups(paths, matcher.matches_of([hashed[p] for p in paths]))
+    groups = representative_groups(paths, matcher.matches_of([hashed[p] for p in paths]))
     return DupesResult(tree.root, groups, hay.images, hay.problems, tree.skipped)
 
 

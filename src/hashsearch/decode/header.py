@@ -22,7 +22,7 @@ _RAW_SIGNATURES = (b"FUJIFILMCCD-RAW", b"IIRO", b"IIRS", b"MMOR", b"IIU\x00")
 _CANON_CR3_BRAND = b"crx "
 # TIFF tags: image size, subfile type (1: a reduced copy), camera maker, sub-images, DNG
 _TIFF_WIDTH, _TIFF_HEIGHT, _TIFF_SUBFILE, _TIFF_MAKE = 256, 257, 254, 271
-_TIFF_SUB_IFDS, _TIFF_DNG_VERSION = 330, 50706
+_TIFF_SUB_IFDS, _TIFF_DNG_VERSION, _TIFF_EXTRA_SAMPLES = 330, 50706, 338
 _TIFF_MAX_PAGES = 10_000  # a longer directory chain is a loop or a hostile file
 
 
@@ -35,6 +35,7 @@ class ImageHeader:
     height: int | None = None
     truncated: bool = False
     pages: int = 1  # pages or frames, where the format tells (TIFF)
+    alpha: bool = False  # the header says the pixels may carry transparency
 
     @property
     def pixels(self) -> int | None:
@@ -103,7 +104,10 @@ def _png(data: bytes) -> ImageHeader:
         return ImageHeader("png", truncated=True)
     width, height = struct.unpack(">II", data[16:24])
     complete = data.rfind(b"IEND", max(0, len(data) - 1024)) >= 0
-    return ImageHeader("png", width, height, truncated=not complete)
+    # colour types 4 and 6 carry an alpha channel; a tRNS chunk makes a colour transparent
+    first_data = data.find(b"IDAT")
+    alpha = data[25:26] in (b"\x04", b"\x06") or b"tRNS" in data[: max(first_data, 33)]
+    return ImageHeader("png", width, height, truncated=not complete, alpha=alpha)
 
 
 def _webp(data: bytes) -> ImageHeader:
@@ -111,10 +115,11 @@ def _webp(data: bytes) -> ImageHeader:
     if chunk == b"VP8X" and len(data) >= 30:
         width = 1 + int.from_bytes(data[24:27], "little")
         height = 1 + int.from_bytes(data[27:30], "little")
-        return ImageHeader("webp", width, height)
+        return ImageHeader("webp", width, height, alpha=bool(data[20] & 0x10))
     if chunk == b"VP8L" and len(data) >= 25:
         bits = int.from_bytes(data[21:25], "little")
-        return ImageHeader("webp", 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF))
+        width, height = 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF)
+        return ImageHeader("webp", width, height, alpha=bool(bits >> 28 & 1))
     if chunk == b"VP8 " and len(data) >= 30:
         width, height = struct.unpack("<HH", data[26:30])
         return ImageHeader("webp", width & 0x3FFF, height & 0x3FFF)
@@ -126,7 +131,7 @@ def _tiff(data: bytes, raw_name: bool) -> ImageHeader:
     order = "<" if data[:2] == b"II" else ">"
     if data[8:10] == b"CR":  # Canon CR2
         return ImageHeader("raw")
-    pages, seen, width, height, camera = 0, set(), None, None, False
+    pages, seen, width, height, camera, alpha = 0, set(), None, None, False, False
     offset = _unpack(order + "I", data, 4)
     while offset and offset not in seen and pages < _TIFF_MAX_PAGES:
         seen.add(offset)
@@ -146,11 +151,12 @@ def _tiff(data: bytes, raw_name: bool) -> ImageHeader:
             reduced = tags.get(_TIFF_SUBFILE) == 1  # the first image is a thumbnail
             maker = _TIFF_MAKE in tags and (_TIFF_SUB_IFDS in tags or reduced)
             camera = _TIFF_DNG_VERSION in tags or maker
+            alpha = _TIFF_EXTRA_SAMPLES in tags
         pages += 1
         offset = _unpack(order + "I", data, offset + 2 + 12 * count) or 0
     if camera or raw_name:
         return ImageHeader("raw")
-    return ImageHeader("tiff", width, height, pages=max(1, pages))
+    return ImageHeader("tiff", width, height, pages=max(1, pages), alpha=alpha)
 
 
 def _unpack(fmt: str, data: bytes, offset: int) -> int | None:

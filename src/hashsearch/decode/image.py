@@ -15,6 +15,10 @@ from .read import DEFAULT_MAX_BYTES
 
 Gray = npt.NDArray[np.uint8]
 
+#: Transparent pixels are laid over this gray level before hashing, so a picture carried by
+#: the alpha channel (a logo whose RGB is all white) is a picture, and a black or a white
+#: drawing both stand out from the background.
+ALPHA_BACKGROUND = 128
 # A reduced JPEG decode must still leave this many pixels on the short side: libjpeg's
 # 1/8 scaling averages 8x8 blocks, so the 9x8 dHash cells then average >= 7x8 block means.
 MIN_DECODED_SIDE = 64
@@ -53,7 +57,44 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions(), name: str
     reduction = jpeg_reduction(header, MIN_DECODED_SIDE) if options.reduced else 1
     if header.width is not None and header.height is not None:
         check_pixels(header.width, header.height, options.max_pixels, reduction)
+    if header.alpha:
+        return _decode_with_alpha(data, header)
     return _decode_opencv(data, header, reduction)
+
+
+def _decode_with_alpha(data: bytes, header: ImageHeader) -> Gray:
+    """Decode keeping the alpha channel, and lay the picture over the background gray."""
+    import cv2
+
+    try:
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    except cv2.error as exc:
+        raise ImageError(f"OpenCV cannot decode it: {first_line(str(exc))}") from None
+    if image is None or image.size == 0:
+        raise ImageError(f"not a {header.format.upper()} OpenCV can decode")
+    if image.dtype != np.uint8:  # 16-bit: keep the top 8 bits, as the grayscale decode does
+        image = (image.astype(np.uint32) >> 8).astype(np.uint8)
+    pixels: Gray = np.asarray(image, dtype=np.uint8)
+    if pixels.ndim == 2:
+        return pixels
+    channels = pixels.shape[2]
+    if channels in (2, 4):
+        colour = pixels[:, :, :1] if channels == 2 else pixels[:, :, :3]
+        return composite(colour, pixels[:, :, channels - 1])
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+
+def composite(colour: npt.NDArray[np.uint8], alpha: npt.NDArray[np.uint8]) -> Gray:
+    """Grayscale of ``colour`` (BGR or gray) laid over :data:`ALPHA_BACKGROUND` by ``alpha``."""
+    import cv2
+
+    if colour.ndim == 3 and colour.shape[2] == 3:
+        gray = cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    else:
+        gray = colour.reshape(alpha.shape).astype(np.float32)
+    weight = alpha.astype(np.float32) / 255.0
+    mixed = gray * weight + ALPHA_BACKGROUND * (1.0 - weight)
+    return np.asarray(np.clip(np.rint(mixed), 0, 255), dtype=np.uint8)
 
 
 def _decode_opencv(data: bytes, header: ImageHeader, reduction: int) -> Gray:
@@ -112,9 +153,14 @@ def _decode_heif(data: bytes, options: DecodeOptions) -> Gray:
         heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
         width, height = heif.size
         check_pixels(width, height, options.max_pixels)
-        pixels = np.asarray(heif.to_pillow().convert("RGB"))
+        picture = heif.to_pillow()
+        transparent = "A" in picture.getbands()
+        pixels = np.asarray(picture.convert("RGBA" if transparent else "RGB"))
     except (ValueError, RuntimeError, OSError) as exc:
         raise ImageError(f"pillow-heif cannot decode it: {first_line(str(exc))}") from None
+    if transparent:
+        bgr = np.asarray(cv2.cvtColor(pixels[:, :, :3], cv2.COLOR_RGB2BGR), dtype=np.uint8)
+        return composite(bgr, pixels[:, :, 3])
     return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
 
 

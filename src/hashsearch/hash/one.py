@@ -16,7 +16,7 @@ from .isolate import damage_in, decoder_messages
 from .signature import Signature, signature
 
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
-ALGORITHM_VERSION = 4
+ALGORITHM_VERSION = 5  # 5: alpha laid over gray; one 64 x 64 thumbnail
 
 
 @dataclass(frozen=True, slots=True)

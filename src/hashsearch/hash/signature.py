@@ -1,7 +1,10 @@
-"""What is kept of each photo: dHashes of the whole and of inset crops, and small thumbnails.
+"""What is kept of each photo: dHashes of the whole and of inset crops, and one thumbnail.
 
-The hashes find candidates quickly; the thumbnails verify them (see :mod:`hashsearch.verify`).
-Inset crops make a copy with a trimmed border (up to about 6 % per side) land near one.
+The hashes find candidates quickly; the thumbnail verifies them (see
+:mod:`hashsearch.match.verify`). Inset crops make a copy with a trimmed border (up to
+about 6 % per side) land near one of the hashes.
+
+Size per photo: 5 hashes of 8 bytes and one 64 x 64 grayscale thumbnail, 4,136 bytes.
 """
 
 from __future__ import annotations
@@ -14,23 +17,25 @@ import numpy.typing as npt
 from .dhash import ImageHash
 from .families import ALGORITHMS
 
-#: Pixels cut from every side of a GRID x GRID area-averaged copy before hashing and
-#: thumbnailing: 0, 1.6, 3.1, 4.7 and 6.3 % of each side. Inset 0 is the whole photo; its
-#: hash is taken from the full decoded image, so it is the plain dHash.
+#: Pixels cut from every side of a GRID x GRID area-averaged copy before hashing: 0, 1.6,
+#: 3.1, 4.7 and 6.3 % of each side. Inset 0 is the whole photo; its hash is taken from the
+#: full decoded image, so it is the plain dHash.
 GRID = 128
 INSET_PIXELS = (0, 2, 4, 6, 8)
 INSETS = tuple(pixels / GRID for pixels in INSET_PIXELS)
-THUMB_SIDE = 32
+#: The thumbnail kept for verification: the whole image, area-averaged. Its side divides
+#: GRID, so the insets above are whole thumbnail pixels (0 to 4).
+THUMB_SIDE = 64
 
-Thumbs = npt.NDArray[np.uint8]  # shape (len(INSETS), THUMB_SIDE, THUMB_SIDE)
+Thumb = npt.NDArray[np.uint8]  # shape (THUMB_SIDE, THUMB_SIDE)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Signature:
-    """The hashes (one per inset) and grayscale thumbnails (one per inset) of one image."""
+    """The hashes (one per inset) and the grayscale thumbnail of one image."""
 
     hashes: tuple[ImageHash, ...]
-    thumbs: Thumbs
+    thumb: Thumb
 
     @property
     def hash(self) -> ImageHash:
@@ -40,16 +45,16 @@ class Signature:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Signature):
             return NotImplemented
-        return self.hashes == other.hashes and np.array_equal(self.thumbs, other.thumbs)
+        return self.hashes == other.hashes and np.array_equal(self.thumb, other.thumb)
 
     def __hash__(self) -> int:
         return hash(self.hashes)
 
     def to_bytes(self) -> bytes:
-        """A compact form for the cache: the hashes, then the thumbnails."""
+        """A compact form for the cache: the hashes, then the thumbnail."""
         width = (self.hash.bits + 7) // 8
         head = b"".join(h.value.to_bytes(width, "little") for h in self.hashes)
-        return head + self.thumbs.tobytes()
+        return head + self.thumb.tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes, bits: int) -> Signature:
@@ -60,8 +65,8 @@ class Signature:
             ImageHash(int.from_bytes(data[i * width : (i + 1) * width], "little"), bits)
             for i in range(count)
         )
-        thumbs = np.frombuffer(data, dtype=np.uint8, offset=count * width)
-        return cls(hashes, thumbs.reshape(count, THUMB_SIDE, THUMB_SIDE))  # read-only view
+        thumb = np.frombuffer(data, dtype=np.uint8, offset=count * width)
+        return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE))  # read-only view
 
 
 def signature(gray: npt.NDArray[np.generic], hash_size: int, algorithm: str = "dhash") -> Signature:
@@ -72,9 +77,7 @@ def signature(gray: npt.NDArray[np.generic], hash_size: int, algorithm: str = "d
     grid = cv2.resize(
         gray.astype(np.float32, copy=False), (GRID, GRID), interpolation=cv2.INTER_AREA
     )
-    crops = [grid[p : GRID - p, p : GRID - p] for p in INSET_PIXELS]
-    hashes = (hasher(gray, hash_size), *(hasher(crop, hash_size) for crop in crops[1:]))
-    thumbs = [
-        cv2.resize(crop, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA) for crop in crops
-    ]
-    return Signature(hashes, np.clip(np.rint(np.stack(thumbs)), 0, 255).astype(np.uint8))
+    crops = [grid[p : GRID - p, p : GRID - p] for p in INSET_PIXELS[1:]]
+    hashes = (hasher(gray, hash_size), *(hasher(crop, hash_size) for crop in crops))
+    thumb = cv2.resize(grid, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA)
+    return Signature(hashes, np.clip(np.rint(thumb), 0, 255).astype(np.uint8))

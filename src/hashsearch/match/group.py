@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..discover import Tree
@@ -45,26 +45,63 @@ def folder_verdicts(tree: Tree, verdicts: Iterable[ImageVerdict]) -> list[Folder
     return [folders[name] for name in sorted(folders, key=os.fsencode)]
 
 
-def chained_groups(paths: Sequence[str], matches: Mapping[str, Sequence[Match]]) -> list[list[str]]:
-    """Groups of paths linked by matches, chained (A~B and B~C make one group).
+@dataclass(frozen=True, slots=True)
+class DupesGroup:
+    """Images that each show the same picture as the group's representative.
 
-    Each group is sorted, and the groups by their first path, in byte order.
+    Iterating a group gives its paths in byte order, the representative among them.
     """
-    parent = {path: path for path in paths}
 
-    def root(path: str) -> str:
-        while parent[path] != path:
-            parent[path] = parent[parent[path]]
-            path = parent[path]
-        return path
+    representative: str
+    members: tuple[Match, ...]  # every other image, with its distance and similarity to it
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted([self.representative, *(m.path for m in self.members)], key=os.fsencode))
+
+    def __len__(self) -> int:
+        return 1 + len(self.members)
+
+
+def representative_groups(
+    paths: Sequence[str], matches: Mapping[str, Sequence[Match]]
+) -> list[DupesGroup]:
+    """Groups without chaining: every two images of a group match each other.
+
+    If A matches B and B matches C but A does not match C, A and C are never put in one
+    group through B. The representative is the image with the most matches among those
+    not yet grouped (ties: the first in byte order); the ungrouped images it matches
+    join it, most similar first, each only if it matches every image already in the
+    group. The next representative is chosen among the rest. Groups are sorted by their
+    first path.
+    """
+    links: dict[str, dict[str, Match]] = {path: {} for path in paths}
     for path, found in matches.items():
         for match in found:
-            parent[root(match.path)] = root(path)
-    members: dict[str, list[str]] = {}
-    for path in paths:
-        members.setdefault(root(path), []).append(path)
-    key = os.fsencode
-    groups = [sorted(g, key=key) for g in members.values() if len(g) > 1]
-    groups.sort(key=lambda group: key(group[0]))
+            if match.path != path and match.path in links:
+                links[path].setdefault(match.path, match)
+                mirrored = Match(
+                    path, match.distance, match.similarity, match.transform, match.detail
+                )
+                links[match.path].setdefault(path, mirrored)
+    grouped: set[str] = set()
+    groups = []
+    order = sorted(paths, key=os.fsencode)
+    while True:
+        free = {p: [q for q in links[p] if q not in grouped] for p in order if p not in grouped}
+        candidates = [(len(linked), p) for p, linked in free.items() if linked]
+        if not candidates:
+            break
+        most = max(count for count, _ in candidates)
+        representative = next(p for count, p in candidates if count == most)
+        offered = sorted(
+            (links[representative][q] for q in free[representative]),
+            key=lambda m: (-m.similarity, os.fsencode(m.path)),
+        )
+        members: list[Match] = []
+        for match in offered:
+            if all(match.path in links[member.path] for member in members):
+                members.append(match)
+        grouped.update([representative, *(m.path for m in members)])
+        groups.append(DupesGroup(representative, tuple(members)))
+    groups.sort(key=lambda group: os.fsencode(next(iter(group))))
     return groups

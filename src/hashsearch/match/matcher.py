@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,9 +13,9 @@ import numpy.typing as npt
 
 from ..hash.families import ALGORITHMS
 from ..hash.one import HashResult
-from ..hash.signature import Signature
+from ..hash.signature import GRID, INSET_PIXELS, Signature
 from ..index import HashIndex
-from .verify import DEFAULT_MIN_SIMILARITY, Verdict, compare
+from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
 #: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
@@ -34,22 +35,36 @@ class MatchRules:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A haystack image that shows the same picture as a needle."""
+    """A haystack image that shows the same picture as a needle (or, as a near miss, not)."""
 
     path: str
     distance: int  # bits between the closest pair of hashes
-    similarity: float  # thumbnail correlation, 1.0 for identical
+    similarity: float  # layout correlation, 1.0 for identical
     transform: str = ""  # "", or how the needle was turned to match: rot90, mirror, ...
+    detail: float = 1.0  # detail correlation, 1.0 for identical (and where not judged)
 
 
 @dataclass(frozen=True, slots=True)
 class ImageVerdict:
-    """One needle image: found (with its closest haystack copy), new, or unreadable."""
+    """One needle image: found (with its closest haystack copy), new, or unreadable.
+
+    ``similar`` holds near misses: candidates that passed the hash stage but failed
+    verification, most similar first, for a person to look at; they never count as found.
+    """
 
     path: str
     status: Status
     match: Match | None = None
     reason: str | None = None
+    similar: tuple[Match, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What verification made of one needle's candidates."""
+
+    accepted: list[Match]  # most similar first
+    rejected: list[Match]  # near misses, most similar first
 
 
 _Turn = Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.uint8]]
@@ -65,6 +80,10 @@ _TRANSFORMS: tuple[tuple[str, _Turn], ...] = (
     ("mirror+rot180", lambda a: np.rot90(a[:, ::-1], 2)),
     ("mirror+rot270", lambda a: np.rot90(a[:, ::-1], 1)),
 )
+#: Near misses kept per needle for people to look at.
+MAX_NEAR_MISSES = 3
+#: Prepared haystack thumbnails kept between comparisons (about 80 KB each).
+PREPARED_CACHE = 256
 
 
 class Matcher:
@@ -77,6 +96,7 @@ class Matcher:
         self.hasher = ALGORITHMS[algorithm]  # for the turned variants of --rotations
         self.index = HashIndex(bits)
         self.signatures: dict[str, Signature] = {}
+        self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_path)
 
     def add(self, path: str, value: Signature) -> None:
         """Index one haystack image under each of its hashes."""
@@ -93,6 +113,10 @@ class Matcher:
 
     def matches_many(self, needles: Sequence[Signature]) -> list[list[Match]]:
         """:meth:`matches` for many needles, with one batched index search."""
+        return [found.accepted for found in self.candidates_many(needles)]
+
+    def candidates_many(self, needles: Sequence[Signature]) -> list[Candidates]:
+        """Accepted matches and near misses of many needles, with one batched index search."""
         variants = [
             (n, name, v) for n, needle in enumerate(needles) for name, v in self._variants(needle)
         ]
@@ -108,17 +132,20 @@ class Matcher:
         for query, item, distance in triples:
             key = (owners[query], self.index.path(item))
             nearest[key] = min(distance, nearest.get(key, distance))
-        best: list[dict[str, Match]] = [{} for _ in needles]
+        best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
+        prepared_variant: dict[int, Prepared] = {}
         for (number, path), distance in sorted(nearest.items()):
             needle, name, variant = variants[number]
-            verdict = self._compare(variant, self.signatures[path])
+            if number not in prepared_variant:
+                prepared_variant[number] = prepare(variant.thumb)
+            verdict = compare(
+                prepared_variant[number], self._prepared(path), self.rules.min_similarity
+            )
+            match = Match(path, distance, verdict.similarity, name, verdict.detail)
             known = best[needle].get(path)
-            if verdict.same and (known is None or verdict.similarity > known.similarity):
-                best[needle][path] = Match(path, distance, verdict.similarity, name)
-        return [
-            sorted(found.values(), key=lambda m: (-m.similarity, m.distance, m.path))
-            for found in best
-        ]
+            if known is None or (verdict.same, match.similarity) > (known[0], known[1].similarity):
+                best[needle][path] = (verdict.same, match)
+        return [_sorted(found) for found in best]
 
     def judge(self, result: HashResult) -> ImageVerdict:
         """The verdict on one needle: found only when a candidate passes verification."""
@@ -126,37 +153,56 @@ class Matcher:
 
     def matches_of(self, results: Sequence[HashResult]) -> dict[str, list[Match]]:
         """:meth:`matches` of each readable result, by path."""
+        return {path: found.accepted for path, found in self.candidates_of(results).items()}
+
+    def candidates_of(self, results: Sequence[HashResult]) -> dict[str, Candidates]:
+        """:meth:`candidates_many` of each readable result, by path."""
         readable = {r.path: r.signature for r in results if r.signature is not None}
-        return dict(zip(readable, self.matches_many(list(readable.values())), strict=True))
+        return dict(zip(readable, self.candidates_many(list(readable.values())), strict=True))
 
     def judge_many(self, results: Sequence[HashResult]) -> list[ImageVerdict]:
         """:meth:`judge` for many needles, with one batched index search."""
-        found = self.matches_of(results)
+        found = self.candidates_of(results)
         verdicts = []
         for result in results:
             if result.signature is None:
                 reason = result.reason or "unreadable"
                 verdicts.append(ImageVerdict(result.path, "unreadable", reason=reason))
-            elif found[result.path]:
-                verdicts.append(ImageVerdict(result.path, "found", found[result.path][0]))
+                continue
+            candidates = found[result.path]
+            similar = tuple(candidates.rejected[:MAX_NEAR_MISSES])
+            if candidates.accepted:
+                verdicts.append(
+                    ImageVerdict(result.path, "found", candidates.accepted[0], similar=similar)
+                )
             else:
-                verdicts.append(ImageVerdict(result.path, "new"))
+                verdicts.append(ImageVerdict(result.path, "new", similar=similar))
         return verdicts
 
-    def _compare(self, needle: Signature, haystack: Signature) -> Verdict:
-        forward = compare(needle.thumbs[0], haystack.thumbs, self.rules.min_similarity)
-        if forward.same:
-            return forward
-        # the library's copy may be the cropped one: compare the other way round too
-        backward = compare(haystack.thumbs[0], needle.thumbs, self.rules.min_similarity)
-        return backward if backward.similarity > forward.similarity else forward
+    def _prepare_path(self, path: str) -> Prepared:
+        return prepare(self.signatures[path].thumb)
 
     def _variants(self, needle: Signature) -> Iterator[tuple[str, Signature]]:
         yield "", needle
         if not self.rules.rotations:
             return
-        bits = needle.hash.bits
-        side = math.isqrt(bits)
+        side = math.isqrt(needle.hash.bits)
         for name, turn in _TRANSFORMS[1:]:
-            thumbs = np.stack([np.ascontiguousarray(turn(t)) for t in needle.thumbs])
-            yield name, Signature(tuple(self.hasher(t, side) for t in thumbs), thumbs)
+            thumb = np.ascontiguousarray(turn(needle.thumb))
+            hashes = tuple(self.hasher(crop, side) for crop in _inset_crops(thumb))
+            yield name, Signature(hashes, thumb)
+
+
+def _inset_crops(thumb: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
+    """The thumbnail cropped as the signature's insets are (in thumbnail pixels)."""
+    side = thumb.shape[0]
+    return [thumb[c : side - c, c : side - c] for c in (p * side // GRID for p in INSET_PIXELS)]
+
+
+def _sorted(found: dict[str, tuple[bool, Match]]) -> Candidates:
+    def order(match: Match) -> tuple[float, int, str]:
+        return (-match.similarity, match.distance, match.path)
+
+    accepted = sorted((m for same, m in found.values() if same), key=order)
+    rejected = sorted((m for same, m in found.values() if not same), key=order)
+    return Candidates(accepted, rejected)

@@ -1,15 +1,26 @@
 """The second check before "found": do the thumbnails really show the same picture?
 
 A dHash says two images have the same coarse layout of light and dark; different
-smooth photos (skies, snow, documents) share that easily. The thumbnails are
-compared by normalised correlation, allowing a one-pixel shift and the inset
-crops of the haystack image, so a copy with a trimmed border still matches.
+pictures of one kind (skies, star fields, textures, logos, screenshots) share that
+easily. Each candidate is therefore compared on the 64 x 64 thumbnails, twice:
 
-The correlation is taken after removing the best-fitting plane (overall
-brightness and a linear light fall-off) from both thumbnails: two different
-skies that both brighten from left to right correlate almost perfectly on their
-raw pixels, but not on what is left once the gradient is gone. A thumbnail with
-next to nothing left is "low information" and must match pixel for pixel.
+1. **Layout** (``similarity``): 32 x 32 copies, the best-fitting plane (overall
+   brightness and a linear light fall-off) removed, compared by normalised
+   correlation, allowing a one-pixel shift and the inset crops of either image, so a
+   copy with a trimmed border still matches. Removing the plane keeps two skies that
+   both brighten to the right apart.
+2. **Detail** (``detail``): 64 x 64 copies band-passed (a difference of Gaussians keeps
+   structure 1 to 4 pixels across: stars, brick joints, text, fur), aligned where the
+   layout matched best, compared by normalised correlation as a whole and in a 4 x 4
+   grid of blocks. A copy that was resized, re-compressed, brightened, blurred a little
+   or noised keeps its detail in place; a different galaxy, wall or drawing with the
+   same layout does not, and a block where one image has structure the other lacks (the
+   hands of a clock, one more star) counts against it however well the rest agrees.
+
+A thumbnail with next to nothing left once the plane is removed is "low information"
+and must match pixel for pixel. Every constant was measured with
+``benchmarks/lookalikes.py`` (real look-alike images, all pairs) and
+``benchmarks/accuracy.py`` (edited copies); README, "How matching works".
 """
 
 from __future__ import annotations
@@ -21,57 +32,185 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..hash.signature import THUMB_SIDE, Thumbs
+from ..hash.signature import INSET_PIXELS, THUMB_SIDE, Thumb
 
-#: Measured with benchmarks/accuracy.py (README, "Accuracy"): copies score >= 0.86,
-#: different photos that pass the hash stage <= 0.8.
+#: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
+#: pass the hash stage <= 0.8 (benchmarks/accuracy.py).
 DEFAULT_MIN_SIMILARITY = 0.85
+#: Detail correlation a candidate needs, and the largest share of the detail (by energy)
+#: that may lie in blocks that disagree (a corner watermark stays under it).
+MIN_DETAIL = 0.5
+MAX_DISAGREEING = 0.3
+#: A block whose detail correlates less than this disagrees.
+BLOCK_AGREEMENT = 0.5
+#: Blocks with less than this share of the mean block energy are not judged.
+BLOCK_MIN_ENERGY = 0.1
 #: Thumbnails with less detail than this (standard deviation in gray levels once the
 #: best-fitting plane is removed) carry too little information for a correlation.
 LOW_INFORMATION_STD = 1.0
 #: For such flat thumbnails: the largest mean absolute difference that is still the same picture.
 FLAT_MAX_DIFFERENCE = 3.0
+#: Band-passed detail with a spread below this (gray levels) is no detail: smooth images
+#: are judged on their layout alone.
+FLAT_DETAIL_STD = 0.6
 
-_SHIFT = 1  # pixels a thumbnail may be shifted against the other
-_WINDOW = THUMB_SIDE - 2 * _SHIFT
+COARSE_SIDE = 32
+FINE_SIDE = 64
+DETAIL_SIGMAS = (0.5, 2.0)  # pixels of the FINE_SIDE copy: the band kept
+BLOCKS = 4
+_SHIFT = 1  # pixels a copy may be shifted against the other
+_COARSE_WINDOW = COARSE_SIDE - 2 * _SHIFT
+_FINE_WINDOW = FINE_SIDE - 2 * _SHIFT
+_BLOCK = (_FINE_WINDOW - 2) // BLOCKS  # the window, a pixel off each side, in blocks
 _FLAT_SPREAD = 1e-6  # a standard deviation below this is no spread at all
+
+Floats = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """Whether a candidate is the same picture, with the score that decided it."""
+    """Whether a candidate is the same picture, with the scores that decided it."""
 
     same: bool
-    similarity: float
+    similarity: float  # layout correlation, 1.0 for identical
+    detail: float = 1.0  # detail correlation at the best alignment (1.0 when not judged)
 
 
-def is_low_information(thumb: npt.NDArray[np.uint8]) -> bool:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A thumbnail made ready for comparison: layout and detail copies of every inset."""
+
+    coarse: Floats  # (insets, 32, 32) as they are
+    fine: Floats  # (insets, 64, 64) band-passed
+    raw: Floats  # (32, 32) the whole image as it is, for flat thumbnails
+    flat: bool  # low information: compared pixel for pixel
+    smooth: bool  # no detail to speak of: judged on the layout alone
+
+
+def prepare(thumb: Thumb) -> Prepared:
+    """The layout and detail copies of a signature's thumbnail, one per inset."""
+    import cv2
+
+    image = thumb.astype(np.float32)
+    crops = [image[c : THUMB_SIDE - c, c : THUMB_SIDE - c] for c in _thumb_insets()]
+
+    def resized(crop: Floats, side: int) -> Floats:
+        return np.asarray(cv2.resize(crop, (side, side), interpolation=cv2.INTER_AREA), np.float32)
+
+    coarse: Floats = np.stack([resized(c, COARSE_SIDE) for c in crops])
+    fine: Floats = np.stack([_band(resized(c, FINE_SIDE)) for c in crops])
+    detrended = _detrended(coarse[:1].reshape(1, -1), (COARSE_SIDE, COARSE_SIDE))
+    return Prepared(
+        coarse=coarse,
+        fine=fine,
+        raw=coarse[0],
+        flat=float(detrended[0].std()) < LOW_INFORMATION_STD,
+        smooth=float(fine[0].std()) < FLAT_DETAIL_STD,
+    )
+
+
+def is_low_information(thumb: Thumb) -> bool:
     """True for a blank, uniform or pure-gradient thumbnail."""
-    rows = thumb.astype(np.float32).reshape(1, -1)
-    return float(_detrended(rows, thumb.shape).std()) < LOW_INFORMATION_STD
+    return prepare(thumb).flat
 
 
-def compare(needle: npt.NDArray[np.uint8], haystack: Thumbs, min_similarity: float) -> Verdict:
-    """Compare a needle's whole-image thumbnail with a haystack image's inset thumbnails."""
-    if is_low_information(needle) or is_low_information(haystack[0]):
-        difference = float(np.abs(needle.astype(np.float32) - haystack[0]).mean())
-        same = difference <= FLAT_MAX_DIFFERENCE
-        return Verdict(same, 1.0 if same else 0.0)
-    score = similarity(needle, haystack)
-    return Verdict(score >= min_similarity, score)
+def compare(needle: Prepared, haystack: Prepared, min_similarity: float) -> Verdict:
+    """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?"""
+    if needle.flat or haystack.flat:
+        # nearly blank: the same picture pixel for pixel, and the same small details on it
+        difference = float(np.abs(needle.raw - haystack.raw).mean())
+        if difference > FLAT_MAX_DIFFERENCE:
+            return Verdict(False, 0.0, 0.0)
+        if needle.smooth and haystack.smooth:
+            return Verdict(True, 1.0)
+        detail, disagreeing = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
+        same = detail >= MIN_DETAIL and disagreeing <= MAX_DISAGREEING
+        return Verdict(same, 1.0, detail)
+    forward = _layout(needle, haystack)
+    backward = _layout(haystack, needle)
+    similarity, (inset, dy, dx), whole, cropped = max(
+        (forward[0], forward[1], needle, haystack),
+        (backward[0], backward[1], haystack, needle),
+        key=lambda scored: scored[0],
+    )
+    if similarity < min_similarity:
+        return Verdict(False, similarity, 0.0)
+    if needle.smooth and haystack.smooth:
+        return Verdict(True, similarity)
+    detail, disagreeing = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
+    same = detail >= MIN_DETAIL and disagreeing <= MAX_DISAGREEING
+    return Verdict(same, similarity, detail)
 
 
-def similarity(needle: npt.NDArray[np.uint8], haystack: Thumbs) -> float:
-    """Best normalised correlation, plane removed, over the haystack's insets and shifts."""
-    shape = (_WINDOW, _WINDOW)
-    centre = needle[_SHIFT:-_SHIFT, _SHIFT:-_SHIFT].astype(np.float32).reshape(1, -1)
-    windows = sliding_window_view(haystack.astype(np.float32), shape, axis=(1, 2))
-    rows = windows.reshape(-1, _WINDOW * _WINDOW)
-    scores = _standardised(_detrended(rows, shape)) @ _standardised(_detrended(centre, shape))[0]
-    return float(np.max(scores) / centre.size)
+def _layout(whole: Prepared, cropped: Prepared) -> tuple[float, tuple[int, int, int]]:
+    """Best layout correlation of ``whole`` against ``cropped``'s insets and shifts."""
+    shape = (_COARSE_WINDOW, _COARSE_WINDOW)
+    centre = whole.coarse[0, _SHIFT:-_SHIFT, _SHIFT:-_SHIFT].reshape(1, -1)
+    windows = sliding_window_view(cropped.coarse, shape, axis=(1, 2)).reshape(-1, centre.size)
+    scores = _unit(_detrended(windows, shape)) @ _unit(_detrended(centre, shape))[0]
+    best = int(np.argmax(scores))
+    shifts = 2 * _SHIFT + 1
+    inset, rest = divmod(best, shifts * shifts)
+    dy, dx = divmod(rest, shifts)
+    return float(scores[best]), (inset, dy, dx)
 
 
-def _detrended(rows: npt.NDArray[np.float32], shape: tuple[int, ...]) -> npt.NDArray[np.float32]:
+def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> tuple[float, float]:
+    """Detail correlation where the layout matched, and the share of detail that disagrees."""
+    window = _FINE_WINDOW
+    a = whole[_SHIFT : _SHIFT + window, _SHIFT : _SHIFT + window]
+    # the layout's shift, in fine pixels, then the best of one fine pixel around it
+    scale = FINE_SIDE / COARSE_SIDE
+    oy, ox = round((dy - _SHIFT) * scale), round((dx - _SHIFT) * scale)
+    best, placed = -2.0, a
+    for sy in (-1, 0, 1):
+        for sx in (-1, 0, 1):
+            y, x = _SHIFT + oy + sy, _SHIFT + ox + sx
+            if 0 <= y <= FINE_SIDE - window and 0 <= x <= FINE_SIDE - window:
+                b = cropped[y : y + window, x : x + window]
+                score = float(_unit(a.reshape(1, -1))[0] @ _unit(b.reshape(1, -1))[0])
+                if score > best:
+                    best, placed = score, b
+    return best, _disagreeing(a[1:-1, 1:-1], placed[1:-1, 1:-1])
+
+
+def _disagreeing(a: Floats, b: Floats) -> float:
+    """The share of detail energy in blocks whose detail does not correlate."""
+    side = _BLOCK * BLOCKS
+    blocks_a = _blocks(a[:side, :side])
+    blocks_b = _blocks(b[:side, :side])
+    energy_a, energy_b = (blocks_a**2).sum(axis=1), (blocks_b**2).sum(axis=1)
+    energy = energy_a + energy_b
+    correlation = (blocks_a * blocks_b).sum(axis=1) / np.sqrt(energy_a * energy_b + _FLAT_SPREAD)
+    judged = energy >= BLOCK_MIN_ENERGY * energy.mean()
+    against = judged & (correlation < BLOCK_AGREEMENT)
+    return float(energy[against].sum() / max(float(energy.sum()), _FLAT_SPREAD))
+
+
+def _blocks(image: Floats) -> Floats:
+    """The BLOCKS x BLOCKS blocks of ``image`` as rows, each minus its mean."""
+    rows = image.reshape(BLOCKS, _BLOCK, BLOCKS, _BLOCK).transpose(0, 2, 1, 3)
+    flat = rows.reshape(BLOCKS * BLOCKS, -1)
+    return np.asarray(flat - flat.mean(axis=1, keepdims=True), dtype=np.float32)
+
+
+def _band(image: Floats) -> Floats:
+    import cv2
+
+    low, high = DETAIL_SIGMAS
+    band = cv2.GaussianBlur(image, (0, 0), low) - cv2.GaussianBlur(image, (0, 0), high)
+    return np.asarray(band, dtype=np.float32)
+
+
+@functools.cache
+def _thumb_insets() -> tuple[int, ...]:
+    """The inset crops in thumbnail pixels (the hash grid's insets, scaled)."""
+    from ..hash.signature import GRID
+
+    return tuple(p * THUMB_SIDE // GRID for p in INSET_PIXELS)
+
+
+def _detrended(rows: Floats, shape: tuple[int, ...]) -> Floats:
     """Each row (a flattened image of ``shape``) minus its least-squares plane a + bx + cy."""
     out = rows - rows.mean(axis=1, keepdims=True)
     for axis in _plane_axes(shape[0], shape[1]):
@@ -80,17 +219,16 @@ def _detrended(rows: npt.NDArray[np.float32], shape: tuple[int, ...]) -> npt.NDA
 
 
 @functools.cache
-def _plane_axes(height: int, width: int) -> tuple[npt.NDArray[np.float32], ...]:
+def _plane_axes(height: int, width: int) -> tuple[Floats, ...]:
     # centred coordinates are orthogonal to the constant and to each other on a full grid
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     axes = [(c - c.mean()).ravel() for c in (xs, ys)]
     return tuple(axis / np.linalg.norm(axis) for axis in axes)
 
 
-def _standardised(rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+def _unit(rows: Floats) -> Floats:
+    """Each row minus its mean, scaled to length 1 (a flat row stays zero)."""
     centred = rows - rows.mean(axis=1, keepdims=True)
-    spread = centred.std(axis=1, keepdims=True)
-    result: npt.NDArray[np.float32] = np.divide(
-        centred, spread, out=np.zeros_like(centred), where=spread > _FLAT_SPREAD
-    )
+    norm = np.linalg.norm(centred, axis=1, keepdims=True)
+    result: Floats = np.divide(centred, norm, out=np.zeros_like(centred), where=norm > _FLAT_SPREAD)
     return result

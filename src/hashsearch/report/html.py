@@ -31,7 +31,7 @@ td { border-top: 1px solid #eee; padding: .4em .6em; vertical-align: middle; }
 td.img { width: 170px; text-align: center; } img { max-width: 160px; max-height: 160px; }
 .status { font-weight: 600; } .status.new, .status.unreadable { color: #c0392b; }
 .status.found { color: #27ae60; } .path { font-family: monospace; font-size: 12px; color: #555; }
-.none { color: #999; font-style: italic; }
+.none { color: #999; font-style: italic; } .similar { color: #b9770e; }
 """
 
 
@@ -68,6 +68,8 @@ def _pictures(result: SearchResult) -> list[str]:
             paths.append(image.path)
         if image.match is not None:
             paths.append(image.match.path)
+        elif image.similar:
+            paths.append(image.similar[0].path)
     return list(dict.fromkeys(paths))
 
 
@@ -124,6 +126,15 @@ def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) ->
             f'<span class="path">{_text(os.path.relpath(match.path, result.haystack_root))}</span>'
         )
         other = _img(previews.get(match.path, ""), "library copy")
+    elif image.status == "new" and image.similar:
+        near = image.similar[0]
+        detail = (
+            '<span class="status new">NEW: not in the library</span><br>'
+            f'<span class="similar">similar, not the same: layout {near.similarity:.3f}, '
+            f"detail {near.detail:.3f}</span><br>"
+            f'<span class="path">{_text(os.path.relpath(near.path, result.haystack_root))}</span>'
+        )
+        other = _img(previews.get(near.path, ""), "similar library picture, not the same")
     elif image.status == "new":
         detail = '<span class="status new">NEW: not in the library</span>'
         other = '<span class="none">no copy in the library</span>'

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from ..discover import Problem
+from ..match.group import DupesGroup
 from ..match.matcher import ImageVerdict, Match
 from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
 from .text import relative
@@ -71,10 +72,31 @@ def dupes_document(result: DupesResult) -> dict[str, Any]:
         "schema": JSON_SCHEMA,
         **_name(result.root, "root"),
         "images": result.images,
-        "groups": [
-            [_name(relative(p, result.root), "path") for p in group] for group in result.groups
-        ],
+        "groups": [_group(group, result.root) for group in result.groups],
         "unreadable": [_problem(p, result.root) for p in result.problems],
+    }
+
+
+def _group(group: DupesGroup, root: str) -> list[dict[str, Any]]:
+    """A group's images in byte order; each member's distance and similarity to the
+    representative (the representative itself says so)."""
+    members = {m.path: m for m in group.members}
+    out = []
+    for path in group:
+        entry: dict[str, Any] = {**_name(relative(path, root), "path")}
+        if path == group.representative:
+            entry["representative"] = True
+        else:
+            entry.update(_scores(members[path]))
+        out.append(entry)
+    return out
+
+
+def _scores(match: Match) -> dict[str, Any]:
+    return {
+        "distance": match.distance,
+        "similarity": round(match.similarity, 4),
+        "detail": round(match.detail, 4),
     }
 
 
@@ -95,8 +117,7 @@ def _problem(problem: Problem, root: str) -> dict[str, str]:
 def _match(match: Match, haystack_root: str) -> dict[str, Any]:
     return {
         **_name(relative(match.path, haystack_root), "path"),
-        "distance": match.distance,
-        "similarity": round(match.similarity, 4),
+        **_scores(match),
         "transform": match.transform,
     }
 
@@ -107,4 +128,5 @@ def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
         "status": verdict.status,
         "reason": verdict.reason,
         "match": None if verdict.match is None else _match(verdict.match, result.haystack_root),
+        "similar": [_match(m, result.haystack_root) for m in verdict.similar],
     }

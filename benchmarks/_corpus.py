@@ -1,0 +1,187 @@
+"""A corpus of real look-alike images, fetched from Debian packages at benchmark time.
+
+Nothing of it is committed: ``apt-get download`` fetches the packages into
+``$XDG_CACHE_HOME/hashsearch-bench`` (``~/.cache`` without it), ``dpkg -x`` unpacks
+them, and the chosen images are written to a corpus folder, one folder per genre:
+
+  astrophoto   galaxies, nebulae, clusters (Stellarium's deep-sky images)
+  sky-art      constellation artwork of many sky cultures, planet and moon maps
+  texture      game textures: stone, metal, wood, grass, tiles (OpenArena, Colobot)
+  alpha        clip art whose picture is carried by the alpha channel (Open Clip Art)
+  document     screenshots and diagrams from manuals (GIMP, KStars)
+  wallpaper    desktop wallpapers, gradients and vignettes (Debian, GNOME, KDE, MATE, sway)
+
+True duplicates inside the sources are removed by a rule that does not look at the
+pictures' likeness (which would throw away exactly the hard cases): files with the same
+bytes, files that decode to the same pixels, and files in one folder of one package
+whose names differ only by a size token (``1920x1080``, ``16x9``, a trailing icon size
+or ``-256``, ``@2x``, ``small``, ``thumb``, ``dark`` ...) are one artwork; the largest
+is kept. Recolourings and derivatives under other names (a texture in grey and in
+yellow, a photo with a filter applied) are not found by this rule and stay in as
+distinct images.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import random
+import re
+import subprocess
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hashsearch-bench"
+
+PACKAGES = (
+    "stellarium-data",
+    "kstars-data",
+    "openarena-081-textures",
+    "colobot-common-textures",
+    "openclipart-png",
+    "gimp-help-en",
+    "desktop-base",
+    "gnome-backgrounds",
+    "plasma-workspace-wallpapers",
+    "mate-backgrounds",
+    "sway-backgrounds",
+)
+
+_IMAGE = re.compile(r"\.(png|jpe?g|tga)$", re.IGNORECASE)
+_SIZE_TOKEN = re.compile(
+    r"(\d+x\d+|@\dx|[-_.]?\d{2,4}px|[-_](16|22|24|32|48|64|96|\d{3,4})$"
+    r"|[-_.]?(small|large|big|thumb|thumbnail|preview|nologo|hd|hidpi|dark|light)\b)",
+    re.IGNORECASE,
+)
+MIN_SIDE = 48  # smaller files are icons, not pictures anyone keeps in a library
+
+
+def fetch() -> Path:
+    """Download and unpack the packages (once); return the folder they are unpacked in."""
+    debs, unpacked = CACHE / "debs", CACHE / "unpacked"
+    debs.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in PACKAGES if not list(debs.glob(f"{p}_*.deb"))]
+    if missing:
+        subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
+    for package in PACKAGES:
+        target = unpacked / package
+        if not target.exists():
+            [deb] = debs.glob(f"{package}_*.deb")
+            target.mkdir(parents=True)
+            subprocess.run(["dpkg", "-x", str(deb), str(target)], check=True)
+    return unpacked
+
+
+def _sources(unpacked: Path) -> dict[str, list[tuple[str, str, bytes]]]:
+    """(package folder, file name, bytes) of the candidate images of each genre."""
+    genres: dict[str, list[tuple[str, str, bytes]]] = defaultdict(list)
+
+    def add(genre: str, root: Path, pattern: str = "**/*") -> None:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and _IMAGE.search(path.name):
+                genres[genre].append((str(path.parent), path.name, path.read_bytes()))
+
+    stellarium = unpacked / "stellarium-data/usr/share/stellarium"
+    add("astrophoto", stellarium / "nebulae")
+    add("sky-art", stellarium / "skycultures")
+    add("sky-art", stellarium / "textures")
+    add("sky-art", unpacked / "kstars-data/usr/share/kstars/textures")
+    for pk3 in sorted((unpacked / "openarena-081-textures").glob("**/*.pk3")):
+        with zipfile.ZipFile(pk3) as archive:
+            for name in sorted(archive.namelist()):
+                if _IMAGE.search(name):
+                    folder = f"{pk3}/{os.path.dirname(name)}"
+                    genres["texture"].append((folder, os.path.basename(name), archive.read(name)))
+    add("texture", unpacked / "colobot-common-textures")
+    add("alpha", unpacked / "openclipart-png")
+    add("document", unpacked / "gimp-help-en/usr/share/gimp/2.0/help/en")
+    add("document", unpacked / "kstars-data/usr/share/doc/HTML/en")
+    for package in (
+        "desktop-base",
+        "gnome-backgrounds",
+        "plasma-workspace-wallpapers",
+        "mate-backgrounds",
+        "sway-backgrounds",
+    ):
+        add("wallpaper", unpacked / package)
+    return genres
+
+
+def _decode(data: bytes) -> np.ndarray | None:
+    """BGR or BGRA pixels (TGA through Pillow: OpenCV does not read it)."""
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(data)) as pil:
+                pil = pil.convert("RGBA" if "A" in pil.getbands() else "RGB")
+                array = np.asarray(pil)
+        except Exception:
+            return None
+        code = cv2.COLOR_RGBA2BGRA if array.shape[2] == 4 else cv2.COLOR_RGB2BGR
+        image = cv2.cvtColor(array, code)
+    if image.dtype != np.uint8:
+        image = (image / 257).astype(np.uint8)
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    return image
+
+
+def _artwork(folder: str, name: str) -> tuple[str, str]:
+    stem = os.path.splitext(name)[0]
+    for _ in range(3):  # "logo-text-version-64" -> "logo-text-version"; "wall_1920x1080_dark"
+        stem = _SIZE_TOKEN.sub("", stem).strip("-_. ")
+    return folder, stem.lower()
+
+
+def build(target: Path, per_genre: int, seed: int = 0) -> dict[str, list[Path]]:
+    """Write up to ``per_genre`` distinct images per genre under ``target``; paths by genre."""
+    unpacked = fetch()
+    rng = random.Random(seed)
+    chosen: dict[str, list[Path]] = {}
+    seen_bytes: set[bytes] = set()
+    seen_pixels: set[bytes] = set()
+    for genre, candidates in sorted(_sources(unpacked).items()):
+        best: dict[tuple[str, str], tuple[int, np.ndarray, bytes, str]] = {}
+        for folder, name, data in candidates:
+            digest = hashlib.sha256(data).digest()
+            if digest in seen_bytes:
+                continue
+            seen_bytes.add(digest)
+            image = _decode(data)
+            if image is None or min(image.shape[:2]) < MIN_SIDE:
+                continue
+            if genre == "alpha" and (image.shape[2] != 4 or image[:, :, 3].min() == 255):
+                continue  # this genre is for pictures carried by the alpha channel
+            pixels = hashlib.sha256(image.tobytes() + str(image.shape).encode()).digest()
+            if pixels in seen_pixels:
+                continue
+            seen_pixels.add(pixels)
+            key = _artwork(folder, name)
+            size = image.shape[0] * image.shape[1]
+            if key not in best or size > best[key][0]:
+                best[key] = (size, image, data, name)
+        keys = sorted(best)
+        rng.shuffle(keys)
+        folder = target / genre
+        folder.mkdir(parents=True, exist_ok=True)
+        chosen[genre] = []
+        manifest = []
+        for number, key in enumerate(keys[:per_genre]):
+            _, image, data, name = best[key]
+            if name.lower().endswith((".png", ".jpg", ".jpeg")):
+                path = folder / f"{number:04d}{os.path.splitext(name)[1].lower()}"
+                path.write_bytes(data)
+            else:  # TGA: written as PNG, pixels unchanged
+                path = folder / f"{number:04d}.png"
+                cv2.imwrite(str(path), image)
+            chosen[genre].append(path)
+            manifest.append(f"{path.name}\t{key[0]}/{name}\n")
+        (folder / "SOURCES.tsv").write_text("".join(manifest), encoding="utf-8")
+    return chosen

@@ -1,0 +1,138 @@
+"""Look-alikes are kept apart: pictures in the alpha channel, vignettes, textures, star fields,
+and duplicate groups that do not chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from conftest import load_photo, resized, write_image
+from hashsearch import Matcher, MatchRules, hash_file, signature_of_file
+from hashsearch.hash.one import HashResult
+from hashsearch.hash.signature import signature
+from hashsearch.match.group import representative_groups
+from hashsearch.match.matcher import Match
+from hashsearch.match.verify import compare, prepare
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def _verdict(haystack: np.ndarray, needle: np.ndarray) -> str:
+    matcher = Matcher(64, MatchRules())
+    matcher.add("haystack", signature(_gray(haystack), 8))
+    return matcher.judge(HashResult("needle", signature(_gray(needle), 8))).status
+
+
+def _layout_alone_accepts(a: np.ndarray, b: np.ndarray) -> bool:
+    """What the old single check said: the layout correlation reaches the threshold."""
+    verdict = compare(
+        prepare(signature(_gray(a), 8).thumb), prepare(signature(_gray(b), 8).thumb), 0.85
+    )
+    return verdict.similarity >= 0.85
+
+
+def _in_alpha(picture: np.ndarray) -> np.ndarray:
+    """A logo-like PNG: every pixel white, the picture drawn only in the alpha channel."""
+    alpha = 255 - _gray(picture)
+    return np.dstack([np.full((*alpha.shape, 3), 255, np.uint8), alpha])
+
+
+def test_pictures_in_the_alpha_channel_are_pictures(tmp_path) -> None:
+    cat = write_image(tmp_path / "lib" / "cat.png", _in_alpha(load_photo("chelsea.png")))
+    cup = write_image(tmp_path / "new" / "cup.png", _in_alpha(load_photo("coffee.png")))
+    small = write_image(
+        tmp_path / "copy" / "cat.png", _in_alpha(resized(load_photo("chelsea.png"), 0.5))
+    )
+    matcher = Matcher(64)
+    matcher.add(str(cat), signature_of_file(str(cat)))
+    assert matcher.matches(signature_of_file(str(cup))) == []  # was 1.000 alike: all white
+    [found] = matcher.matches(signature_of_file(str(small)))
+    assert found.path == str(cat)
+    assert hash_file(str(cat)) != hash_file(str(cup))
+
+
+def _vignette(shape: tuple[int, int] = (900, 1200)) -> np.ndarray:
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    r = np.hypot((xs - shape[1] / 2) / shape[1], (ys - shape[0] / 2) / shape[0])
+    return np.clip(200 - 260 * r**2, 0, 255).astype(np.float32)
+
+
+def test_a_vignette_and_a_striped_wallpaper_are_kept_apart() -> None:
+    smooth = _vignette()
+    stripes = smooth + 6 * np.sign(np.sin(np.arange(1200, dtype=np.float32) * 2 * np.pi / 40))
+    smooth_u8, stripes_u8 = smooth.astype(np.uint8), np.clip(stripes, 0, 255).astype(np.uint8)
+    assert _layout_alone_accepts(smooth_u8, stripes_u8)  # the old check called them one
+    assert _verdict(smooth_u8, stripes_u8) == "new"
+    assert _verdict(stripes_u8, resized(stripes_u8, 0.4)) == "found"
+
+
+def test_two_textures_with_one_layout_are_kept_apart() -> None:
+    gravel = _gray(load_photo("gravel.png")).astype(np.float32)
+    layout = cv2.resize(_vignette((256, 256)), gravel.shape[::-1])
+    left, right = gravel[:, : gravel.shape[1] // 2], gravel[:, gravel.shape[1] // 2 :]
+    size = (512, 512)
+    a = np.clip(cv2.resize(layout, size) + 0.5 * (cv2.resize(left, size) - 128), 0, 255)
+    b = np.clip(cv2.resize(layout, size) + 0.5 * (cv2.resize(right, size) - 128), 0, 255)
+    a, b = a.astype(np.uint8), b.astype(np.uint8)
+    assert _layout_alone_accepts(a, b)
+    assert _verdict(a, b) == "new"
+    assert _verdict(a, cv2.GaussianBlur(resized(a, 0.5), (0, 0), 0.7)) == "found"
+
+
+def _star_field(seed: int) -> np.ndarray:
+    """A galaxy in the middle and a few hundred stars, on a black sky."""
+    rng = np.random.default_rng(seed)
+    sky = np.zeros((1000, 1000), np.float32)
+    ys, xs = np.mgrid[0:1000, 0:1000].astype(np.float32)
+    sky += 180 * np.exp(-(((xs - 500) / 90) ** 2 + ((ys - 500) / 50) ** 2))
+    for y, x, level in zip(
+        rng.integers(0, 1000, 400),
+        rng.integers(0, 1000, 400),
+        rng.uniform(60, 255, 400),
+        strict=True,
+    ):
+        sky[y, x] += level
+    return np.clip(cv2.GaussianBlur(sky, (0, 0), 2.5) * 3, 0, 255).astype(np.uint8)
+
+
+def test_two_star_fields_around_one_galaxy_are_kept_apart() -> None:
+    one, other = _star_field(1), _star_field(2)
+    assert _layout_alone_accepts(one, other)
+    assert _verdict(one, other) == "new"
+    assert _verdict(one, resized(one, 0.35)) == "found"
+
+
+def test_duplicate_groups_do_not_chain() -> None:
+    # A matches B and B matches C, but A does not match C: never one group through B
+    def link(path: str, similarity: float = 0.95) -> Match:
+        return Match(path, 2, similarity)
+
+    matches = {"A": [link("B")], "B": [link("A"), link("C", 0.9)], "C": [link("B", 0.9)]}
+    groups = representative_groups(["A", "B", "C"], matches)
+    assert [list(group) for group in groups] == [["A", "B"]]
+    assert groups[0].representative == "B"
+    # with A ~ C as well, all three are one group
+    matches["A"].append(link("C"))
+    assert [list(g) for g in representative_groups(["A", "B", "C"], matches)] == [["A", "B", "C"]]
+
+
+def test_dupes_json_gives_each_member_against_the_representative(cli, tmp_path: Path) -> None:
+    import json
+
+    chelsea = load_photo("chelsea.png")
+    inbox = tmp_path / "inbox"
+    write_image(inbox / "a.jpg", chelsea)
+    write_image(inbox / "a-small.jpg", resized(chelsea, 0.5))
+    write_image(inbox / "other.jpg", load_photo("coffee.png"))
+    write_image(inbox / "other-small.jpg", resized(load_photo("coffee.png"), 0.6))
+    doc = json.loads(cli("--dupes", inbox, "--json").out)
+    groups = [[entry["path"] for entry in group] for group in doc["groups"]]
+    assert groups == [["a-small.jpg", "a.jpg"], ["other-small.jpg", "other.jpg"]]
+    for group in doc["groups"]:
+        representative = [e for e in group if e.get("representative")]
+        members = [e for e in group if not e.get("representative")]
+        assert len(representative) == 1 and all(e["similarity"] > 0.85 for e in members)
