@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_fraction,
         default=DEFAULT_MIN_SIMILARITY,
         metavar="R",
-        help=f"thumbnail correlation a candidate needs to count as the same photo "
+        help=f"layout correlation a candidate needs to count as the same photo "
         f"(default {DEFAULT_MIN_SIMILARITY})",
     )
     parser.add_argument(
