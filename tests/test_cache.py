@@ -14,7 +14,7 @@ import pytest
 
 from conftest import PHOTO_NAMES, hashsearch_command, load_photo, obeying_file_modes, write_image
 from hashsearch import HashParams, ImageHash
-from hashsearch.hash.cache import HashCache, default_cache_path
+from hashsearch.hash.cache import HashCache, default_cache_path, stamp_of
 from hashsearch.hash.many import hash_paths
 from hashsearch.hash.one import HashResult
 from hashsearch.hash.signature import INSETS, THUMB_SIDE, Signature
@@ -53,39 +53,39 @@ def test_default_location_follows_xdg(monkeypatch, tmp_path) -> None:
     assert default_cache_path() == Path.home() / ".cache" / "hashsearch" / "hashes.sqlite3"
 
 
-def test_entries_are_reused_while_size_and_mtime_match(tmp_path) -> None:
+def test_entries_are_reused_while_size_mtime_ctime_and_inode_match(tmp_path) -> None:
     cache = _open(tmp_path / "c.sqlite3")
     value = _sig(0xABC)
-    cache.put("/p/a.jpg", 10, 123, value)
+    cache.put("/p/a.jpg", (10, 123, 456, 7), [value])
     cache.commit()
-    assert cache.get("/p/a.jpg", 10, 123) == value
-    assert cache.get("/p/a.jpg", 11, 123) is None  # size changed
-    assert cache.get("/p/a.jpg", 10, 124) is None  # mtime changed
-    assert cache.get("/p/b.jpg", 10, 123) is None
+    assert cache.get("/p/a.jpg", (10, 123, 456, 7)) == (value,)
+    assert cache.get("/p/a.jpg", (11, 123, 456, 7)) is None  # size changed
+    assert cache.get("/p/a.jpg", (10, 124, 456, 7)) is None  # mtime changed
+    assert cache.get("/p/a.jpg", (10, 123, 457, 7)) is None  # rewritten, mtime set back
+    assert cache.get("/p/a.jpg", (10, 123, 456, 8)) is None  # another file under the name
+    assert cache.get("/p/b.jpg", (10, 123, 456, 7)) is None
     cache.close()
     other = _open(tmp_path / "c.sqlite3", key="dhash16:v1")  # other hash parameters
-    assert other.get("/p/a.jpg", 10, 123) is None
+    assert other.get("/p/a.jpg", (10, 123, 456, 7)) is None
     other.close()
 
 
 def test_any_file_name_round_trips(tmp_path) -> None:
     name = os.fsdecode(b"/photos/caf\xe9\n.jpg")
     with _open(tmp_path / "c.sqlite3") as cache:
-        cache.put(name, 1, 2, _sig(7))
+        cache.put(name, (1, 2, 3, 4), [_sig(7), _sig(8)])  # two pages
     with _open(tmp_path / "c.sqlite3") as cache:
-        assert cache.get(name, 1, 2) == _sig(7)
+        assert cache.get(name, (1, 2, 3, 4)) == (_sig(7), _sig(8))
 
 
 def test_second_run_hashes_nothing_and_gives_the_same_hashes(photo_files, tmp_path) -> None:
     first = _hash(photo_files, _open(tmp_path / "c.sqlite3"))
     warm = _open(tmp_path / "c.sqlite3")
     for path in photo_files:
-        info = os.stat(path)
-        assert warm.get(path, info.st_size, info.st_mtime_ns) == first[path].signature
+        assert warm.get(path, stamp_of(os.lstat(path))) == first[path].pages
     assert _hash(photo_files, warm) == first
     # prove the second run read the cache: plant a value no decoder would produce
-    info = os.stat(photo_files[0])
-    warm.put(photo_files[0], info.st_size, info.st_mtime_ns, _sig(0x1234))
+    warm.put(photo_files[0], stamp_of(os.lstat(photo_files[0])), [_sig(0x1234)])
     warm.commit()
     assert _hash(photo_files, warm)[photo_files[0]].signature == _sig(0x1234)
 
@@ -109,8 +109,7 @@ def test_damaged_cache_is_moved_aside_and_rebuilt(photo_files, tmp_path) -> None
     assert len(warnings) == 1 and "damaged; moved it to" in warnings[0]
     assert len(list(tmp_path.glob("c.sqlite3.corrupt-*"))) == 1
     with _open(path) as cache:
-        info = os.stat(photo_files[0])
-        assert cache.get(photo_files[0], info.st_size, info.st_mtime_ns) is not None
+        assert cache.get(photo_files[0], stamp_of(os.lstat(photo_files[0]))) is not None
 
 
 def test_read_only_cache_location_means_a_run_without_cache(tmp_path) -> None:
@@ -167,10 +166,10 @@ def test_a_writer_waits_for_a_short_lock(tmp_path) -> None:
     threading.Timer(0.5, holder.rollback).start()
     warnings: list[str] = []
     with _open(path, warnings) as cache:
-        cache.put("/a.jpg", 1, 2, _sig(3))
+        cache.put("/a.jpg", (1, 2, 3, 4), [_sig(3)])
     assert warnings == []
     with _open(path) as cache:
-        assert cache.get("/a.jpg", 1, 2) == _sig(3)
+        assert cache.get("/a.jpg", (1, 2, 3, 4)) == (_sig(3),)
     holder.close()
 
 

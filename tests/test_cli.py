@@ -37,7 +37,7 @@ def test_lists_folders_with_something_to_import(cli, trees) -> None:
     assert run.code == 1
     assert run.lines == ["absent", "mixed"]
     assert run.err.strip().splitlines()[-1] == (
-        "hashsearch: haystack: 3 images hashed; needles: 5 images in 3 folders, "
+        "hashsearch: haystack: 3 images hashed; needles: 5 files in 3 folders: "
         "3 found, 2 new; 2 folders to import"
     )
 
@@ -73,7 +73,7 @@ def test_unreadable_needle_file_lists_its_folder(cli, trees) -> None:
     assert run.code == 1
     assert run.lines == ["absent", "mixed", "present"]
     assert "unreadable: " in run.err and "broken.jpg: not an image OpenCV can decode" in run.err
-    assert "1 could not be read (1 not an image OpenCV can decode; -v lists them)" in run.err
+    assert "1 could not be read (1 not an image OpenCV can decode); -v lists them" in run.err
 
 
 def test_quiet_prints_no_summary(cli, trees) -> None:

@@ -147,5 +147,5 @@ def test_the_library_refuses_a_damaged_jpeg_as_the_command_does(cli, tmp_path) -
     assert str(refused.value).startswith("damaged image: Corrupt JPEG data")
     (tmp_path / "library").mkdir()
     run = cli("--haystack", tmp_path / "library", "--needles", damaged.parent, "--json")
-    [image] = json.loads(run.out)["folders"][0]["images"]
-    assert (image["status"], image["reason"]) == ("unreadable", str(refused.value))
+    [image] = json.loads(run.out)["folders"][0]["files"]
+    assert (image["state"], image["reason"]) == ("unreadable", str(refused.value))

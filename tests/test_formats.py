@@ -30,10 +30,10 @@ def _heic(image: np.ndarray) -> bytes:
     return out.getvalue()
 
 
-def _saved(image: np.ndarray, kind: str, second: np.ndarray) -> bytes:
+def _saved(image: np.ndarray, kind: str, second: np.ndarray | None) -> bytes:
     """``image`` in format ``kind``; GIF and TIFF get a different second frame or page."""
     out = io.BytesIO()
-    if kind in ("GIF", "TIFF"):
+    if kind in ("GIF", "TIFF") and second is not None:
         _pil(image).save(out, kind, save_all=True, append_images=[_pil(second)])
     else:
         _pil(image).save(out, kind)
@@ -63,14 +63,16 @@ def test_jpeg_library_matches_every_format(cli, library, tmp_path) -> None:
             ("PNG", ".png"),
             ("BMP", ".bmp"),
         ):
-            (folder / f"a{suffix}").write_bytes(_saved(small, kind, other))
+            # a GIF is its first frame; every page of a TIFF counts (a single page here)
+            second = other if kind == "GIF" else None
+            (folder / f"a{suffix}").write_bytes(_saved(small, kind, second))
     run = cli("--haystack", library, "--needles", needles, "--json")
     assert run.code == 0, run.out
     import json
 
-    images = [i for f in json.loads(run.out)["folders"] for i in f["images"]]
+    images = [i for f in json.loads(run.out)["folders"] for i in f["files"]]
     assert len(images) == 12
-    assert {i["status"] for i in images} == {"found"}
+    assert {i["state"] for i in images} == {"found"}
 
 
 def test_animated_gif_and_multipage_tiff_use_the_first_frame(library, tmp_path) -> None:

@@ -135,6 +135,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 # What each case must come to: listed (something to import) or not.
 LISTED = {
+    "video",  # not compared: never silently "done"
     "animated-gif",  # its first frame is a photo the library does not have
     "corrupt-jpeg",
     "zero-byte",
@@ -191,7 +192,7 @@ def test_hostile_corpus(corpus, tmp_path) -> None:
     def reason(folder: str) -> str:
         if verdicts[folder]["reason"]:
             return verdicts[folder]["reason"]
-        return " ".join(i["reason"] or i["status"] for i in verdicts[folder]["images"])
+        return " ".join(i["reason"] or i["state"] for i in verdicts[folder]["files"])
 
     assert "empty file" in reason("zero-byte")
     assert "not an image" in reason("text-as-png")
@@ -208,12 +209,11 @@ def test_hostile_corpus(corpus, tmp_path) -> None:
     # not followed, not an image folder, but said under -v
     assert "symlink-outside" not in verdicts and "symlink-loop" not in verdicts
     assert "link.jpg: symbolic link, not followed" in done.stderr
-    assert verdicts["newline-name"]["images"][0]["path"] == "newline-name/two\nlines.jpg"
+    assert verdicts["newline-name"]["files"][0]["path"] == "newline-name/two\nlines.jpg"
     assert "Traceback" not in done.stderr
-    # a video is not compared: it is not silently forgotten either
-    assert "video" not in verdicts
-    assert doc["needles"]["other_files"] == {".mov": 1}
-    assert "1 other file not compared (.mov 1)" in done.stderr
+    # a video is not compared yet, and a folder holding one is never "done"
+    assert "video (videos are not compared yet)" in reason("video")
+    assert "not compared: 1 video" in done.stderr
 
 
 def test_needles_nested_in_the_haystack(corpus, tmp_path) -> None:

@@ -57,24 +57,26 @@ def test_json_document(cli, odd_trees) -> None:
     assert run.code == 1
     assert run.out.isascii()
     doc = json.loads(run.out)
-    assert doc["schema"] == "hashsearch/1"
+    assert doc["schema"] == "hashsearch/2"
     assert doc["summary"] == {
         "haystack_images": 2,
-        "needle_images": 3,
+        "needle_files": 3,
         "found": 2,
+        "smaller": 0,
         "new": 1,
         "unreadable": 0,
+        "not compared": 0,
         "folders_to_import": 1,
     }
     odd, done = doc["folders"]  # byte order
-    assert (done["folder"], done["to_import"], done["found"]) == ("done", False, 1)
+    assert (done["folder"], done["to_import"], done["states"]["found"]) == ("done", False, 1)
     assert base64.b64decode(odd["folder_base64"]) == ODD
     assert os.fsencode(odd["folder"]) == ODD  # surrogateescape also round-trips
-    copy, new = odd["images"]
-    assert copy["status"] == "found" and copy["match"]["path"] == "coffee.jpg"
+    copy, new = odd["files"]
+    assert copy["state"] == "found" and copy["match"]["path"] == "coffee.jpg"
     assert copy["match"]["distance"] <= 10 and copy["match"]["similarity"] > 0.9
     assert base64.b64decode(copy["path_base64"]) == ODD + b"/copy \xff.jpg"
-    assert (new["status"], new["reason"], new["match"]) == ("new", None, None)
+    assert (new["state"], new["reason"], new["match"]) == ("new", None, None)
     assert base64.b64decode(new["path_base64"]) == ODD + b"/new photo.png"
 
 
@@ -82,10 +84,8 @@ def test_json_reports_unreadable_images_with_reason(cli, odd_trees) -> None:
     hay, needles = odd_trees
     (needles / "done" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 cut")
     doc = json.loads(cli("--haystack", hay, "--needles", needles, "--json").out)
-    broken = next(
-        i for f in doc["folders"] for i in f["images"] if i["path"].endswith("broken.jpg")
-    )
-    assert broken["status"] == "unreadable" and "cut short" in broken["reason"]
+    broken = next(i for f in doc["folders"] for i in f["files"] if i["path"].endswith("broken.jpg"))
+    assert broken["state"] == "unreadable" and "cut short" in broken["reason"]
 
 
 def test_query_lists_copies_closest_first(cli, tmp_path) -> None:
@@ -134,7 +134,7 @@ def test_exif_orientation_is_applied_on_both_sides(cli, tmp_path) -> None:
     write_image(tmp_path / "hay" / "turned.jpg", cv2.rotate(photo, cv2.ROTATE_90_CLOCKWISE))
     run = cli("--haystack", tmp_path / "hay", "--needles", tmp_path / "needles", "--json")
     assert run.code == 0, run.err
-    image = json.loads(run.out)["folders"][0]["images"][0]
+    image = json.loads(run.out)["folders"][0]["files"][0]
     assert image["match"]["transform"] == ""  # found as it is displayed, not by --rotations
 
 

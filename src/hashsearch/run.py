@@ -32,6 +32,8 @@ class SearchOptions:
     cache_path: str | os.PathLike[str] | None = field(default_factory=default_cache_path)
     time_limit: float = DEFAULT_TIME_LIMIT
     scheduler: str | None = None  # a Dask scheduler address: hash there instead of locally
+    exclude: tuple[str, ...] = ()  # globs: files and folders left out on purpose (counted)
+    rehash: bool = False  # read every file again instead of trusting the cache
 
     @property
     def workers(self) -> int:
@@ -47,6 +49,7 @@ class HaystackSummary:
     images: int
     problems: list[Problem]
     skipped: list[Problem]
+    others: int = 0  # files that are not pictures (videos, sidecars ...): not indexed
 
 
 @dataclass(slots=True)
@@ -59,7 +62,8 @@ class SearchResult:
     skipped: list[Problem]
     haystack_root: str = ""
     needles_root: str = ""
-    other_files: dict[str, int] = field(default_factory=dict)  # needles not compared, by ext
+    excluded: list[str] = field(default_factory=list)  # needle items left out by --exclude
+    junk: list[str] = field(default_factory=list)  # needle files such as .DS_Store
 
     @property
     def to_import(self) -> list[FolderVerdict]:
@@ -105,15 +109,16 @@ def search(
     hay_id, needle_id = _folder_id(haystack, "--haystack"), _folder_id(needles, "--needles")
     if hay_id == needle_id:
         raise UsageError("--haystack and --needles are the same folder")
-    hay_tree = discover(haystack, exclude={needle_id}, should_stop=should_stop)
-    needle_tree = discover(needles, exclude={hay_id}, should_stop=should_stop)
+    patterns = options.exclude
+    hay_tree = discover(haystack, exclude={needle_id}, patterns=patterns, should_stop=should_stop)
+    needle_tree = discover(needles, exclude={hay_id}, patterns=patterns, should_stop=should_stop)
     for tree, other in ((hay_tree, "needles"), (needle_tree, "haystack")):
         if tree.excluded:
             warn(f"the {other} folder lies inside {tree.root}; it is left out of that side")
-    paths = hay_tree.images + needle_tree.images
+    paths = hay_tree.files + needle_tree.files
     hashed = _hash_with_cache(paths, options, on_progress, should_stop, warn)
     matcher, hay = _haystack(hay_tree, hashed, options)
-    verdicts = matcher.judge_many([hashed[path] for path in needle_tree.images])
+    verdicts = matcher.judge_many([hashed[path] for path in needle_tree.files])
     return SearchResult(
         folders=folder_verdicts(needle_tree, verdicts),
         haystack_images=hay.images,
@@ -121,7 +126,8 @@ def search(
         skipped=hay.skipped + needle_tree.skipped,
         haystack_root=hay.root,
         needles_root=needle_tree.root,
-        other_files=dict(needle_tree.other_files.most_common()),
+        excluded=needle_tree.excluded_by_pattern,
+        junk=needle_tree.junk,
     )
 
 
@@ -136,9 +142,9 @@ def query(
 ) -> tuple[list[QueryResult], HaystackSummary]:
     """Reverse search: for each image, the haystack images that show it, most similar first."""
     _folder_id(haystack, "--haystack")
-    hay_tree = discover(haystack, should_stop=should_stop)
+    hay_tree = discover(haystack, patterns=options.exclude, should_stop=should_stop)
     wanted = [os.path.abspath(image) for image in images]
-    hashed = _hash_with_cache(hay_tree.images + wanted, options, on_progress, should_stop, warn)
+    hashed = _hash_with_cache(hay_tree.files + wanted, options, on_progress, should_stop, warn)
     matcher, hay = _haystack(hay_tree, hashed, options)
     found = matcher.matches_of([hashed[path] for path in wanted])
     results = [QueryResult(path, found.get(path, []), hashed[path].reason) for path in wanted]
@@ -155,8 +161,8 @@ def dupes(
 ) -> DupesResult:
     """Near-duplicate groups in one tree: each member matches its group's representative."""
     _folder_id(folder, "--dupes")
-    tree = discover(folder, should_stop=should_stop)
-    hashed = _hash_with_cache(tree.images, options, on_progress, should_stop, warn)
+    tree = discover(folder, patterns=options.exclude, should_stop=should_stop)
+    hashed = _hash_with_cache(tree.files, options, on_progress, should_stop, warn)
     matcher, hay = _haystack(tree, hashed, options)
     paths = list(matcher.signatures)
     groups = representative_groups(paths, matcher.matches_of([hashed[p] for p in paths]))
@@ -183,6 +189,7 @@ def _hash_with_cache(
             on_progress=on_progress,
             should_stop=should_stop,
             scheduler=options.scheduler,
+            rehash=options.rehash,
         )
     finally:
         if cache is not None:
@@ -195,13 +202,16 @@ def _haystack(
     """The matcher over the tree's readable images, and what the tree held."""
     matcher = Matcher(options.params.hash_size**2, options.rules, options.params.algorithm)
     problems = list(tree.unreadable_folders)
-    for path in tree.images:
+    others = 0
+    for path in tree.files:
         result = hashed[path]
-        if result.signature is None:
+        if not result.compared:
+            others += 1
+        elif result.signature is None:
             problems.append(Problem(path, result.reason or "unreadable"))
         else:
-            matcher.add(path, result.signature)
-    return matcher, HaystackSummary(tree.root, len(matcher), problems, tree.skipped)
+            matcher.add(path, result.signature)  # the first page of a multi-page file
+    return matcher, HaystackSummary(tree.root, len(matcher), problems, tree.skipped, others)
 
 
 def _folder_id(path: str, option: str) -> tuple[int, int]:

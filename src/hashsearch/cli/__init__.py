@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     check_combination(args)
     options = SearchOptions(
-        rules=MatchRules(args.threshold, args.min_similarity, args.rotations),
+        rules=MatchRules(args.threshold, args.min_similarity, args.rotations, args.accept_smaller),
         params=HashParams(
             args.hash_size, DecodeOptions(max_pixels=args.max_pixels), args.algorithm
         ),
@@ -86,6 +86,8 @@ def _run(args: argparse.Namespace) -> int:
         cache_path=None if args.no_cache else (args.cache or default_cache_path()),
         time_limit=args.time_limit,
         scheduler=args.scheduler,
+        exclude=tuple(args.exclude),
+        rehash=args.rehash,
     )
     if args.dupes:
         return _dupes(args, options)

@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--list-images",
         action="store_true",
-        help="list the needle images not found, instead of their folders",
+        help="list every needle file that is not found, instead of their folders",
     )
     parser.add_argument(
         "--threshold",
@@ -118,6 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache", metavar="PATH", help=f"hash cache file (default {_home(default_cache_path())})"
     )
     cache.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
+    parser.add_argument(
+        "--rehash", action="store_true", help="read every file again (the cache is refreshed)"
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out files and folders whose name or relative path matches (repeatable; "
+        "counted in the summary)",
+    )
+    parser.add_argument(
+        "--accept-smaller",
+        action="store_true",
+        help="count a library copy as found even when it keeps less than half the long side",
+    )
     parser.add_argument(
         "--max-pixels",
         type=_at_least(1),

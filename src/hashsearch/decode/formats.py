@@ -13,10 +13,22 @@ RAW_EXTENSIONS = frozenset(
     {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".dng", ".orf", ".rw2", ".raf", ".pef", ".srw"}
 )
 IMAGE_EXTENSIONS = (
-    frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"})
+    frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".jif", ".png", ".bmp", ".dib"})
+    | {".tif", ".tiff", ".webp", ".gif"}
     | {".heic", ".heif", ".hif", ".avif"}  # decoded with the optional pillow-heif
     | RAW_EXTENSIONS
 )
+
+
+VIDEO_EXTENSIONS = frozenset(
+    {".mov", ".mp4", ".m4v", ".3gp", ".3g2", ".avi", ".mts", ".m2ts", ".mkv", ".webm"}
+    | {".mpg", ".mpeg", ".wmv", ".flv", ".asf", ".vob", ".mod", ".tod"}
+)
+
+
+def is_video_name(name: str) -> bool:
+    """True for a video file name (by extension, in any letter case)."""
+    return os.path.splitext(name)[1].lower() in VIDEO_EXTENSIONS
 
 
 def is_raw_name(name: str) -> bool:

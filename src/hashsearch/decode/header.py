@@ -24,13 +24,25 @@ _CANON_CR3_BRAND = b"crx "
 _TIFF_WIDTH, _TIFF_HEIGHT, _TIFF_SUBFILE, _TIFF_MAKE = 256, 257, 254, 271
 _TIFF_SUB_IFDS, _TIFF_DNG_VERSION, _TIFF_EXTRA_SAMPLES = 330, 50706, 338
 _TIFF_MAX_PAGES = 10_000  # a longer directory chain is a loop or a hostile file
+# Video containers: QuickTime/MP4 atoms, Matroska/WebM (EBML), ASF/WMV, FLV, MPEG streams
+_QUICKTIME_ATOMS = frozenset({b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
+_VIDEO_SIGNATURES = (
+    b"\x1a\x45\xdf\xa3",
+    b"\x30\x26\xb2\x75\x8e\x66\xcf\x11",
+    b"FLV\x01",
+    b"\x00\x00\x01\xba",
+    b"\x00\x00\x01\xb3",
+)
+_TS_PACKET = 188  # MPEG transport stream packets (.mts, .m2ts with a 4-byte prefix)
+#: How many bytes of a file tell its kind (read before deciding to read the rest).
+SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
 class ImageHeader:
     """Format name and pixel size read from the header; size is None where not parsed."""
 
-    format: str
+    format: str  # jpeg png gif bmp webp tiff heif raw, or video, or unknown
     width: int | None = None
     height: int | None = None
     truncated: bool = False
@@ -71,7 +83,23 @@ def read_header(data: bytes, raw_name: bool = False) -> ImageHeader:
         return _tiff(data, raw_name)
     if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return ImageHeader("heif")
+    if _is_video(data):
+        return ImageHeader("video")
     return ImageHeader("unknown")
+
+
+def _is_video(data: bytes) -> bool:
+    """Video containers by their first bytes (MOV, MP4, M4V, 3GP, AVI, MKV, MTS, WMV ...)."""
+    if data[4:8] in _QUICKTIME_ATOMS or data.startswith(_VIDEO_SIGNATURES):
+        return True
+    if data[:4] == b"RIFF" and data[8:12] == b"AVI ":
+        return True
+    for start in (0, 4):  # transport stream, and M2TS with its 4-byte time code
+        if len(data) > start + 2 * _TS_PACKET and all(
+            data[start + k * _TS_PACKET] == 0x47 for k in range(3)
+        ):
+            return True
+    return False
 
 
 def _jpeg(data: bytes) -> ImageHeader:

@@ -40,16 +40,69 @@ class DecodeOptions:
     reduced: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """One decoded page: grayscale pixels (maybe reduced) and the page's full size."""
+
+    gray: Gray
+    width: int
+    height: int
+
+
+#: Pages of a multi-page file decoded at most; a longer file is refused, not half-checked.
+MAX_PAGES = 256
+
+
+def decode_pages(
+    data: bytes, options: DecodeOptions = DecodeOptions(), name: str = ""
+) -> list[Picture]:
+    """Every page of an image (a multi-page TIFF has several; other formats one).
+
+    Animated GIFs count as one picture, their first frame.
+    """
+    from .formats import is_raw_name
+
+    header = read_header(data, raw_name=is_raw_name(name))
+    if header.format == "tiff" and header.pages > 1 and not header.truncated:
+        return _tiff_pages(data, header, options)
+    if header.format == "raw":  # the embedded preview is the picture
+        data = raw_preview(data)
+        header = read_header(data)
+    gray = decode_gray(data, options)
+    if header.format == "jpeg" and header.width and header.height:  # decoded reduced
+        return [Picture(gray, header.width, header.height)]
+    return [Picture(gray, gray.shape[1], gray.shape[0])]
+
+
+def _tiff_pages(data: bytes, header: ImageHeader, options: DecodeOptions) -> list[Picture]:
+    import cv2
+
+    if header.pages > MAX_PAGES:
+        raise ImageError(f"{header.pages} pages, more than hashsearch checks ({MAX_PAGES})")
+    if header.width is not None and header.height is not None:
+        check_pixels(header.width * header.pages, header.height, options.max_pixels)
+    try:
+        ok, pages = cv2.imdecodemulti(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+    except cv2.error as exc:
+        raise ImageError(f"OpenCV cannot decode it: {first_line(str(exc))}") from None
+    if not ok or len(pages) != header.pages:
+        raise ImageError(f"damaged TIFF: {len(pages) if ok else 0} of {header.pages} pages decode")
+    return [Picture(np.asarray(p, dtype=np.uint8), int(p.shape[1]), int(p.shape[0])) for p in pages]
+
+
 def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions(), name: str = "") -> Gray:
     """Decode image bytes to 8-bit grayscale, JPEGs at the largest safe reduction.
 
     ``name``: the file's name, a hint only (see :func:`~hashsearch.decode.header.read_header`).
+    A multi-page file gives its first page (:func:`decode_pages` gives them all).
     """
     from .formats import is_raw_name
 
     header = read_header(data, raw_name=is_raw_name(name))
     if header.truncated:
         raise ImageError(f"damaged {header.format.upper()}: the file is cut short")
+    if header.format == "video":
+        raise ImageError("a video, not a picture")
     if header.format == "raw":
         return decode_gray(raw_preview(data), options)
     if header.format == "heif":

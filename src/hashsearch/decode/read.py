@@ -20,8 +20,13 @@ _OPEN_FLAGS = (
 )
 
 
-def read_regular_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a regular file, opened without following a symlink."""
+def read_regular_file(
+    path: str, max_bytes: int = DEFAULT_MAX_BYTES, head: int | None = None
+) -> bytes:
+    """The bytes of a regular file, opened without following a symlink.
+
+    ``head``: read only this many bytes from the start (to tell the file's kind).
+    """
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
@@ -34,9 +39,11 @@ def read_regular_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             raise ImageError("not a regular file")
         if info.st_size == 0:
             raise ImageError("empty file")
+        os.set_blocking(fd, True)
+        if head is not None:
+            return os.read(fd, head)
         if info.st_size > max_bytes:
             raise ImageError(f"file larger than {max_bytes} bytes")
-        os.set_blocking(fd, True)
         chunks = []
         while chunk := os.read(fd, _READ_CHUNK):
             chunks.append(chunk)

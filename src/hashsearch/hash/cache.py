@@ -1,17 +1,32 @@
-"""A persistent SQLite cache of signatures, keyed by path, size and modification time."""
+"""A persistent SQLite cache of signatures, keyed by path and what the file system says of it.
+
+An entry counts only while the file's size, modification time, change time (ctime) and
+inode are all as they were. ctime cannot be set back by hand: a file rewritten in place
+with its mtime restored (as a copy tool or bit rot may leave it) is hashed again.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..callbacks import Warn
-from .signature import Signature
+from .signature import Signature, record_size
 
 #: Bump when the table layout changes; an older cache is emptied, not misread.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: What the file system says of a file: size, mtime (ns), ctime (ns), inode.
+Stamp = tuple[int, int, int, int]
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    """The :data:`Stamp` of a file from its ``lstat``."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 _WRITE_EVERY = 256  # entries; the write lock is then held for one short transaction
 _WRITE_INTERVAL = 2.0  # seconds; an interrupted run loses at most this much work
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -25,13 +40,13 @@ def default_cache_path() -> Path:
 
 
 class HashCache:
-    """Signatures remembered across runs; an entry counts only while size and mtime match."""
+    """Signatures remembered across runs; an entry counts only while the file's stamp matches."""
 
     def __init__(self, connection: sqlite3.Connection, params_key: str, warn: Warn) -> None:
         self._db: sqlite3.Connection | None = connection
         self._key = params_key
         self._warn = warn
-        self._pending: list[tuple[bytes, str, int, int, int, bytes]] = []
+        self._pending: list[tuple[bytes, str, int, int, int, int, int, bytes]] = []
         self._last_write = time.monotonic()
 
     @classmethod
@@ -61,28 +76,36 @@ class HashCache:
             warn(f"cache {path} is damaged and cannot be replaced ({exc}); running without it")
             return None
 
-    def get(self, path: str, size: int, mtime_ns: int) -> Signature | None:
-        """The cached signature of ``path`` if it was stored for this size and mtime."""
+    def get(self, path: str, stamp: Stamp) -> tuple[Signature, ...] | None:
+        """The cached signatures (one per page) of ``path`` if stored for this stamp."""
         if self._db is None:
             return None
         try:
             row = self._db.execute(
-                "SELECT size, mtime_ns, bits, signature FROM hashes WHERE path = ? AND params = ?",
+                "SELECT size, mtime_ns, ctime_ns, inode, bits, signature FROM hashes"
+                " WHERE path = ? AND params = ?",
                 (os.fsencode(path), self._key),
             ).fetchone()
-            if row is None or row[0] != size or row[1] != mtime_ns:
+            if row is None or tuple(row[:4]) != stamp:
                 return None
-            return Signature.from_bytes(row[3], row[2])
+            bits, blob = row[4], row[5]
+            length = record_size(bits)
+            if not blob or len(blob) % length:
+                raise ValueError(f"a cached value of {len(blob)} bytes")
+            return tuple(
+                Signature.from_bytes(blob[i : i + length], bits)
+                for i in range(0, len(blob), length)
+            )
         except (sqlite3.Error, ValueError) as exc:
             self._give_up(exc)
             return None
 
-    def put(self, path: str, size: int, mtime_ns: int, value: Signature) -> None:
-        """Remember the signature of ``path`` at this size and mtime (written in batches)."""
-        if self._db is None:
+    def put(self, path: str, stamp: Stamp, pages: Sequence[Signature]) -> None:
+        """Remember the signatures of ``path`` at this stamp (written in batches)."""
+        if self._db is None or not pages:
             return
-        entry = (os.fsencode(path), self._key, size, mtime_ns, value.hash.bits, value.to_bytes())
-        self._pending.append(entry)
+        blob = b"".join(page.to_bytes() for page in pages)
+        self._pending.append((os.fsencode(path), self._key, *stamp, pages[0].hash.bits, blob))
         if len(self._pending) >= _WRITE_EVERY or (
             time.monotonic() - self._last_write >= _WRITE_INTERVAL
         ):
@@ -96,8 +119,9 @@ class HashCache:
         try:
             self._db.execute("BEGIN IMMEDIATE")  # wait for the write lock here, not mid-way
             self._db.executemany(
-                "INSERT OR REPLACE INTO hashes (path, params, size, mtime_ns, bits, signature)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO hashes"
+                " (path, params, size, mtime_ns, ctime_ns, inode, bits, signature)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 self._pending,
             )
             self._db.execute("COMMIT")
@@ -147,6 +171,7 @@ def _connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
                 db.execute(
                     "CREATE TABLE hashes (path BLOB NOT NULL, params TEXT NOT NULL,"
                     " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+                    " ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,"
                     " bits INTEGER NOT NULL, signature BLOB NOT NULL,"
                     " PRIMARY KEY (path, params)) WITHOUT ROWID"
                 )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..callbacks import OnProgress, ShouldStop
 from ..errors import os_reason
-from .cache import HashCache
+from .cache import HashCache, Stamp, stamp_of
 from .one import HashParams, HashResult
 from .workers import DEFAULT_TIME_LIMIT, hash_in_workers
 
@@ -22,10 +22,14 @@ def hash_paths(
     on_progress: OnProgress | None = None,
     should_stop: ShouldStop | None = None,
     scheduler: str | None = None,
+    rehash: bool = False,
 ) -> dict[str, HashResult]:
-    """Hash every path, from the cache where it is still valid, the rest in workers."""
+    """Hash every path, from the cache where it is still valid, the rest in workers.
+
+    ``rehash``: read every file again (the cache is still written).
+    """
     results: dict[str, HashResult] = {}
-    stamps: dict[str, tuple[int, int]] = {}
+    stamps: dict[str, Stamp] = {}
     todo: list[str] = []
     for path in dict.fromkeys(paths):
         try:
@@ -33,10 +37,10 @@ def hash_paths(
         except OSError as exc:
             results[path] = HashResult(path, None, os_reason(exc))
             continue
-        stamps[path] = (info.st_size, info.st_mtime_ns)
-        cached = cache.get(path, *stamps[path]) if cache is not None else None
+        stamps[path] = stamp_of(info)
+        cached = cache.get(path, stamps[path]) if cache is not None and not rehash else None
         if cached is not None:
-            results[path] = HashResult(path, cached)
+            results[path] = HashResult(path, cached[0], more_pages=cached[1:])
         else:
             todo.append(path)
     total = len(results) + len(todo)
@@ -44,7 +48,7 @@ def hash_paths(
     def collect(result: HashResult) -> None:
         results[result.path] = result
         if cache is not None and result.signature is not None:
-            cache.put(result.path, *stamps[result.path], result.signature)
+            cache.put(result.path, stamps[result.path], result.pages)
         if on_progress is not None:
             on_progress(len(results), total)
 

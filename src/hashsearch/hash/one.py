@@ -6,9 +6,12 @@ alike, so both give the same verdict on the same file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
-from ..decode.image import DecodeOptions, decode_gray
+from ..decode.formats import is_image_name, is_video_name
+from ..decode.header import SNIFF_BYTES, read_header
+from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
 from ..errors import ImageError
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
@@ -16,7 +19,7 @@ from .isolate import damage_in, decoder_messages
 from .signature import Signature, signature
 
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
-ALGORITHM_VERSION = 5  # 5: alpha laid over gray; one 64 x 64 thumbnail
+ALGORITHM_VERSION = 6  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,30 +39,67 @@ class HashParams:
 
 @dataclass(frozen=True, slots=True)
 class HashResult:
-    """The signature of one file, or the reason it has none."""
+    """The signature of one file (of each page), or the reason it has none.
+
+    ``compared`` is False for a file that is not a picture hashsearch compares (a video,
+    an unknown format): its ``reason`` says what it is. Otherwise a file without a
+    signature is unreadable, and ``reason`` says why.
+    """
 
     path: str
     signature: Signature | None
     reason: str | None = None
+    compared: bool = True
+    more_pages: tuple[Signature, ...] = ()  # pages 2, 3 ... of a multi-page file
 
     @property
     def hash(self) -> ImageHash | None:
         """The dHash of the whole image, when there is one."""
         return None if self.signature is None else self.signature.hash
 
+    @property
+    def pages(self) -> tuple[Signature, ...]:
+        """The signature of every page (one for most files; none when unreadable)."""
+        return () if self.signature is None else (self.signature, *self.more_pages)
+
 
 def signature_of_file(path: str, params: HashParams = HashParams()) -> Signature:
     """The signature of an image file; raises :class:`ImageError` with the reason it has none.
 
     A file whose decoder reports damage ("Corrupt JPEG data ...") has no signature, even
-    though the decoder returned pixels: they are partly made up.
+    though the decoder returned pixels: they are partly made up. A multi-page file gives
+    its first page (:func:`signatures_of_file` gives them all).
     """
+    return signatures_of_file(path, params)[0]
+
+
+def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Signature, ...]:
+    """The signature of every page of an image file (damage checked, as above)."""
     data = read_regular_file(path, params.decode.max_bytes)
-    gray, said = decoder_messages(lambda: decode_gray(data, params.decode, name=path))
+    pages, said = decoder_messages(lambda: decode_pages(data, params.decode, name=path))
     damage = damage_in(said)
     if damage is not None:
         raise ImageError(f"damaged image: {damage}")
-    return signature(gray, params.hash_size, params.algorithm)
+    return tuple(
+        signature(page.gray, params.hash_size, params.algorithm, (page.width, page.height))
+        for page in pages
+    )
+
+
+def not_compared(path: str) -> str | None:
+    """Why the file at ``path`` is not a picture to compare (a video ...), or None if it is.
+
+    Told by the first bytes; the name decides only when they say nothing: a file named
+    like an image but holding no known format is an unreadable image, not "another file".
+    """
+    head = read_regular_file(path, head=SNIFF_BYTES)
+    kind = read_header(head).format
+    if kind == "video" or (kind == "unknown" and is_video_name(path)):
+        return "video (videos are not compared yet)"
+    if kind == "unknown" and not is_image_name(path):
+        extension = os.path.splitext(path)[1].lower()
+        return f"unknown format ({extension or 'no extension'})"
+    return None
 
 
 def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:
@@ -68,8 +108,12 @@ def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:
 
 
 def hash_one(path: str, params: HashParams) -> HashResult:
-    """Like :func:`signature_of_file`, with the failure as data."""
+    """Like :func:`signatures_of_file`, with the failure (or "not a picture") as data."""
     try:
-        return HashResult(path, signature_of_file(path, params))
+        reason = not_compared(path)
+        if reason is not None:
+            return HashResult(path, None, reason, compared=False)
+        first, *more = signatures_of_file(path, params)
+        return HashResult(path, first, more_pages=tuple(more))
     except ImageError as exc:
         return HashResult(path, None, str(exc))

@@ -4,7 +4,8 @@ The hashes find candidates quickly; the thumbnail verifies them (see
 :mod:`hashsearch.match.verify`). Inset crops make a copy with a trimmed border (up to
 about 6 % per side) land near one of the hashes.
 
-Size per photo: 5 hashes of 8 bytes and one 64 x 64 grayscale thumbnail, 4,136 bytes.
+Size per photo: 5 hashes of 8 bytes, one 64 x 64 grayscale thumbnail and the picture's
+full width and height, 4,144 bytes.
 """
 
 from __future__ import annotations
@@ -32,10 +33,16 @@ Thumb = npt.NDArray[np.uint8]  # shape (THUMB_SIDE, THUMB_SIDE)
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Signature:
-    """The hashes (one per inset) and the grayscale thumbnail of one image."""
+    """The hashes (one per inset) and the grayscale thumbnail of one image, and its size."""
 
     hashes: tuple[ImageHash, ...]
     thumb: Thumb
+    size: tuple[int, int] = (0, 0)  # width, height of the picture at full resolution
+
+    @property
+    def long_side(self) -> int:
+        """The longer of width and height, in pixels (0 when unknown)."""
+        return max(self.size)
 
     @property
     def hash(self) -> ImageHash:
@@ -45,32 +52,55 @@ class Signature:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Signature):
             return NotImplemented
-        return self.hashes == other.hashes and np.array_equal(self.thumb, other.thumb)
+        same_size = self.size == other.size
+        return same_size and self.hashes == other.hashes and np.array_equal(self.thumb, other.thumb)
 
     def __hash__(self) -> int:
         return hash(self.hashes)
 
     def to_bytes(self) -> bytes:
-        """A compact form for the cache: the hashes, then the thumbnail."""
+        """A compact form for the cache: the hashes, the thumbnail, then the size."""
         width = (self.hash.bits + 7) // 8
         head = b"".join(h.value.to_bytes(width, "little") for h in self.hashes)
-        return head + self.thumb.tobytes()
+        size = b"".join(side.to_bytes(4, "little") for side in self.size)
+        return head + self.thumb.tobytes() + size
 
     @classmethod
     def from_bytes(cls, data: bytes, bits: int) -> Signature:
         """Inverse of :meth:`to_bytes`."""
         width = (bits + 7) // 8
         count = len(INSETS)
+        if len(data) != record_size(bits):
+            raise ValueError(f"a signature of {len(data)} bytes, expected {record_size(bits)}")
         hashes = tuple(
             ImageHash(int.from_bytes(data[i * width : (i + 1) * width], "little"), bits)
             for i in range(count)
         )
-        thumb = np.frombuffer(data, dtype=np.uint8, offset=count * width)
-        return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE))  # read-only view
+        start = count * width
+        thumb = np.frombuffer(data, dtype=np.uint8, count=THUMB_SIDE**2, offset=start)
+        end = start + THUMB_SIDE**2
+        size = (
+            int.from_bytes(data[end : end + 4], "little"),
+            int.from_bytes(data[end + 4 :], "little"),
+        )
+        return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE), size)  # read-only view
 
 
-def signature(gray: npt.NDArray[np.generic], hash_size: int, algorithm: str = "dhash") -> Signature:
-    """The signature of a decoded grayscale image, its hashes of family ``algorithm``."""
+def record_size(bits: int) -> int:
+    """The length of :meth:`Signature.to_bytes` for hashes of ``bits`` bits."""
+    return len(INSETS) * ((bits + 7) // 8) + THUMB_SIDE**2 + 8
+
+
+def signature(
+    gray: npt.NDArray[np.generic],
+    hash_size: int,
+    algorithm: str = "dhash",
+    size: tuple[int, int] | None = None,
+) -> Signature:
+    """The signature of a decoded grayscale image, its hashes of family ``algorithm``.
+
+    ``size``: the picture's full width and height when ``gray`` was decoded reduced.
+    """
     import cv2
 
     hasher = ALGORITHMS[algorithm]
@@ -80,4 +110,5 @@ def signature(gray: npt.NDArray[np.generic], hash_size: int, algorithm: str = "d
     crops = [grid[p : GRID - p, p : GRID - p] for p in INSET_PIXELS[1:]]
     hashes = (hasher(gray, hash_size), *(hasher(crop, hash_size) for crop in crops))
     thumb = cv2.resize(grid, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA)
-    return Signature(hashes, np.clip(np.rint(thumb), 0, 255).astype(np.uint8))
+    full = size if size is not None else (int(gray.shape[1]), int(gray.shape[0]))
+    return Signature(hashes, np.clip(np.rint(thumb), 0, 255).astype(np.uint8), full)

@@ -34,7 +34,7 @@ def folder_verdicts(tree: Tree, verdicts: Iterable[ImageVerdict]) -> list[Folder
     A folder that could not be listed is a folder too, with its reason.
     """
     folders: dict[str, FolderVerdict] = {}
-    for path in tree.images:
+    for path in tree.files:
         name = tree.folder_of(path)
         folders.setdefault(name, FolderVerdict(name))
     for problem in tree.unreadable_folders:

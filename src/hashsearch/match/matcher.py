@@ -21,7 +21,14 @@ from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 #: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
 DEFAULT_THRESHOLD = 8
 
-Status = Literal["found", "new", "unreadable"]
+#: found: the library holds a copy that passed verification and is not much smaller;
+#: smaller: it holds only a much smaller copy (a thumbnail is not a copy);
+#: new; unreadable (reason); not compared (reason: a video, an unknown format).
+Status = Literal["found", "new", "unreadable", "not compared", "smaller"]
+STATUSES: tuple[Status, ...] = ("found", "smaller", "new", "unreadable", "not compared")
+#: A library copy must keep at least this share of the needle's longer side to count as
+#: a copy; a smaller one (a 96 x 72 thumbnail of a 1600 x 1200 photo) is not the photo.
+MIN_COPY_SIDE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class MatchRules:
     threshold: int = DEFAULT_THRESHOLD
     min_similarity: float = DEFAULT_MIN_SIMILARITY
     rotations: bool = False
+    accept_smaller: bool = False  # count a much smaller library copy as found
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ class Match:
     similarity: float  # layout correlation, 1.0 for identical
     transform: str = ""  # "", or how the needle was turned to match: rot90, mirror, ...
     detail: float = 1.0  # detail correlation, 1.0 for identical (and where not judged)
+    size: tuple[int, int] = (0, 0)  # the haystack image's width and height
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,7 @@ class ImageVerdict:
     match: Match | None = None
     reason: str | None = None
     similar: tuple[Match, ...] = ()
+    size: tuple[int, int] = (0, 0)  # the needle's width and height (first page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +151,8 @@ class Matcher:
             verdict = compare(
                 prepared_variant[number], self._prepared(path), self.rules.min_similarity
             )
-            match = Match(path, distance, verdict.similarity, name, verdict.detail)
+            size = self.signatures[path].size
+            match = Match(path, distance, verdict.similarity, name, verdict.detail, size)
             known = best[needle].get(path)
             if known is None or (verdict.same, match.similarity) > (known[0], known[1].similarity):
                 best[needle][path] = (verdict.same, match)
@@ -161,23 +172,57 @@ class Matcher:
         return dict(zip(readable, self.candidates_many(list(readable.values())), strict=True))
 
     def judge_many(self, results: Sequence[HashResult]) -> list[ImageVerdict]:
-        """:meth:`judge` for many needles, with one batched index search."""
-        found = self.candidates_of(results)
+        """:meth:`judge` for many needles, with one batched index search.
+
+        Every page of a multi-page file must be found for the file to be found.
+        """
+        pages = [(result, page) for result in results for page in result.pages]
+        found = self.candidates_many([page for _, page in pages])
+        by_file: dict[str, list[tuple[Signature, Candidates]]] = {}
+        for (result, page), candidates in zip(pages, found, strict=True):
+            by_file.setdefault(result.path, []).append((page, candidates))
         verdicts = []
         for result in results:
-            if result.signature is None:
+            if not result.compared:
+                reason = result.reason or "not a picture"
+                verdicts.append(ImageVerdict(result.path, "not compared", reason=reason))
+            elif result.signature is None:
                 reason = result.reason or "unreadable"
                 verdicts.append(ImageVerdict(result.path, "unreadable", reason=reason))
-                continue
-            candidates = found[result.path]
-            similar = tuple(candidates.rejected[:MAX_NEAR_MISSES])
-            if candidates.accepted:
-                verdicts.append(
-                    ImageVerdict(result.path, "found", candidates.accepted[0], similar=similar)
-                )
             else:
-                verdicts.append(ImageVerdict(result.path, "new", similar=similar))
+                verdicts.append(self._file_verdict(result, by_file[result.path]))
         return verdicts
+
+    def _file_verdict(
+        self, result: HashResult, pages: list[tuple[Signature, Candidates]]
+    ) -> ImageVerdict:
+        first = pages[0][1]
+        similar = tuple(first.rejected[:MAX_NEAR_MISSES])
+        size = pages[0][0].size
+        copies = [[m for m in c.accepted if self._keeps_size(m, page)] for page, c in pages]
+        if all(copies):
+            return ImageVerdict(result.path, "found", copies[0][0], similar=similar, size=size)
+        missing = [n for n, (_, c) in enumerate(pages, 1) if not c.accepted]
+        if not missing:  # every page is there, but somewhere only much smaller
+            number = next(n for n, kept in enumerate(copies) if not kept)
+            smaller = pages[number][1].accepted[0]
+            width, height = smaller.size
+            why = f"only a smaller copy in the library ({width}x{height})"
+            return ImageVerdict(result.path, "smaller", smaller, why, similar, size)
+        reason: str | None = None
+        if len(pages) > 1:
+            named = ", ".join(str(n) for n in missing)
+            reason = (
+                f"page{'s' if len(missing) > 1 else ''} {named} of {len(pages)} not in the library"
+            )
+        match = first.accepted[0] if first.accepted else None
+        return ImageVerdict(result.path, "new", match, reason, similar, size)
+
+    def _keeps_size(self, match: Match, needle: Signature) -> bool:
+        """True when the library copy is not much smaller than the needle (or sizes unknown)."""
+        if self.rules.accept_smaller or not needle.long_side or not max(match.size):
+            return True
+        return max(match.size) >= MIN_COPY_SIDE * needle.long_side
 
     def _prepare_path(self, path: str) -> Prepared:
         return prepare(self.signatures[path].thumb)
@@ -190,7 +235,9 @@ class Matcher:
         for name, turn in _TRANSFORMS[1:]:
             thumb = np.ascontiguousarray(turn(needle.thumb))
             hashes = tuple(self.hasher(crop, side) for crop in _inset_crops(thumb))
-            yield name, Signature(hashes, thumb)
+            width, height = needle.size
+            turned = (height, width) if name.endswith(("rot90", "rot270")) else needle.size
+            yield name, Signature(hashes, thumb, turned)
 
 
 def _inset_crops(thumb: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:

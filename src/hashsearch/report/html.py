@@ -13,7 +13,7 @@ from ..hash.workers import DEFAULT_TIME_LIMIT, run_in_workers
 from ..match.group import FolderVerdict
 from ..match.matcher import ImageVerdict
 from ..run import SearchResult
-from .text import display_path, summary_line
+from .text import display_path, state_counts, summary_line
 
 PREVIEW_SIDE = 160  # pixels on the longest side: a pair of previews stays under ~30 KB
 PREVIEW_QUALITY = 70
@@ -64,7 +64,7 @@ def write_report(
 def _pictures(result: SearchResult) -> list[str]:
     paths = []
     for image in result.needle_images:
-        if image.status != "unreadable":
+        if image.status not in ("unreadable", "not compared"):
             paths.append(image.path)
         if image.match is not None:
             paths.append(image.match.path)
@@ -95,10 +95,7 @@ def _previews(paths: Sequence[str], jobs: int, time_limit: float) -> dict[str, s
 def _folder(folder: FolderVerdict, result: SearchResult, previews: dict[str, str]) -> str:
     verdict = "import" if folder.to_import else "done"
     label = "to import" if folder.to_import else "all imported"
-    counts = (
-        f"{folder.count('found')} found, {folder.count('new')} new, "
-        f"{folder.count('unreadable')} unreadable"
-    )
+    counts = state_counts(folder.images)
     if folder.reason is not None:
         counts = f"the folder could not be read: {folder.reason}"
     head = (
@@ -107,7 +104,7 @@ def _folder(folder: FolderVerdict, result: SearchResult, previews: dict[str, str
         f'<summary><span class="verdict {verdict}">{label}</span>{_text(folder.name)}'
         f' <span class="summary">({counts})</span></summary>'
     )
-    order = {"new": 0, "unreadable": 1, "found": 2}
+    order = {"new": 0, "smaller": 1, "unreadable": 2, "not compared": 3, "found": 4}
     rows = [
         _row(image, result, previews)
         for image in sorted(folder.images, key=lambda v: (order[v.status], v.path))
@@ -117,12 +114,17 @@ def _folder(folder: FolderVerdict, result: SearchResult, previews: dict[str, str
 
 def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) -> str:
     needle = os.path.relpath(image.path, result.needles_root)
-    if image.status == "found" and image.match is not None:
+    if image.status in ("found", "smaller") and image.match is not None:
         match = image.match
         turned = f", turned: {match.transform}" if match.transform else ""
+        said = (
+            '<span class="status found">already in the library</span>'
+            if image.status == "found"
+            else '<span class="status new">ONLY A SMALLER COPY in the library</span>'
+        )
         detail = (
-            f'<span class="status found">already in the library</span><br>'
-            f"distance {match.distance} bits, similarity {match.similarity:.3f}{turned}<br>"
+            f"{said}<br>distance {match.distance} bits, similarity {match.similarity:.3f}"
+            f"{turned}<br>{_sizes(image.size, match.size)}<br>"
             f'<span class="path">{_text(os.path.relpath(match.path, result.haystack_root))}</span>'
         )
         other = _img(previews.get(match.path, ""), "library copy")
@@ -138,6 +140,9 @@ def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) ->
     elif image.status == "new":
         detail = '<span class="status new">NEW: not in the library</span>'
         other = '<span class="none">no copy in the library</span>'
+    elif image.status == "not compared":
+        detail = f'<span class="status new">NOT COMPARED: {_text(image.reason or "")}</span>'
+        other = '<span class="none">not compared</span>'
     else:
         detail = f'<span class="status unreadable">UNREADABLE: {_text(image.reason or "")}</span>'
         other = '<span class="none">not compared</span>'
@@ -147,6 +152,13 @@ def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) ->
         f'<td><span class="path">{_text(needle)}</span><br>{detail}</td>'
         f'<td class="img">{other}</td></tr>'
     )
+
+
+def _sizes(needle: tuple[int, int], copy: tuple[int, int]) -> str:
+    def text(size: tuple[int, int]) -> str:
+        return f"{size[0]}x{size[1]}" if any(size) else "?"
+
+    return f"backup {text(needle)}, library {text(copy)}"
 
 
 def _img(uri: str, alt: str) -> str:

@@ -8,11 +8,12 @@ from typing import Any
 
 from ..discover import Problem
 from ..match.group import DupesGroup
-from ..match.matcher import ImageVerdict, Match
+from ..match.matcher import STATUSES, ImageVerdict, Match
 from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
 from .text import relative
 
-JSON_SCHEMA = "hashsearch/1"
+#: 2: every needle file with its state (found, smaller, new, unreadable, not compared)
+JSON_SCHEMA = "hashsearch/2"
 
 
 def json_document(result: SearchResult) -> dict[str, Any]:
@@ -25,26 +26,26 @@ def json_document(result: SearchResult) -> dict[str, Any]:
             "images": result.haystack_images,
             "unreadable": [_problem(p, result.haystack_root) for p in result.haystack_problems],
         },
-        "needles": {**_name(result.needles_root, "root"), "other_files": result.other_files},
+        "needles": {
+            **_name(result.needles_root, "root"),
+            "excluded": [_name(relative(p, result.needles_root), "path") for p in result.excluded],
+            "junk": [_name(relative(p, result.needles_root), "path") for p in result.junk],
+        },
         "folders": [
             {
                 **_name(folder.name, "folder"),
                 "to_import": folder.to_import,
                 "reason": folder.reason,
-                "found": folder.count("found"),
-                "new": folder.count("new"),
-                "unreadable": folder.count("unreadable"),
-                "images": [_image(v, result) for v in folder.images],
+                "states": {state: folder.count(state) for state in STATUSES},
+                "files": [_image(v, result) for v in folder.images],
             }
             for folder in result.folders
         ],
         "skipped": [_problem(p, "") for p in result.skipped],
         "summary": {
             "haystack_images": result.haystack_images,
-            "needle_images": len(needles),
-            "found": sum(1 for v in needles if v.status == "found"),
-            "new": sum(1 for v in needles if v.status == "new"),
-            "unreadable": sum(1 for v in needles if v.status == "unreadable"),
+            "needle_files": len(needles),
+            **{state: sum(1 for v in needles if v.status == state) for state in STATUSES},
             "folders_to_import": len(result.to_import),
         },
     }
@@ -119,14 +120,16 @@ def _match(match: Match, haystack_root: str) -> dict[str, Any]:
         **_name(relative(match.path, haystack_root), "path"),
         **_scores(match),
         "transform": match.transform,
+        "size": list(match.size) if any(match.size) else None,
     }
 
 
 def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
     return {
         **_name(relative(verdict.path, result.needles_root), "path"),
-        "status": verdict.status,
+        "state": verdict.status,
         "reason": verdict.reason,
+        "size": list(verdict.size) if any(verdict.size) else None,
         "match": None if verdict.match is None else _match(verdict.match, result.haystack_root),
         "similar": [_match(m, result.haystack_root) for m in verdict.similar],
     }

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable
 
 from ..discover import Problem
-from ..match.matcher import ImageVerdict
+from ..match.matcher import STATUSES, ImageVerdict, Status
 from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 _SUMMARY_REASONS = 3  # the commonest reasons named in the summary line
-_SUMMARY_KINDS = 4  # the commonest extensions named among files not compared
 
 
 def display_path(path: str) -> str:
@@ -40,6 +40,22 @@ def folder_lines(result: SearchResult) -> list[str]:
     return [display_path(folder.name) for folder in result.to_import]
 
 
+#: How each state is named in the summary.
+STATE_LABELS: dict[Status, str] = {
+    "found": "found",
+    "smaller": "only a smaller copy in the library",
+    "new": "new",
+    "unreadable": "unreadable",
+    "not compared": "not compared",
+}
+
+
+def state_counts(images: list[ImageVerdict]) -> str:
+    """``3 found, 1 new, 1 not compared``: the states present, in a fixed order."""
+    counts = Counter(v.status for v in images)
+    return ", ".join(f"{counts[s]} {STATE_LABELS[s]}" for s in STATUSES if counts[s])
+
+
 def unreadable(result: SearchResult) -> list[Problem]:
     """Every file or folder that could not be read, on either side."""
     problems = list(result.haystack_problems)
@@ -47,47 +63,70 @@ def unreadable(result: SearchResult) -> list[Problem]:
         if folder.reason is not None:
             problems.append(Problem(folder.name, folder.reason))
         problems.extend(
-            Problem(v.path, v.reason or "unreadable") for v in folder.images if v.reason
+            Problem(v.path, v.reason or "unreadable")
+            for v in folder.images
+            if v.status == "unreadable"
         )
     return problems
 
 
 def summary_line(result: SearchResult) -> str:
-    """One line: what was hashed, found, left to import, and what could not be read."""
+    """One line: what was hashed, the needle files by state, folders to import, problems."""
     needles = result.needle_images
-    found = sum(1 for v in needles if v.status == "found")
-    new = sum(1 for v in needles if v.status == "new")
     folders = len(result.to_import)
     line = (
         f"haystack: {result.haystack_images} images hashed; "
-        f"needles: {len(needles)} images in {len(result.folders)} folders, "
-        f"{found} found, {new} new; "
-        f"{folders} {'folder' if folders == 1 else 'folders'} to import"
+        f"needles: {len(needles)} {_plural(len(needles), 'file')} in {len(result.folders)} folders"
+        f"{': ' + state_counts(needles) if needles else ''}; "
+        f"{folders} {_plural(folders, 'folder')} to import"
     )
     problems = unreadable(result)
     if problems:
-        reasons = Counter(p.reason for p in problems).most_common()
-        shown = ", ".join(f"{count} {reason}" for reason, count in reasons[:_SUMMARY_REASONS])
-        hidden = len(reasons) - _SUMMARY_REASONS
-        more = f", {hidden} other reasons" if hidden > 0 else ""
-        line += f"; {len(problems)} could not be read ({shown}{more}; -v lists them)"
-    others = sum(result.other_files.values())
+        line += f"; {len(problems)} could not be read ({_commonest(p.reason for p in problems)})"
+    others = [v.reason or "" for v in needles if v.status == "not compared"]
     if others:
-        kinds = list(result.other_files.items())[:_SUMMARY_KINDS]
-        named = ", ".join(f"{ext} {count}" for ext, count in kinds)
-        line += f"; {others} other {'file' if others == 1 else 'files'} not compared ({named})"
+        line += f"; not compared: {_commonest(r.split(' (')[0] for r in others)}"
+    if problems or others:
+        line += "; -v lists them"
+    if result.excluded:
+        line += f"; {len(result.excluded)} left out by --exclude"
+    if result.junk:
+        line += f"; {len(result.junk)} junk {_plural(len(result.junk), 'file')} (.DS_Store ...)"
     return line
 
 
+def _commonest(reasons: Iterable[str]) -> str:
+    counted = Counter(reasons).most_common()
+    shown = ", ".join(f"{count} {reason}" for reason, count in counted[:_SUMMARY_REASONS])
+    hidden = len(counted) - _SUMMARY_REASONS
+    return shown + (f", {hidden} other reasons" if hidden > 0 else "")
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
 def detail_lines(result: SearchResult) -> list[str]:
-    """Per-path lines for ``-v``: every unreadable and every skipped item with its reason."""
-    lines = [f"unreadable: {display_path(p.path)}: {p.reason}" for p in unreadable(result)]
+    """Per-path lines for ``-v``: each folder to import with its states, then every file
+    that is not found with its state and reason, then what was left out."""
+    lines = [
+        f"to import: {display_path(f.name)} ({f.reason or state_counts(f.images)})"
+        for f in result.to_import
+    ]
+    lines += [f"unreadable: {display_path(p.path)}: {p.reason}" for p in unreadable(result)]
+    for verdict in result.needle_images:
+        if verdict.status in ("not compared", "smaller"):
+            lines.append(f"{verdict.status}: {display_path(verdict.path)}: {verdict.reason}")
+        elif verdict.status == "new" and verdict.reason:
+            lines.append(f"new: {display_path(verdict.path)}: {verdict.reason}")
     lines += [f"skipped: {display_path(p.path)}: {p.reason}" for p in result.skipped]
+    lines += [f"excluded: {display_path(path)}" for path in result.excluded]
+    lines += [f"junk: {display_path(path)}" for path in result.junk]
     return lines
 
 
 def image_lines(result: SearchResult) -> list[str]:
-    """The needle images not found (new or unreadable), relative to the needles folder."""
+    """Every needle file that is not found, whatever its state, relative to --needles."""
     return [display_path(relative(v.path, result.needles_root)) for v in not_found(result)]
 
 
