@@ -211,10 +211,10 @@ class Matcher:
             return ImageVerdict(result.path, "smaller", smaller, why, similar, size)
         reason: str | None = None
         if len(pages) > 1:
-            named = ", ".join(str(n) for n in missing)
-            reason = (
-                f"page{'s' if len(missing) > 1 else ''} {named} of {len(pages)} not in the library"
-            )
+            reason = f"{_pages(missing)} of {len(pages)} not in the library"
+            only_smaller = [n for n, kept in enumerate(copies, 1) if not kept and n not in missing]
+            if only_smaller:
+                reason += f"; {_pages(only_smaller)} only as a smaller copy"
         match = first.accepted[0] if first.accepted else None
         return ImageVerdict(result.path, "new", match, reason, similar, size)
 
@@ -244,6 +244,10 @@ def _inset_crops(thumb: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
     """The thumbnail cropped as the signature's insets are (in thumbnail pixels)."""
     side = thumb.shape[0]
     return [thumb[c : side - c, c : side - c] for c in (p * side // GRID for p in INSET_PIXELS)]
+
+
+def _pages(numbers: list[int]) -> str:
+    return f"page{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
 
 
 def _sorted(found: dict[str, tuple[bool, Match]]) -> Candidates:

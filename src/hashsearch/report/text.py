@@ -76,7 +76,8 @@ def summary_line(result: SearchResult) -> str:
     folders = len(result.to_import)
     line = (
         f"haystack: {result.haystack_images} images hashed; "
-        f"needles: {len(needles)} {_plural(len(needles), 'file')} in {len(result.folders)} folders"
+        f"needles: {len(needles)} {_plural(len(needles), 'file')} in "
+        f"{len(result.folders)} {_plural(len(result.folders), 'folder')}"
         f"{': ' + state_counts(needles) if needles else ''}; "
         f"{folders} {_plural(folders, 'folder')} to import"
     )
