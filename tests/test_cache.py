@@ -102,7 +102,11 @@ def test_changed_file_is_hashed_again(photo_files, tmp_path) -> None:
 
 def test_damaged_cache_is_moved_aside_and_rebuilt(photo_files, tmp_path) -> None:
     path = tmp_path / "c.sqlite3"
-    path.write_bytes(b"this is not a database" * 100)
+    with _open(path) as cache:
+        _hash(photo_files, cache)
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"this is not a database page" * ((len(data) - 4096) // 27 + 1)
+    path.write_bytes(bytes(data[: len(path.read_bytes())]))  # our header, pages damaged
     warnings: list[str] = []
     with _open(path, warnings) as cache:
         _hash(photo_files, cache)
@@ -110,6 +114,16 @@ def test_damaged_cache_is_moved_aside_and_rebuilt(photo_files, tmp_path) -> None
     assert len(list(tmp_path.glob("c.sqlite3.corrupt-*"))) == 1
     with _open(path) as cache:
         assert cache.get(photo_files[0], stamp_of(os.lstat(photo_files[0]))) is not None
+
+
+def test_a_file_that_is_not_a_cache_is_left_exactly_as_it_is(tmp_path) -> None:
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    warnings: list[str] = []
+    assert HashCache.open(path, PARAMS.cache_key, warnings.append) is None
+    assert "is not a hashsearch cache" in warnings[0] and "left as it is" in warnings[0]
+    assert path.read_bytes() == b"this is not a database" * 100
+    assert [p.name for p in tmp_path.iterdir()] == ["c.sqlite3"]
 
 
 def test_read_only_cache_location_means_a_run_without_cache(tmp_path) -> None:

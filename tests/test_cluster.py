@@ -64,7 +64,40 @@ def test_cluster_gives_the_same_output_as_a_local_run(cli, cluster, library) -> 
 def test_scheduler_address_from_the_environment(cli, cluster, library, monkeypatch) -> None:
     hay, needles = library
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster)
-    assert cli("--haystack", hay, "--needles", needles / "present", "--no-cache").code == 0
+    run = cli("--haystack", hay, "--needles", needles / "present", "--no-cache")
+    assert run.code == 0
+    assert (
+        f"notice: hashing on the Dask scheduler {cluster} from $DASK_SCHEDULER_ADDRESS" in run.err
+    )
+
+
+def test_damage_is_caught_on_workers_with_many_threads(library, tmp_path) -> None:
+    from distributed import LocalCluster
+
+    from hashsearch.hash.cluster import hash_on_cluster
+
+    hay, _ = library
+    good = sorted(str(p) for p in hay.iterdir())[:20]
+    damaged = []
+    for i, path in enumerate(good):
+        data = Path(path).read_bytes()
+        scan = data.find(b"\xff\xda")
+        target = tmp_path / f"damaged-{i:02d}.jpg"
+        target.write_bytes(data[: scan + (len(data) - scan) // 2] + b"\xff\xd9")
+        damaged.append(str(target))
+    results: dict[str, HashResult] = {}
+    with LocalCluster(
+        n_workers=1, threads_per_worker=4, processes=True, dashboard_address=None
+    ) as threaded:
+        for _ in range(2):
+            hash_on_cluster(
+                good + damaged,
+                HashParams(),
+                threaded.scheduler_address,
+                on_result=lambda r: results.__setitem__(r.path, r),
+            )
+            assert all(results[p].signature is not None for p in good)
+            assert all("damaged image" in (results[p].reason or "") for p in damaged)
 
 
 def test_a_worker_dying_mid_run_costs_only_time(cluster, library) -> None:

@@ -111,7 +111,7 @@ def test_query_lists_copies_closest_first(cli, tmp_path) -> None:
 
 def test_report_into_a_missing_folder_is_refused_before_any_work(cli, odd_trees) -> None:
     hay, needles = odd_trees
-    run = cli("--haystack", hay, "--needles", needles, "--report", hay / "no" / "r.html")
+    run = cli("--haystack", hay, "--needles", needles, "--report", hay.parent / "no" / "r.html")
     assert run.code == 2 and "cannot write into" in run.err
     assert "images hashed" not in run.err  # refused before hashing
 

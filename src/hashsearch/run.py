@@ -147,8 +147,28 @@ def query(
     hashed = _hash_with_cache(hay_tree.files + wanted, options, on_progress, should_stop, warn)
     matcher, hay = _haystack(hay_tree, hashed, options)
     found = matcher.matches_of([hashed[path] for path in wanted])
-    results = [QueryResult(path, found.get(path, []), hashed[path].reason) for path in wanted]
+    results = [
+        QueryResult(path, _others(path, found.get(path, [])), hashed[path].reason)
+        for path in wanted
+    ]
     return results, hay
+
+
+def _others(path: str, matches: list[Match]) -> list[Match]:
+    """The matches that are not the query file itself (it may lie inside the haystack)."""
+    try:
+        own = os.stat(path)
+    except OSError:
+        return matches
+    kept = []
+    for match in matches:
+        try:
+            if os.path.samestat(own, os.stat(match.path)):
+                continue
+        except OSError:
+            pass
+        kept.append(match)
+    return kept
 
 
 def dupes(

@@ -6,7 +6,9 @@ import argparse
 import io
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -27,6 +29,7 @@ from .. import (
 from ..report.json import dupes_document, json_document, query_document
 from ..report.text import (
     detail_lines,
+    display_path,
     dupes_lines,
     dupes_problem_lines,
     dupes_summary,
@@ -44,6 +47,20 @@ EXIT_NOTHING_TO_IMPORT = 0
 EXIT_SOMETHING_TO_IMPORT = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+#: SIGTERM and SIGHUP end a run as Ctrl-C does; the exit status is 128 + the signal.
+_STOP_SIGNALS = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+
+
+class _Stopped(BaseException):
+    """A stop signal arrived: unwinds like KeyboardInterrupt, so every clean-up runs."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _stop(number: int, frame: object) -> None:
+    raise _Stopped(number)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,15 +71,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR  # argparse uses 0 and 2
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = {n: signal.signal(n, _stop) for n in _STOP_SIGNALS} if in_main_thread else {}
     try:
         return _run(args)
     except (KeyboardInterrupt, Cancelled):
         _say("interrupted")
         return EXIT_INTERRUPTED
+    except _Stopped as stopped:
+        _say(_STOP_SIGNALS[signal.Signals(stopped.number)])
+        return 128 + stopped.number
     except HashsearchError as exc:
         if args.debug:
             traceback.print_exc()
-        _say(f"error: {exc}")
+        _say(f"error: {display_path(str(exc))}")
         return EXIT_ERROR
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly.
@@ -73,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         _say(f"internal error: {type(exc).__name__}: {exc} (--debug shows where)")
         return EXIT_ERROR
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -85,7 +110,7 @@ def _run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache_path=None if args.no_cache else (args.cache or default_cache_path()),
         time_limit=args.time_limit,
-        scheduler=args.scheduler,
+        scheduler=_scheduler(args),
         exclude=tuple(args.exclude),
         rehash=args.rehash,
     )
@@ -94,6 +119,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.query:
         return _query(args, options)
     return _search(args, options)
+
+
+def _scheduler(args: argparse.Namespace) -> str | None:
+    """--scheduler, or $DASK_SCHEDULER_ADDRESS with a notice (files leave this machine)."""
+    if args.scheduler:
+        return str(args.scheduler)
+    address = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if address is not None and not args.quiet:
+        _say(
+            f"notice: hashing on the Dask scheduler {display_path(address)} "
+            "from $DASK_SCHEDULER_ADDRESS (--scheduler sets another)"
+        )
+    return address
 
 
 def _search(args: argparse.Namespace, options: SearchOptions) -> int:
@@ -194,7 +232,7 @@ class _Progress:
 
 
 def _warn(message: str) -> None:
-    _say(f"warning: {message}")
+    _say(f"warning: {display_path(message)}")
 
 
 def _say(message: str) -> None:

@@ -17,6 +17,13 @@ from .. import (
     default_cache_path,
 )
 
+#: Upper bounds of the numeric options: beyond them a value is a typo, not a wish.
+MAX_THRESHOLD = 64  # bits: the whole of a default hash
+MAX_HASH_SIZE = 32  # 1,024-bit hashes
+MAX_JOBS = 1024
+MAX_PIXELS_LIMIT = 10**12
+MAX_TIME_LIMIT = 86_400.0  # seconds: a day for one file
+
 _EPILOG = """\
 example:
   hashsearch --haystack ~/Pictures/Library/Masters --needles /mnt/backup/old-photos
@@ -77,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--threshold",
-        type=_non_negative,
+        type=_whole(0, MAX_THRESHOLD),
         default=DEFAULT_THRESHOLD,
         metavar="BITS",
         help=f"candidate radius: largest Hamming distance between hashes "
@@ -97,7 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also find copies rotated by 90/180/270 degrees or mirrored",
     )
     parser.add_argument(
-        "--hash-size", type=_at_least(2), default=8, metavar="N", help="N x N bits (default 8)"
+        "--hash-size",
+        type=_whole(2, MAX_HASH_SIZE),
+        default=8,
+        metavar="N",
+        help="N x N bits (default 8)",
     )
     parser.add_argument(
         "--algorithm",
@@ -108,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--jobs",
         "-j",
-        type=_at_least(1),
+        type=_whole(1, MAX_JOBS),
         default=None,
         metavar="N",
         help="worker processes (default: every usable CPU)",
@@ -136,14 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-pixels",
-        type=_at_least(1),
+        type=_whole(1, MAX_PIXELS_LIMIT),
         default=DEFAULT_MAX_PIXELS,
         metavar="N",
         help=f"refuse images larger than this (default {DEFAULT_MAX_PIXELS:,})",
     )
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=_seconds,
         default=DEFAULT_TIME_LIMIT,
         metavar="SECONDS",
         help=f"give up on one file after this long (default {DEFAULT_TIME_LIMIT:g})",
@@ -151,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
+        default=None,
         help="hash on this Dask scheduler (default $DASK_SCHEDULER_ADDRESS; "
         "needs hashsearch[dask])",
     )
@@ -177,9 +188,27 @@ def check_combination(args: argparse.Namespace) -> None:
         if mode and given:
             raise UsageError(f"{option} goes with --needles, not with {mode}")
     if args.report:  # found out now, not after an hour of hashing
-        folder = os.path.dirname(os.path.abspath(args.report))
-        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-            raise UsageError(f"--report {args.report}: cannot write into {folder}")
+        _check_report(args.report, haystack=args.haystack, needles=args.needles)
+
+
+def _check_report(report: str, **trees: str | None) -> None:
+    """The report goes only where it harms nothing: outside both trees, never over a file
+    that is not a hashsearch report, into a folder that can be written."""
+    from ..report.html import is_report
+
+    target = os.path.realpath(report)
+    for option, tree in trees.items():
+        if tree and os.path.commonpath([target, os.path.realpath(tree)]) == os.path.realpath(tree):
+            raise UsageError(
+                f"--report {report}: inside --{option}; hashsearch writes nothing there"
+            )
+    if os.path.lexists(report) and (os.path.islink(report) or not is_report(report)):
+        raise UsageError(
+            f"--report {report}: exists and is not a hashsearch report; not replacing it"
+        )
+    folder = os.path.dirname(os.path.abspath(report))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise UsageError(f"--report {report}: cannot write into {folder}")
 
 
 def _fraction(text: str) -> float:
@@ -192,11 +221,20 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _non_negative(text: str) -> int:
-    return _at_least(0)(text)
+def _seconds(text: str) -> float:
+    """A time limit: a number of seconds, more than 0 and at most a day (nan, inf refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= MAX_TIME_LIMIT:  # also false for nan
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_TIME_LIMIT:g} seconds, got {text}"
+        )
+    return value
 
 
-def _at_least(low: int) -> Callable[[str], int]:
+def _whole(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -204,6 +242,8 @@ def _at_least(low: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:,}, got {value}")
         return value
 
     return parse

@@ -7,17 +7,26 @@ with its mtime restored (as a copy tool or bit rot may leave it) is hashed again
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import stat
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..callbacks import Warn
+from ..errors import os_reason
 from .signature import Signature, record_size
 
 #: Bump when the table layout changes; an older cache is emptied, not misread.
 FORMAT_VERSION = 3
+#: SQLite's application_id of a hashsearch cache ("HSCH"). A file without it is not
+#: hashsearch's: it is never written, emptied, renamed or deleted.
+APPLICATION_ID = 0x48534348
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_APPLICATION_ID_AT = 68  # offset of the application_id in the SQLite file header
 #: What the file system says of a file: size, mtime (ns), ctime (ns), inode.
 Stamp = tuple[int, int, int, int]
 
@@ -46,6 +55,8 @@ class HashCache:
         self._db: sqlite3.Connection | None = connection
         self._key = params_key
         self._warn = warn
+        self._path: Path | None = None  # set when opened from a file: damage moves it aside
+        self._lock_timeout = DEFAULT_LOCK_TIMEOUT
         self._pending: list[tuple[bytes, str, int, int, int, int, int, bytes]] = []
         self._last_write = time.monotonic()
 
@@ -57,21 +68,46 @@ class HashCache:
         warn: Warn,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> HashCache | None:
-        """Open or create the cache; on any problem warn and return None (run without it)."""
+        """Open or create the cache; on any problem warn and return None (run without it).
+
+        A file that is not a hashsearch cache is refused and left exactly as it is; a
+        hashsearch cache found damaged is moved aside and started anew.
+        """
         path = Path(path)
         try:
-            return cls(_connect(path, lock_timeout), params_key, warn)
+            _create(path)
+        except (OSError, sqlite3.Error) as exc:
+            warn(f"cache {path} cannot be created ({exc}); running without the cache")
+            return None
+        foreign = not_a_cache(path)
+        if foreign is not None:
+            warn(f"cache {path} {foreign}; running without the cache (the file is left as it is)")
+            return None
+        try:
+            cache = cls(_connect(path, lock_timeout), params_key, warn)
+            cache._path, cache._lock_timeout = path, lock_timeout
+            return cache
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 warn(f"cache {path} cannot be used ({exc}); running without the cache")
                 return None
+        return cls._started_anew(path, params_key, warn, lock_timeout)
+
+    @classmethod
+    def _started_anew(
+        cls, path: Path, params_key: str, warn: Warn, lock_timeout: float
+    ) -> HashCache | None:
+        """Move a damaged hashsearch cache aside and start a new one (or run without)."""
         aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
             os.replace(path, aside)
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             warn(f"cache {path} was damaged; moved it to {aside} and started a new one")
-            return cls(_connect(path, lock_timeout), params_key, warn)
+            _create(path)
+            cache = cls(_connect(path, lock_timeout), params_key, warn)
+            cache._path, cache._lock_timeout = path, lock_timeout
+            return cache
         except (OSError, sqlite3.DatabaseError) as exc:
             warn(f"cache {path} is damaged and cannot be replaced ({exc}); running without it")
             return None
@@ -143,7 +179,9 @@ class HashCache:
         self.close()
 
     def _give_up(self, exc: Exception) -> None:
-        self._warn(f"the hash cache stopped working ({exc}); continuing without it")
+        damaged = isinstance(exc, sqlite3.DatabaseError) and _is_corruption(exc)
+        if not damaged or self._path is None:
+            self._warn(f"the hash cache stopped working ({exc}); continuing without it")
         if self._db is not None:
             try:
                 if self._db.in_transaction:
@@ -152,13 +190,75 @@ class HashCache:
             except sqlite3.Error:
                 pass
         self._db = None
+        if damaged and self._path is not None:  # ours (checked at open): start anew
+            path, self._path = self._path, None
+            fresh = HashCache._started_anew(path, self._key, self._warn, self._lock_timeout)
+            if fresh is not None:
+                self._db, fresh._db = fresh._db, None
+
+
+def not_a_cache(path: Path) -> str | None:
+    """Why the file at ``path`` is not a hashsearch cache; None if it is one, or is absent."""
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be opened ({os_reason(exc)})"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "is not a regular file"
+        head = os.read(fd, 100)
+    finally:
+        os.close(fd)
+    if not head.startswith(_SQLITE_HEADER):
+        return "is not a hashsearch cache (not an SQLite file, or its first page is damaged)"
+    owner = int.from_bytes(head[_APPLICATION_ID_AT : _APPLICATION_ID_AT + 4], "big")
+    if owner == APPLICATION_ID:
+        return None
+    if owner == 0 and path == default_cache_path():  # made by hashsearch before it said so
+        return None
+    return "is another program's SQLite file, not a hashsearch cache"
+
+
+def _create(path: Path) -> None:
+    """Make a new cache at ``path`` in one step, if there is none: set up in a temporary
+    file, then linked into place, so a file there always says whose it is (another run
+    may be making one at the same moment: the first link wins)."""
+    if os.path.lexists(path):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    try:
+        db = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            _set_up(db)
+        finally:
+            db.close()
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    """The table of this format, its version and hashsearch's application_id."""
+    db.execute("DROP TABLE IF EXISTS hashes")
+    db.execute(
+        "CREATE TABLE hashes (path BLOB NOT NULL, params TEXT NOT NULL,"
+        " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+        " ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,"
+        " bits INTEGER NOT NULL, signature BLOB NOT NULL,"
+        " PRIMARY KEY (path, params)) WITHOUT ROWID"
+    )
+    db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def _connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        raise sqlite3.OperationalError(f"cannot create {path.parent}: {exc.strerror}") from None
     db = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)  # we say BEGIN
     try:
         db.execute("PRAGMA journal_mode = WAL")
@@ -167,15 +267,7 @@ def _connect(path: Path, lock_timeout: float) -> sqlite3.Connection:
             db.execute("BEGIN IMMEDIATE")
             # Another run may have set the cache up while this one waited for the lock.
             if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT_VERSION:
-                db.execute("DROP TABLE IF EXISTS hashes")
-                db.execute(
-                    "CREATE TABLE hashes (path BLOB NOT NULL, params TEXT NOT NULL,"
-                    " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-                    " ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,"
-                    " bits INTEGER NOT NULL, signature BLOB NOT NULL,"
-                    " PRIMARY KEY (path, params)) WITHOUT ROWID"
-                )
-                db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+                _set_up(db)  # a cache of an older hashsearch: emptied, not misread
             db.execute("COMMIT")
         db.execute("SELECT count(*) FROM hashes WHERE 0").fetchone()
     except BaseException:

@@ -36,7 +36,7 @@ def hash_on_cluster(
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except OSError as exc:
-        raise UsageError(f"--scheduler {address}: cannot reach it ({exc})") from None
+        raise UsageError(f"Dask scheduler {address}: cannot reach it ({exc})") from None
     with client:
         threads = max(1, sum(client.nthreads().values()))
         size = max(1, min(MAX_BATCH, math.ceil(len(paths) / (threads * _BATCHES_PER_THREAD))))

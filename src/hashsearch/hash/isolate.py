@@ -90,3 +90,25 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to end this process when its parent ends (Linux; elsewhere nothing).
+
+    Workers and the forkserver call this, so no process outlives hashsearch, even one
+    killed with SIGKILL that had no chance to stop them.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent ended before the request took hold
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>

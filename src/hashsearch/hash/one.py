@@ -18,6 +18,9 @@ from .dhash import DEFAULT_HASH_SIZE, ImageHash
 from .isolate import damage_in, decoder_messages
 from .signature import Signature, signature
 
+#: A file named like an image whose first bytes match no known format is read whole (for
+#: OpenCV to try) only up to this size.
+MAX_UNKNOWN_BYTES = 64 * 1024**2
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
 ALGORITHM_VERSION = 6  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages
 
@@ -94,6 +97,9 @@ def not_compared(path: str) -> str | None:
     """
     head = read_regular_file(path, head=SNIFF_BYTES)
     kind = read_header(head).format
+    if kind == "unknown" and is_image_name(path) and os.lstat(path).st_size > MAX_UNKNOWN_BYTES:
+        # nothing in its first bytes says image: not read whole just to find that out
+        raise ImageError("not an image: its first bytes match no image format")
     if kind == "video" or (kind == "unknown" and is_video_name(path)):
         return "video (videos are not compared yet)"
     if kind == "unknown" and not is_image_name(path):
@@ -108,7 +114,12 @@ def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:
 
 
 def hash_one(path: str, params: HashParams) -> HashResult:
-    """Like :func:`signatures_of_file`, with the failure (or "not a picture") as data."""
+    """Like :func:`signatures_of_file`, with the failure (or "not a picture") as data.
+
+    Whatever goes wrong while reading one file is that file's reason, never the run's
+    end: a decoder library's own exceptions (pillow-heif raising SyntaxError on a few
+    flipped bytes) and MemoryError included.
+    """
     try:
         reason = not_compared(path)
         if reason is not None:
@@ -117,3 +128,7 @@ def hash_one(path: str, params: HashParams) -> HashResult:
         return HashResult(path, first, more_pages=tuple(more))
     except ImageError as exc:
         return HashResult(path, None, str(exc))
+    except MemoryError:
+        return HashResult(path, None, "out of memory while decoding it (see --max-pixels)")
+    except Exception as exc:  # a decoder's own bug: this file's problem, not the run's
+        return HashResult(path, None, f"the decoder failed: {type(exc).__name__}: {exc}")

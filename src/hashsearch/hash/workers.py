@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from ..callbacks import ShouldStop, stop_requested
 from ..errors import Cancelled, WorkerError
-from .isolate import arm_time_limit, time_limit
+from .isolate import arm_time_limit, die_with_parent, time_limit
 from .one import HashParams, HashResult, hash_one
 
 R = TypeVar("R")
@@ -180,7 +180,7 @@ def _new_pool(jobs: int, time_limit: float) -> ProcessPoolExecutor:
     context: BaseContext
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["hashsearch.hash.workers", "cv2"])
+        context.set_forkserver_preload(["hashsearch.hash.orphan", "hashsearch.hash.workers", "cv2"])
     else:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
@@ -205,6 +205,9 @@ def _init_worker(limit: float) -> None:
     global _time_limit
     _time_limit = limit
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # so are these: the parent stops us
+        signal.signal(stop, signal.SIG_DFL)
+    die_with_parent()
     arm_time_limit()
     import cv2
 

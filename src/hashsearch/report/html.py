@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import html
 import os
+import tempfile
 from collections.abc import Sequence
 
 from ..decode.preview import Preview, preview_file
@@ -15,6 +17,9 @@ from ..match.matcher import ImageVerdict
 from ..run import SearchResult
 from .text import display_path, state_counts, summary_line
 
+#: Marks a file as a hashsearch report, in its first bytes: only such a file is overwritten.
+GENERATOR = '<meta name="generator" content="hashsearch">'
+_GENERATOR_WITHIN = 512
 PREVIEW_SIDE = 160  # pixels on the longest side: a pair of previews stays under ~30 KB
 PREVIEW_QUALITY = 70
 
@@ -47,7 +52,7 @@ def write_report(
     folders = sorted(result.folders, key=lambda f: (not f.to_import, os.fsencode(f.name)))
     parts = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="en"><head><meta charset="utf-8">{GENERATOR}',
         "<title>hashsearch report</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<h1>hashsearch report</h1>",
@@ -57,8 +62,30 @@ def write_report(
     ]
     parts += [_folder(folder, result, previews) for folder in folders]
     parts.append("</body></html>")
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(parts))
+    _write_atomically(path, "\n".join(parts))
+
+
+def is_report(path: str) -> bool:
+    """True when ``path`` holds a report hashsearch wrote (it may overwrite only those)."""
+    try:
+        with open(path, "rb") as handle:
+            return GENERATOR.encode() in handle.read(_GENERATOR_WITHIN)
+    except OSError:
+        return False
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write a temporary file beside ``path``, then rename it over: never a half report."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".hashsearch-report-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _pictures(result: SearchResult) -> list[str]:

@@ -15,7 +15,14 @@ _SUMMARY_REASONS = 3  # the commonest reasons named in the summary line
 
 
 def display_path(path: str) -> str:
-    """A path safe to print on a terminal: control characters and undecodable bytes escaped."""
+    """A path safe to print on a terminal, one line, telling apart what differs on disk.
+
+    Escaped: ``\\``, ``\\n``, ``\\r``, ``\\t``; a byte that is not UTF-8 as ``\\xff``;
+    any other character that does not print (controls, NEL, line and paragraph
+    separators, right-to-left overrides and other format characters) as ``\\x1b`` below
+    U+0080 and ``\\u0085`` / ``\\U000e0001`` above, so a valid character never prints like
+    a raw byte and a script's ``splitlines()`` never splits one name in two.
+    """
     out = []
     for char in path:
         code = ord(char)
@@ -23,10 +30,12 @@ def display_path(path: str) -> str:
             out.append(_ESCAPES[char])
         elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not valid UTF-8 (surrogateescape)
             out.append(f"\\x{code - 0xDC00:02x}")
-        elif code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000:
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
+        elif char.isprintable() and not 0xD800 <= code < 0xE000:
             out.append(char)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
     return "".join(out)
 
 
@@ -127,15 +136,22 @@ def detail_lines(result: SearchResult) -> list[str]:
 
 
 def image_lines(result: SearchResult) -> list[str]:
-    """Every needle file that is not found, whatever its state, relative to --needles."""
-    return [display_path(relative(v.path, result.needles_root)) for v in not_found(result)]
+    """Every needle file that is not found, whatever its state, relative to --needles,
+    and every folder that could not be listed (its files are unknown), ending in ``/``."""
+    return [display_path(name) for name in _not_found_names(result)]
 
 
 def raw_names(result: SearchResult, images: bool) -> list[bytes]:
-    """The exact bytes of the folder (or image) names to import, for ``--print0``."""
+    """The exact bytes of the folder (or file) names to import, for ``--print0``."""
     if images:
-        return [os.fsencode(relative(v.path, result.needles_root)) for v in not_found(result)]
+        return [os.fsencode(name) for name in _not_found_names(result)]
     return [os.fsencode(folder.name) for folder in result.to_import]
+
+
+def _not_found_names(result: SearchResult) -> list[str]:
+    names = [relative(v.path, result.needles_root) for v in not_found(result)]
+    names += [f.name.rstrip("/") + "/" for f in result.folders if f.reason is not None]
+    return names
 
 
 def not_found(result: SearchResult) -> list[ImageVerdict]:
