@@ -196,3 +196,23 @@ def test_a_library_copy_damaged_after_the_cache_was_filled_is_read_again(cli, tm
     second = cli("--haystack", lib, "--needles", needles, "--cache", cache, "-v")
     assert (second.code, second.out) == (1, "card\n")
     assert "chelsea.jpg: damaged image" in second.err
+
+
+def test_rehash_reads_every_file_again(cli, tmp_path) -> None:
+    lib, needles = tmp_path / "library", tmp_path / "backup"
+    photo = write_image(lib / "a.jpg", load_photo("coffee.png"))
+    write_image(needles / "a.jpg", load_photo("coffee.png"))
+    cache = tmp_path / "c.db"
+    assert cli("--haystack", lib, "--needles", needles, "--cache", cache).code == 0
+    import sqlite3
+
+    db = sqlite3.connect(cache)  # plant a wrong signature: only a re-read can correct it
+    db.execute(
+        "UPDATE hashes SET signature = zeroblob(length(signature)) WHERE path = ?",
+        (os.fsencode(photo),),
+    )
+    db.commit()
+    db.close()
+    assert cli("--haystack", lib, "--needles", needles, "--cache", cache).code == 1
+    assert cli("--haystack", lib, "--needles", needles, "--cache", cache, "--rehash").code == 0
+    assert photo.exists()

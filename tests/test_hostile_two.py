@@ -52,12 +52,24 @@ def _tiff_header(width: int, height: int) -> bytes:
     return b"II*\x00" + struct.pack("<I", 8) + directory + struct.pack("<I", 0) + bytes(600)
 
 
-def test_a_tiff_bomb_is_refused_from_its_header(cli, trees) -> None:
+def test_a_tiff_bomb_is_refused_from_its_header_for_hashing_and_the_report(trees, tmp_path) -> None:
     lib, needles = trees
     (needles / "bomb").mkdir()
     (needles / "bomb" / "scan.tif").write_bytes(_tiff_header(20000, 20000))
-    doc = json.loads(cli("--haystack", lib, "--needles", needles / "bomb", "--json").out)
-    [file] = doc["folders"][0]["files"]
+    measured = run_measured(
+        hashsearch_command(
+            "--haystack",
+            lib,
+            "--needles",
+            needles / "bomb",
+            "--json",
+            "--no-cache",
+            "--report",
+            tmp_path / "report.html",
+        )
+    )
+    assert measured.returncode == 1 and measured.peak_rss_mb < 400
+    [file] = json.loads(measured.stdout)["folders"][0]["files"]
     assert file["state"] == "unreadable" and "too large: 20000x20000" in file["reason"]
 
 
@@ -232,3 +244,50 @@ def test_list_images_names_a_folder_that_could_not_be_listed(trees, tmp_path) ->
         locked.chmod(0o755)
     assert done.returncode == 1
     assert "locked/" in done.stdout.splitlines()
+
+
+def test_a_large_tiff_under_a_memory_limit_is_that_files_problem(tmp_path) -> None:
+    from PIL import Image
+
+    lib, needles = tmp_path / "lib", tmp_path / "needles"
+    write_image(lib / "coffee.jpg", load_photo("coffee.png"))
+    needles.mkdir()
+    Image.new("L", (9000, 9000), 0).save(needles / "big.tif", compression="tiff_lzw")
+    command = " ".join(
+        f"'{part}'"
+        for part in hashsearch_command(
+            "--haystack",
+            lib,
+            "--needles",
+            needles,
+            "--json",
+            "--no-cache",
+            "--max-pixels",
+            "200000000",
+        )
+    )
+    reasons = []
+    for limit_kb in (600_000, 700_000, 800_000, 900_000):  # startup alone needs ~500 MB
+        done = subprocess.run(
+            ["bash", "-c", f"ulimit -v {limit_kb}; exec {command}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if not done.stdout.startswith("{"):
+            continue  # Python itself could not start under this limit: not hashsearch's run
+        assert done.returncode in (0, 1), done.stderr
+        assert "internal error" not in done.stderr
+        [file] = json.loads(done.stdout)["folders"][0]["files"]
+        reasons.append(file["reason"] or file["state"])
+    assert any("memory" in reason.lower() for reason in reasons), reasons
+
+
+def test_roots_in_warnings_are_escaped(cli, tmp_path) -> None:
+    lib = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"lib\nrary\xff")))
+    write_image(lib / "coffee.jpg", load_photo("coffee.png"))
+    write_image(lib / "import" / "new.jpg", load_photo("horse.png"))
+    run = cli("--haystack", lib, "--needles", lib / "import")
+    warning = next(line for line in run.err.splitlines() if "lies inside" in line)
+    assert "lib\\nrary\\xff" in warning

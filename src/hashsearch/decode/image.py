@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -236,6 +237,16 @@ def check_pixels(width: int, height: int, limit: int, reduction: int = 1) -> Non
 
 
 def first_line(text: str) -> str:
-    """The last non-empty line of a library's message: the one that says what went wrong."""
+    """The last non-empty line of a library's message: the one that says what went wrong.
+
+    OpenCV's ``OpenCV(5.0.0) /path/alloc.cpp:73: error: (-4:Insufficient memory) Failed
+    to allocate 81000000 bytes in function 'f'`` becomes ``Insufficient memory: Failed to
+    allocate 81000000 bytes``.
+    """
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "unknown error"
+    line = lines[-1] if lines else "unknown error"
+    said = _OPENCV_ERROR.search(line)
+    return f"{said.group(1)}: {said.group(2)}" if said else line
+
+
+_OPENCV_ERROR = re.compile(r"error: \(-?\d+:([^)]*)\) (.*?)(?: in function '[^']*')?$")

@@ -88,14 +88,17 @@ class Prepared:
 
 
 def prepare(thumb: Thumb) -> Prepared:
-    """The layout and detail copies of a signature's thumbnail, one per inset."""
-    import cv2
+    """The layout and detail copies of a signature's thumbnail, one per inset.
 
+    NumPy only (small matrix products), so a run whose signatures all come from the
+    cache never loads OpenCV.
+    """
     image = thumb.astype(np.float32)
     crops = [image[c : THUMB_SIDE - c, c : THUMB_SIDE - c] for c in _thumb_insets()]
 
     def resized(crop: Floats, side: int) -> Floats:
-        return np.asarray(cv2.resize(crop, (side, side), interpolation=cv2.INTER_AREA), np.float32)
+        matrix = _area_matrix(crop.shape[0], side)
+        return np.asarray(matrix @ crop @ matrix.T, dtype=np.float32)
 
     coarse: Floats = np.stack([resized(c, COARSE_SIDE) for c in crops])
     fine: Floats = np.stack([_band(resized(c, FINE_SIDE)) for c in crops])
@@ -195,11 +198,46 @@ def _blocks(image: Floats) -> Floats:
 
 
 def _band(image: Floats) -> Floats:
-    import cv2
+    """A difference of Gaussians (kernels and borders as OpenCV's GaussianBlur)."""
+    low, high = (_blur_matrix(image.shape[0], sigma) for sigma in DETAIL_SIGMAS)
+    return np.asarray(low @ image @ low.T - high @ image @ high.T, dtype=np.float32)
 
-    low, high = DETAIL_SIGMAS
-    band = cv2.GaussianBlur(image, (0, 0), low) - cv2.GaussianBlur(image, (0, 0), high)
-    return np.asarray(band, dtype=np.float32)
+
+@functools.cache
+def _area_matrix(source: int, target: int) -> Floats:
+    """Resampling by area, as a (target x source) matrix: each output pixel is the mean of
+    the input it covers, partly covered pixels weighted by the part (OpenCV's INTER_AREA)."""
+    matrix = np.zeros((target, source), dtype=np.float64)
+    scale = source / target
+    for out in range(target):
+        start, end = out * scale, (out + 1) * scale
+        for pixel in range(int(np.floor(start)), min(source, int(np.ceil(end)))):
+            matrix[out, pixel] = min(end, pixel + 1) - max(start, pixel)
+    matrix /= matrix.sum(axis=1, keepdims=True)
+    return matrix.astype(np.float32)
+
+
+@functools.cache
+def _blur_matrix(side: int, sigma: float) -> Floats:
+    """Gaussian blur along one axis as a matrix: OpenCV's kernel for float images
+    (size 8 sigma + 1, made odd) and its default border (reflect, edge pixel not repeated)."""
+    size = round(sigma * 8 + 1) | 1
+    offsets = np.arange(size) - (size - 1) / 2
+    kernel = np.exp(-(offsets**2) / (2 * sigma * sigma))
+    kernel /= kernel.sum()
+    matrix = np.zeros((side, side), dtype=np.float64)
+    for row in range(side):
+        for weight, offset in zip(kernel, offsets.astype(int), strict=True):
+            column = _reflect_101(row + offset, side)
+            matrix[row, column] += weight
+    return matrix.astype(np.float32)
+
+
+def _reflect_101(index: int, side: int) -> int:
+    """OpenCV's BORDER_REFLECT_101: ... 2 1 | 0 1 2 ... side-1 | side-2 ..."""
+    period = 2 * side - 2
+    index = abs(index) % period
+    return period - index if index >= side else index
 
 
 @functools.cache
