@@ -34,6 +34,9 @@ class SearchOptions:
     scheduler: str | None = None  # a Dask scheduler address: hash there instead of locally
     exclude: tuple[str, ...] = ()  # globs: files and folders left out on purpose (counted)
     rehash: bool = False  # read every file again instead of trusting the cache
+    #: search: the most similar copy and every near miss of each file (for --json and the
+    #: report); False stops at the first acceptable copy: the same verdicts, cheaper
+    thorough: bool = True
 
     @property
     def workers(self) -> int:
@@ -118,7 +121,9 @@ def search(
     paths = hay_tree.files + needle_tree.files
     hashed = _hash_with_cache(paths, options, on_progress, should_stop, warn)
     matcher, hay = _haystack(hay_tree, hashed, options)
-    verdicts = matcher.judge_many([hashed[path] for path in needle_tree.files])
+    verdicts = matcher.judge_many(
+        [hashed[path] for path in needle_tree.files], thorough=options.thorough
+    )
     return SearchResult(
         folders=folder_verdicts(needle_tree, verdicts),
         haystack_images=hay.images,

@@ -113,6 +113,7 @@ def _run(args: argparse.Namespace) -> int:
         scheduler=_scheduler(args),
         exclude=tuple(args.exclude),
         rehash=args.rehash,
+        thorough=bool(args.json or args.report),  # the outputs that show matches and near misses
     )
     if args.dupes:
         return _dupes(args, options)

@@ -125,8 +125,16 @@ class Matcher:
         """:meth:`matches` for many needles, with one batched index search."""
         return [found.accepted for found in self.candidates_many(needles)]
 
-    def candidates_many(self, needles: Sequence[Signature]) -> list[Candidates]:
-        """Accepted matches and near misses of many needles, with one batched index search."""
+    def candidates_many(
+        self, needles: Sequence[Signature], first_copy: bool = False
+    ) -> list[Candidates]:
+        """Accepted matches and near misses of many needles, with one batched index search.
+
+        ``first_copy``: verify each needle's candidates nearest first and stop at the first
+        accepted copy that is not much smaller: enough for a verdict, and far cheaper where
+        a library holds many look-alikes; the best match and the near misses are then only
+        what was seen before it.
+        """
         variants = [
             (n, name, v) for n, needle in enumerate(needles) for name, v in self._variants(needle)
         ]
@@ -144,8 +152,12 @@ class Matcher:
             nearest[key] = min(distance, nearest.get(key, distance))
         best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
         prepared_variant: dict[int, Prepared] = {}
-        for (number, path), distance in sorted(nearest.items()):
+        settled: set[int] = set()
+        order = sorted(nearest.items(), key=lambda item: (item[1], item[0]))
+        for (number, path), distance in order:
             needle, name, variant = variants[number]
+            if needle in settled:
+                continue
             if number not in prepared_variant:
                 prepared_variant[number] = prepare(variant.thumb)
             verdict = compare(
@@ -156,6 +168,8 @@ class Matcher:
             known = best[needle].get(path)
             if known is None or (verdict.same, match.similarity) > (known[0], known[1].similarity):
                 best[needle][path] = (verdict.same, match)
+            if first_copy and verdict.same and self._keeps_size(match, needles[needle]):
+                settled.add(needle)
         return [_sorted(found) for found in best]
 
     def judge(self, result: HashResult) -> ImageVerdict:
@@ -171,13 +185,17 @@ class Matcher:
         readable = {r.path: r.signature for r in results if r.signature is not None}
         return dict(zip(readable, self.candidates_many(list(readable.values())), strict=True))
 
-    def judge_many(self, results: Sequence[HashResult]) -> list[ImageVerdict]:
+    def judge_many(
+        self, results: Sequence[HashResult], thorough: bool = True
+    ) -> list[ImageVerdict]:
         """:meth:`judge` for many needles, with one batched index search.
 
         Every page of a multi-page file must be found for the file to be found.
+        ``thorough=False`` stops at the first acceptable copy (see :meth:`candidates_many`):
+        the same verdicts, the match shown being the nearest accepted, not the most similar.
         """
         pages = [(result, page) for result in results for page in result.pages]
-        found = self.candidates_many([page for _, page in pages])
+        found = self.candidates_many([page for _, page in pages], first_copy=not thorough)
         by_file: dict[str, list[tuple[Signature, Candidates]]] = {}
         for (result, page), candidates in zip(pages, found, strict=True):
             by_file.setdefault(result.path, []).append((page, candidates))
