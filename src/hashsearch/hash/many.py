@@ -33,14 +33,14 @@ def hash_paths(
     todo: list[str] = []
     for path in dict.fromkeys(paths):
         try:
-            info = os.lstat(path)
+            stamps[path] = stamp_of(os.lstat(path))
         except OSError as exc:
             results[path] = HashResult(path, None, os_reason(exc))
-            continue
-        stamps[path] = stamp_of(info)
-        cached = cache.get(path, stamps[path]) if cache is not None and not rehash else None
-        if cached is not None:
-            results[path] = HashResult(path, cached[0], more_pages=cached[1:])
+    cached = cache.get_many(stamps) if cache is not None and not rehash else {}
+    for path in stamps:
+        if path in cached:
+            pages = cached[path]
+            results[path] = HashResult(path, pages[0], more_pages=pages[1:])
         else:
             todo.append(path)
     total = len(results) + len(todo)
