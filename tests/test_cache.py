@@ -228,3 +228,41 @@ def test_every_parameter_that_changes_a_signature_is_in_the_key(tmp_path) -> Non
         with _open(tmp_path / "c.sqlite3", key=params.cache_key) as cache:
             got = hash_paths(files, params, jobs=1, cache=cache)[files[0]].signature
         assert got == expected[params]
+
+
+def _cached_paths(cache: Path) -> set[str]:
+    db = sqlite3.connect(cache)
+    try:
+        return {os.fsdecode(row[0]) for row in db.execute("SELECT path FROM hashes")}
+    finally:
+        db.close()
+
+
+def test_entries_of_files_gone_from_a_tree_scanned_whole_are_removed(cli, tmp_path) -> None:
+    hay, needles = tmp_path / "hay", tmp_path / "needles"
+    kept = write_image(hay / "a.jpg", load_photo("coffee.png"))
+    gone = write_image(hay / "b.jpg", load_photo("chelsea.png"))
+    write_image(needles / "c.jpg", load_photo("coffee.png"))
+    cache = tmp_path / "c.db"
+    cli("--haystack", hay, "--needles", needles, "--cache", cache)
+    assert {str(kept), str(gone)} <= _cached_paths(cache)
+    gone.unlink()
+    cli("--haystack", hay, "--needles", needles, "--cache", cache)
+    assert str(gone) not in _cached_paths(cache) and str(kept) in _cached_paths(cache)
+
+
+def test_prune_cache_and_cache_info(cli, tmp_path) -> None:
+    hay, needles = tmp_path / "hay", tmp_path / "needles"
+    for name in ("coffee.png", "chelsea.png", "astronaut.png"):
+        write_image(hay / f"{name}.jpg", load_photo(name))
+    write_image(needles / "c.jpg", load_photo("coffee.png"))
+    cache = tmp_path / "c.db"
+    cli("--haystack", hay, "--needles", needles, "--cache", cache)
+    info = cli("--cache-info", "--cache", cache)
+    assert info.code == 0 and f"cache: {cache}" in info.out
+    assert "entries: 4 (4 files)" in info.out and "bytes a file" in info.out
+    for path in hay.iterdir():  # the library moved away: its entries are stale everywhere
+        path.unlink()
+    run = cli("--prune-cache", "--cache", cache)
+    assert run.code == 0 and "removed 3 cache entries" in run.err
+    assert "entries: 1 (1 file)" in cli("--cache-info", "--cache", cache).out

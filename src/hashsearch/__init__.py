@@ -17,7 +17,7 @@ from .callbacks import OnProgress, ShouldStop, Warn
 from .decode.image import DEFAULT_MAX_PIXELS, DecodeOptions
 from .discover import Problem
 from .errors import Cancelled, HashsearchError, ImageError, UsageError, WorkerError
-from .hash.cache import default_cache_path
+from .hash.cache import CacheInfo, default_cache_path
 from .hash.dhash import ImageHash, dhash
 from .hash.families import ALGORITHMS
 from .hash.many import hash_paths
@@ -34,7 +34,9 @@ from .run import (
     QueryResult,
     SearchOptions,
     SearchResult,
+    cache_info,
     dupes,
+    prune_cache,
     query,
     search,
 )
@@ -45,6 +47,7 @@ __all__ = [
     "DEFAULT_MIN_SIMILARITY",
     "DEFAULT_THRESHOLD",
     "DEFAULT_TIME_LIMIT",
+    "CacheInfo",
     "Cancelled",
     "DecodeOptions",
     "DupesResult",
@@ -71,11 +74,13 @@ __all__ = [
     "Warn",
     "WorkerError",
     "__version__",
+    "cache_info",
     "default_cache_path",
     "dhash",
     "dupes",
     "hash_file",
     "hash_paths",
+    "prune_cache",
     "query",
     "search",
     "signature_of_file",

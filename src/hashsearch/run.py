@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .callbacks import OnProgress, ShouldStop, Warn, ignore_warning
 from .discover import Problem, Tree, discover
 from .errors import UsageError, os_reason
-from .hash.cache import HashCache, default_cache_path
+from .hash.cache import CacheInfo, HashCache, default_cache_path
 from .hash.many import hash_paths
 from .hash.one import HashParams, HashResult
 from .hash.workers import DEFAULT_TIME_LIMIT, usable_cpus
@@ -119,7 +119,9 @@ def search(
         if tree.excluded:
             warn(f"the {other} folder lies inside {tree.root}; it is left out of that side")
     paths = hay_tree.files + needle_tree.files
-    hashed = _hash_with_cache(paths, options, on_progress, should_stop, warn)
+    hashed = _hash_with_cache(
+        paths, options, on_progress, should_stop, warn, scanned=[hay_tree, needle_tree]
+    )
     matcher, hay = _haystack(hay_tree, hashed, options)
     verdicts = matcher.judge_many(
         [hashed[path] for path in needle_tree.files], thorough=options.thorough
@@ -187,7 +189,7 @@ def dupes(
     """Near-duplicate groups in one tree: each member matches its group's representative."""
     _folder_id(folder, "--dupes")
     tree = discover(folder, patterns=options.exclude, should_stop=should_stop)
-    hashed = _hash_with_cache(tree.files, options, on_progress, should_stop, warn)
+    hashed = _hash_with_cache(tree.files, options, on_progress, should_stop, warn, [tree])
     matcher, hay = _haystack(tree, hashed, options)
     paths = list(matcher.signatures)
     groups = representative_groups(paths, matcher.matches_of([hashed[p] for p in paths]))
@@ -200,12 +202,15 @@ def _hash_with_cache(
     on_progress: OnProgress | None,
     should_stop: ShouldStop | None,
     warn: Warn,
+    scanned: Sequence[Tree] = (),
 ) -> dict[str, HashResult]:
+    """Hash through the cache; then drop the cache entries of files gone from any tree
+    that was scanned whole (nothing excluded, every folder listed)."""
     cache = None
     if options.cache_path is not None:
         cache = HashCache.open(options.cache_path, options.params.cache_key, warn)
     try:
-        return hash_paths(
+        hashed = hash_paths(
             paths,
             options.params,
             jobs=options.workers,
@@ -216,9 +221,36 @@ def _hash_with_cache(
             scheduler=options.scheduler,
             rehash=options.rehash,
         )
+        for tree in scanned:
+            whole = not (tree.unreadable_folders or tree.excluded or tree.excluded_by_pattern)
+            if cache is not None and whole:
+                cache.prune_under(tree.root, tree.files)
+        return hashed
     finally:
         if cache is not None:
             cache.close()
+
+
+def cache_info(options: SearchOptions = SearchOptions(), warn: Warn = ignore_warning) -> CacheInfo:
+    """The cache's path, entries, files and size on disk (empty if there is none)."""
+    if options.cache_path is None:
+        return CacheInfo("", 0, 0, 0)
+    cache = HashCache.open(options.cache_path, options.params.cache_key, warn)
+    if cache is None:
+        return CacheInfo(os.fspath(options.cache_path), 0, 0, 0)
+    with cache:
+        return cache.info()
+
+
+def prune_cache(options: SearchOptions = SearchOptions(), warn: Warn = ignore_warning) -> int:
+    """Remove the cache entries of every file that no longer exists; returns how many."""
+    if options.cache_path is None:
+        return 0
+    cache = HashCache.open(options.cache_path, options.params.cache_key, warn)
+    if cache is None:
+        return 0
+    with cache:
+        return cache.prune_missing()
 
 
 def _haystack(

@@ -21,8 +21,10 @@ from .. import (
     MatchRules,
     SearchOptions,
     UsageError,
+    cache_info,
     default_cache_path,
     dupes,
+    prune_cache,
     query,
     search,
 )
@@ -115,6 +117,18 @@ def _run(args: argparse.Namespace) -> int:
         rehash=args.rehash,
         thorough=bool(args.json or args.report),  # the outputs that show matches and near misses
     )
+    if args.cache_info:
+        info = cache_info(options, warn=_warn)
+        per_file = f", {info.size // info.files:,} bytes a file" if info.files else ""
+        print(f"cache: {display_path(info.path)}")
+        files = f"{info.files:,} {'file' if info.files == 1 else 'files'}"
+        print(f"entries: {info.entries:,} ({files})")
+        print(f"size: {info.size:,} bytes{per_file}")
+        return EXIT_NOTHING_TO_IMPORT
+    if args.prune_cache:
+        removed = prune_cache(options, warn=_warn)
+        _tell(args, [], f"removed {removed:,} cache entries of files that no longer exist")
+        return EXIT_NOTHING_TO_IMPORT
     if args.dupes:
         return _dupes(args, options)
     if args.query:

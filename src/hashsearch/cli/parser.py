@@ -63,6 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead: print the haystack images that show each IMAGE, most similar first",
     )
     what.add_argument(
+        "--cache-info",
+        action="store_true",
+        help="instead: print the cache's path, entries and size on disk",
+    )
+    what.add_argument(
+        "--prune-cache",
+        action="store_true",
+        help="instead: remove the cache entries of files that no longer exist",
+    )
+    what.add_argument(
         "--dupes",
         metavar="DIR",
         help="instead: print groups of near-duplicate photos inside DIR (no --haystack)",
@@ -175,11 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def check_combination(args: argparse.Namespace) -> None:
     """Refuse, before any work, options that cannot go together or cannot be carried out."""
-    if (args.haystack is None) != (args.dupes is not None):
+    alone = "--cache-info" if args.cache_info else "--prune-cache" if args.prune_cache else None
+    if alone and (args.haystack or args.no_cache):
+        raise UsageError(f"{alone} takes no --haystack and no --no-cache")
+    if not alone and (args.haystack is None) != (args.dupes is not None):
         raise UsageError(
             "--dupes takes no --haystack" if args.dupes else "--haystack DIR is required"
         )
-    mode = "--dupes" if args.dupes else "--query" if args.query else None
+    mode = "--dupes" if args.dupes else "--query" if args.query else alone
     for given, option in (
         (args.print0, "--print0"),
         (args.list_images, "--list-images"),

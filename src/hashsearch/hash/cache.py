@@ -7,17 +7,30 @@ with its mtime restored (as a copy tool or bit rot may leave it) is hashed again
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..callbacks import Warn
 from .cachefile import connect, create, default_cache_path, is_corruption, not_a_cache
 from .signature import Signature, record_size
 
-__all__ = ["HashCache", "Stamp", "default_cache_path", "stamp_of"]
+__all__ = ["CacheInfo", "HashCache", "Stamp", "default_cache_path", "stamp_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """A cache's path, its entries (one per file and hash setting), files and bytes on disk."""
+
+    path: str
+    entries: int
+    files: int
+    size: int
+
 
 #: What the file system says of a file: size, mtime (ns), ctime (ns), inode.
 Stamp = tuple[int, int, int, int]
@@ -138,6 +151,58 @@ class HashCache:
                 self._give_up(exc)
                 return {}
         return found
+
+    def prune_under(self, root: str, present: Collection[str]) -> int:
+        """Remove the entries of files under ``root`` (a folder scanned whole) that are not
+        among ``present``; returns how many were removed."""
+        if self._db is None:
+            return 0
+        prefix = os.fsencode(os.path.join(root, ""))
+        upper = prefix[:-1] + bytes([prefix[-1] + 1])  # every path that starts with prefix
+        kept = {os.fsencode(p) for p in present}
+        try:
+            rows = self._db.execute(
+                "SELECT DISTINCT path FROM hashes WHERE path >= ? AND path < ?", (prefix, upper)
+            ).fetchall()
+            gone = [(raw,) for (raw,) in rows if raw not in kept]
+            if gone:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("DELETE FROM hashes WHERE path = ?", gone)
+                self._db.execute("COMMIT")
+            return len(gone)
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return 0
+
+    def prune_missing(self) -> int:
+        """Remove the entries of every file that no longer exists; returns how many."""
+        if self._db is None:
+            return 0
+        try:
+            rows = self._db.execute("SELECT DISTINCT path FROM hashes").fetchall()
+            gone = [(raw,) for (raw,) in rows if not os.path.lexists(raw)]
+            if gone:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("DELETE FROM hashes WHERE path = ?", gone)
+                self._db.execute("COMMIT")
+            return len(gone)
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return 0
+
+    def info(self) -> CacheInfo:
+        """What the cache holds: entries and files, and its size on disk."""
+        entries = files = 0
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                entries = self._db.execute("SELECT count(*) FROM hashes").fetchone()[0]
+                files = self._db.execute("SELECT count(DISTINCT path) FROM hashes").fetchone()[0]
+        size = 0
+        if self._path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    size += os.stat(f"{self._path}{suffix}").st_size
+        return CacheInfo(str(self._path or ""), entries, files, size)
 
     def put(self, path: str, stamp: Stamp, pages: Sequence[Signature]) -> None:
         """Remember the signatures of ``path`` at this stamp (written in batches)."""
