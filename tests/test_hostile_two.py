@@ -117,7 +117,7 @@ def _session_alive(pgid: int) -> bool:
 def test_a_stop_signal_ends_the_run_and_every_process(tmp_path, sent, status) -> None:
     lib, needles = tmp_path / "lib", tmp_path / "needles"
     first = write_image(lib / "0000.png", resized(load_photo("astronaut.png"), 2.5))
-    for i in range(1, 300):
+    for i in range(1, 1000):  # several seconds of hashing: the signal lands mid-run
         os.link(first, lib / f"{i:04d}.png")
     write_image(needles / "a.jpg", load_photo("coffee.png"))
     cache = tmp_path / "c.db"
@@ -147,7 +147,7 @@ def test_a_stop_signal_ends_the_run_and_every_process(tmp_path, sent, status) ->
 def test_workers_end_when_hashsearch_is_killed_outright(tmp_path) -> None:
     lib, needles = tmp_path / "lib", tmp_path / "needles"
     first = write_image(lib / "0000.png", resized(load_photo("astronaut.png"), 2.5))
-    for i in range(1, 300):
+    for i in range(1, 1000):
         os.link(first, lib / f"{i:04d}.png")
     write_image(needles / "a.jpg", load_photo("coffee.png"))
     process = subprocess.Popen(
@@ -156,7 +156,8 @@ def test_workers_end_when_hashsearch_is_killed_outright(tmp_path) -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    time.sleep(3.0)
+    time.sleep(2.0)
+    assert process.poll() is None, "the run ended before it could be killed"
     os.kill(process.pid, signal.SIGKILL)  # no chance to clean up
     process.wait(timeout=10)
     deadline = time.monotonic() + 15
