@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -102,6 +103,17 @@ def obeying_file_modes() -> list[str]:
     if setpriv is None:
         pytest.skip("running as root and util-linux setpriv is missing: cannot deny access")
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def run_obeying_file_modes(*args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``hashsearch ARGS`` in a new process where chmod really denies access."""
+    return subprocess.run(
+        [*obeying_file_modes(), *hashsearch_command(*args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:

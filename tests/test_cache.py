@@ -12,7 +12,13 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import PHOTO_NAMES, hashsearch_command, load_photo, obeying_file_modes, write_image
+from conftest import (
+    PHOTO_NAMES,
+    hashsearch_command,
+    load_photo,
+    run_obeying_file_modes,
+    write_image,
+)
 from hashsearch import HashParams, ImageHash
 from hashsearch.hash.cache import HashCache, default_cache_path, stamp_of
 from hashsearch.hash.many import hash_paths
@@ -134,17 +140,8 @@ def test_read_only_cache_location_means_a_run_without_cache(tmp_path) -> None:
     locked.mkdir()
     locked.chmod(0o555)
     try:
-        done = subprocess.run(
-            [
-                *obeying_file_modes(),
-                *hashsearch_command(
-                    "--haystack", hay, "--needles", needles, "--cache", locked / "sub" / "c.db"
-                ),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        done = run_obeying_file_modes(
+            "--haystack", hay, "--needles", needles, "--cache", locked / "sub" / "c.db"
         )
     finally:
         locked.chmod(0o755)

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 import hashsearch.cli
-from conftest import REPO, hashsearch_command, load_photo, obeying_file_modes, resized, write_image
+from conftest import (
+    REPO,
+    hashsearch_command,
+    load_photo,
+    resized,
+    run_obeying_file_modes,
+    write_image,
+)
 
 SAMPLE = REPO / "sample_data"
 SAMPLE_EXPECTED = ["camera-card", "mixed", "phone-backup-2021"]
@@ -177,16 +184,7 @@ def test_unreadable_file_and_folder_as_a_user_would_hit_them(trees, tmp_path) ->
     secret.chmod(0)
     locked.chmod(0)
     try:
-        done = subprocess.run(
-            [
-                *obeying_file_modes(),
-                *hashsearch_command("-v", "--haystack", hay, "--needles", needles, "--no-cache"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = run_obeying_file_modes("-v", "--haystack", hay, "--needles", needles, "--no-cache")
     finally:
         secret.chmod(0o644)
         locked.chmod(0o755)

@@ -224,23 +224,14 @@ def test_names_that_differ_never_print_alike(cli, trees) -> None:
 
 
 def test_list_images_names_a_folder_that_could_not_be_listed(trees, tmp_path) -> None:
-    from conftest import obeying_file_modes
+    from conftest import run_obeying_file_modes
 
     lib, needles = trees
     locked = needles / "locked"
     write_image(locked / "x.jpg", load_photo("horse.png"))
     locked.chmod(0)
     try:
-        done = subprocess.run(
-            [
-                *obeying_file_modes(),
-                *hashsearch_command("--haystack", lib, "--needles", needles, "--list-images"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = run_obeying_file_modes("--haystack", lib, "--needles", needles, "--list-images")
     finally:
         locked.chmod(0o755)
     assert done.returncode == 1

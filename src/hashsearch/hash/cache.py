@@ -164,12 +164,7 @@ class HashCache:
             rows = self._db.execute(
                 "SELECT DISTINCT path FROM hashes WHERE path >= ? AND path < ?", (prefix, upper)
             ).fetchall()
-            gone = [(raw,) for (raw,) in rows if raw not in kept]
-            if gone:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("DELETE FROM hashes WHERE path = ?", gone)
-                self._db.execute("COMMIT")
-            return len(gone)
+            return self._delete([raw for (raw,) in rows if raw not in kept])
         except sqlite3.Error as exc:
             self._give_up(exc)
             return 0
@@ -180,15 +175,18 @@ class HashCache:
             return 0
         try:
             rows = self._db.execute("SELECT DISTINCT path FROM hashes").fetchall()
-            gone = [(raw,) for (raw,) in rows if not os.path.lexists(raw)]
-            if gone:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("DELETE FROM hashes WHERE path = ?", gone)
-                self._db.execute("COMMIT")
-            return len(gone)
+            return self._delete([raw for (raw,) in rows if not os.path.lexists(raw)])
         except sqlite3.Error as exc:
             self._give_up(exc)
             return 0
+
+    def _delete(self, paths: list[bytes]) -> int:
+        """Remove every entry of these paths in one transaction; returns how many paths."""
+        if paths and self._db is not None:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM hashes WHERE path = ?", [(p,) for p in paths])
+            self._db.execute("COMMIT")
+        return len(paths)
 
     def info(self) -> CacheInfo:
         """What the cache holds: entries and files, and its size on disk."""
