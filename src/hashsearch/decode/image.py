@@ -69,7 +69,7 @@ def decode_pages(
     if header.format == "raw":  # the embedded preview is the picture
         data = raw_preview(data)
         header = read_header(data)
-    gray = decode_gray(data, options)
+    gray = _decode_gray(data, header, options)
     if header.format == "jpeg" and header.width and header.height:  # decoded reduced
         return [Picture(gray, header.width, header.height)]
     return [Picture(gray, gray.shape[1], gray.shape[0])]
@@ -99,7 +99,11 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions(), name: str
     """
     from .formats import is_raw_name
 
-    header = read_header(data, raw_name=is_raw_name(name))
+    return _decode_gray(data, read_header(data, raw_name=is_raw_name(name)), options)
+
+
+def _decode_gray(data: bytes, header: ImageHeader, options: DecodeOptions) -> Gray:
+    """:func:`decode_gray` once the header is read (read once per file)."""
     if header.truncated:
         raise ImageError(f"damaged {header.format.upper()}: the file is cut short")
     if header.format == "video":

@@ -86,6 +86,12 @@ class Signature:
         return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE), size)  # read-only view
 
 
+def inset_crops(thumb: Thumb) -> list[Thumb]:
+    """The thumbnail cropped as the hashes' insets are, in thumbnail pixels (0 to 4)."""
+    side = thumb.shape[0]
+    return [thumb[c : side - c, c : side - c] for c in (p * side // GRID for p in INSET_PIXELS)]
+
+
 def record_size(bits: int) -> int:
     """The length of :meth:`Signature.to_bytes` for hashes of ``bits`` bits."""
     return len(INSETS) * ((bits + 7) // 8) + THUMB_SIDE**2 + 8

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from ..hash.families import ALGORITHMS
 from ..hash.one import HashResult
-from ..hash.signature import GRID, INSET_PIXELS, Signature
+from ..hash.signature import Signature, inset_crops
 from ..index import HashIndex
 from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 
@@ -252,16 +252,10 @@ class Matcher:
         side = math.isqrt(needle.hash.bits)
         for name, turn in _TRANSFORMS[1:]:
             thumb = np.ascontiguousarray(turn(needle.thumb))
-            hashes = tuple(self.hasher(crop, side) for crop in _inset_crops(thumb))
+            hashes = tuple(self.hasher(crop, side) for crop in inset_crops(thumb))
             width, height = needle.size
             turned = (height, width) if name.endswith(("rot90", "rot270")) else needle.size
             yield name, Signature(hashes, thumb, turned)
-
-
-def _inset_crops(thumb: npt.NDArray[np.uint8]) -> list[npt.NDArray[np.uint8]]:
-    """The thumbnail cropped as the signature's insets are (in thumbnail pixels)."""
-    side = thumb.shape[0]
-    return [thumb[c : side - c, c : side - c] for c in (p * side // GRID for p in INSET_PIXELS)]
 
 
 def _pages(numbers: list[int]) -> str:

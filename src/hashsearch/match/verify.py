@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..hash.signature import INSET_PIXELS, THUMB_SIDE, Thumb
+from ..hash.signature import Thumb, inset_crops
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
 #: pass the hash stage <= 0.8 (benchmarks/accuracy.py).
@@ -93,8 +93,7 @@ def prepare(thumb: Thumb) -> Prepared:
     NumPy only (small matrix products), so a run whose signatures all come from the
     cache never loads OpenCV.
     """
-    image = thumb.astype(np.float32)
-    crops = [image[c : THUMB_SIDE - c, c : THUMB_SIDE - c] for c in _thumb_insets()]
+    crops = [crop.astype(np.float32) for crop in inset_crops(thumb)]
 
     def resized(crop: Floats, side: int) -> Floats:
         matrix = _area_matrix(crop.shape[0], side)
@@ -110,11 +109,6 @@ def prepare(thumb: Thumb) -> Prepared:
         flat=float(detrended[0].std()) < LOW_INFORMATION_STD,
         smooth=float(fine[0].std()) < FLAT_DETAIL_STD,
     )
-
-
-def is_low_information(thumb: Thumb) -> bool:
-    """True for a blank, uniform or pure-gradient thumbnail."""
-    return prepare(thumb).flat
 
 
 def compare(needle: Prepared, haystack: Prepared, min_similarity: float) -> Verdict:
@@ -238,14 +232,6 @@ def _reflect_101(index: int, side: int) -> int:
     period = 2 * side - 2
     index = abs(index) % period
     return period - index if index >= side else index
-
-
-@functools.cache
-def _thumb_insets() -> tuple[int, ...]:
-    """The inset crops in thumbnail pixels (the hash grid's insets, scaled)."""
-    from ..hash.signature import GRID
-
-    return tuple(p * THUMB_SIDE // GRID for p in INSET_PIXELS)
 
 
 def _detrended(rows: Floats, shape: tuple[int, ...]) -> Floats:
