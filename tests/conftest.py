@@ -116,6 +116,37 @@ def run_obeying_file_modes(*args: str | os.PathLike[str]) -> subprocess.Complete
     )
 
 
+def long_library(root: Path, count: int) -> tuple[Path, Path]:
+    """A library of ``count`` large PNGs (hard links of one: each path is hashed) and a
+    one-photo backup: a run over them lasts seconds, long enough to interrupt."""
+    library, backup = root / "hay", root / "needles"
+    first = write_image(library / "0000.png", resized(load_photo("astronaut.png"), 2.5))
+    for i in range(1, count):
+        os.link(first, library / f"{i:04d}.png")
+    write_image(backup / "a.jpg", load_photo("coffee.png"))
+    return library, backup
+
+
+def wait_for_first_entries(cache: Path, timeout: float = 60) -> None:
+    """Wait until a running hashsearch has written its first entries to ``cache``."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            db = sqlite3.connect(f"file:{cache}?mode=ro", uri=True, timeout=0.1)
+            try:
+                if db.execute("SELECT count(*) FROM hashes").fetchone()[0]:
+                    return
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"no entries in {cache} after {timeout} s")
+
+
 def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
     """``jpeg`` with an EXIF APP1 segment that holds only an Orientation tag."""
     import struct

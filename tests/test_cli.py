@@ -15,8 +15,10 @@ from conftest import (
     REPO,
     hashsearch_command,
     load_photo,
+    long_library,
     resized,
     run_obeying_file_modes,
+    wait_for_first_entries,
     write_image,
 )
 
@@ -210,11 +212,7 @@ def test_ctrl_c_exits_130_and_keeps_partial_work_in_the_cache(tmp_path) -> None:
     import sqlite3
     import time
 
-    hay, needles = tmp_path / "hay", tmp_path / "needles"
-    first = write_image(hay / "0000.png", resized(load_photo("astronaut.png"), 2.5))
-    for i in range(1, 400):
-        os.link(first, hay / f"{i:04d}.png")  # distinct paths: each is hashed
-    write_image(needles / "a.jpg", load_photo("coffee.png"))
+    hay, needles = long_library(tmp_path, 400)
     cache = tmp_path / "c.sqlite3"
     process = subprocess.Popen(
         hashsearch_command(
@@ -225,9 +223,7 @@ def test_ctrl_c_exits_130_and_keeps_partial_work_in_the_cache(tmp_path) -> None:
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not cache.exists():
-        time.sleep(0.05)
+    wait_for_first_entries(cache)
     time.sleep(1.5)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends
     out, err = process.communicate(timeout=60)

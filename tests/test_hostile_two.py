@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, hashsearch_command, load_photo, resized, write_image
+from conftest import (
+    REPO,
+    hashsearch_command,
+    load_photo,
+    long_library,
+    resized,
+    wait_for_first_entries,
+    write_image,
+)
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from _common import run_measured
@@ -115,11 +123,7 @@ def _session_alive(pgid: int) -> bool:
 
 @pytest.mark.parametrize(("sent", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_stop_signal_ends_the_run_and_every_process(tmp_path, sent, status) -> None:
-    lib, needles = tmp_path / "lib", tmp_path / "needles"
-    first = write_image(lib / "0000.png", resized(load_photo("astronaut.png"), 2.5))
-    for i in range(1, 1000):  # several seconds of hashing: the signal lands mid-run
-        os.link(first, lib / f"{i:04d}.png")
-    write_image(needles / "a.jpg", load_photo("coffee.png"))
+    lib, needles = long_library(tmp_path, 1000)  # seconds of hashing: the signal lands mid-run
     cache = tmp_path / "c.db"
     process = subprocess.Popen(
         hashsearch_command("--haystack", lib, "--needles", needles, "--cache", cache),
@@ -128,9 +132,7 @@ def test_a_stop_signal_ends_the_run_and_every_process(tmp_path, sent, status) ->
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not cache.exists():
-        time.sleep(0.05)
+    wait_for_first_entries(cache)
     time.sleep(1.0)
     os.kill(process.pid, sent)  # to hashsearch alone, as a service manager would
     _, err = process.communicate(timeout=30)  # stderr closes: nothing holds it open
@@ -145,11 +147,7 @@ def test_a_stop_signal_ends_the_run_and_every_process(tmp_path, sent, status) ->
 
 
 def test_workers_end_when_hashsearch_is_killed_outright(tmp_path) -> None:
-    lib, needles = tmp_path / "lib", tmp_path / "needles"
-    first = write_image(lib / "0000.png", resized(load_photo("astronaut.png"), 2.5))
-    for i in range(1, 1000):
-        os.link(first, lib / f"{i:04d}.png")
-    write_image(needles / "a.jpg", load_photo("coffee.png"))
+    lib, needles = long_library(tmp_path, 1000)
     process = subprocess.Popen(
         hashsearch_command("--haystack", lib, "--needles", needles, "--no-cache", "-q"),
         stdout=subprocess.DEVNULL,
