@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -49,6 +50,11 @@ def make_camera_jpegs(folder: Path, count: int) -> list[Path]:
     with ProcessPoolExecutor() as pool:
         list(pool.map(_write_camera_jpeg, jobs, chunksize=4))
     return targets
+
+
+def hashsearch_command(*args: str | os.PathLike[str]) -> list[str]:
+    """The whole ``hashsearch`` command, run by this Python (its installed hashsearch)."""
+    return [sys.executable, "-m", "hashsearch", *(os.fspath(a) for a in args)]
 
 
 @dataclass

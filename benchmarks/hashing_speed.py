@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 from imutils import paths
 
-from _common import machine, make_camera_jpegs, run_measured
+from _common import hashsearch_command, machine, make_camera_jpegs, run_measured
 
 
 def classic(folder: Path) -> tuple[float, int]:
@@ -71,19 +71,9 @@ def main() -> None:
         jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
 
         def hashsearch(haystack: Path, cache: Path):
-            command = [
-                sys.executable,
-                "-m",
-                "hashsearch",
-                "-q",
-                "--haystack",
-                str(haystack),
-                "--needles",
-                str(needles),
-                "--cache",
-                str(cache),
-                *jobs,
-            ]
+            command = hashsearch_command(
+                "-q", "--haystack", haystack, "--needles", needles, "--cache", cache, *jobs
+            )
             result = run_measured(command)
             if result.returncode not in (0, 1):
                 raise SystemExit(f"hashsearch failed: {result.stderr}")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from _common import machine, run_measured, source_photos
+from _common import hashsearch_command, machine, run_measured, source_photos
 from _edits import quadrants
 
 SIDE = (320, 240)
@@ -96,18 +95,9 @@ def main() -> None:
             library, needles, count = build(work, size)
             cache = Path(tmp) / f"cache-{size}.sqlite3"
             for run in ("cold", "warm"):
-                command = [
-                    sys.executable,
-                    "-m",
-                    "hashsearch",
-                    "-q",
-                    "--haystack",
-                    str(library),
-                    "--needles",
-                    str(needles),
-                    "--cache",
-                    str(cache),
-                ]
+                command = hashsearch_command(
+                    "-q", "--haystack", library, "--needles", needles, "--cache", cache
+                )
                 measured = run_measured(command, timeout=args.timeout)
                 ms = 1000 * measured.seconds / count
                 if run == "warm":
