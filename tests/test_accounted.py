@@ -104,9 +104,9 @@ def _run(cli, lib: Path, needles: Path, *more: str | os.PathLike[str]):
 
 
 EXPECTED = {
-    "only-videos/VID_0001.mp4": "not compared",
+    "only-videos/VID_0001.mp4": "unreadable",  # a container with no stream in it
     "photo-and-mov/IMG_0003.jpg": "found",
-    "photo-and-mov/IMG_0004.MOV": "not compared",
+    "photo-and-mov/IMG_0004.MOV": "unreadable",
     "photo-and-raw/IMGP0005.jpg": "found",
     "photo-and-raw/IMGP0006.PEF": "unreadable",
     "jfif/photo.jfif": "new",
@@ -142,7 +142,7 @@ def test_every_file_ends_in_one_state_and_no_folder_is_done_early(cli, backup, t
     assert run.code == 1
     assert {path: state for path, (state, _) in states.items()} == EXPECTED
     assert listed == LISTED
-    assert states["only-videos/VID_0001.mp4"][1] == "video (videos are not compared yet)"
+    assert states["only-videos/VID_0001.mp4"][1].startswith("not a video FFmpeg can decode")
     assert states["multipage-tiff/scan.tif"][1] == "pages 2, 3 of 3 not in the library"
     assert (
         states["only-a-thumbnail/IMG_0009.jpg"][1] == "only a smaller copy in the library (96x72)"
@@ -155,9 +155,9 @@ def test_every_file_ends_in_one_state_and_no_folder_is_done_early(cli, backup, t
     assert junk == [".DS_Store", "._IMG_0010.jpg", "Thumbs.db", "desktop.ini"]
     # the summary says why each listed folder is listed
     verbose = cli("--haystack", lib, "--needles", needles, "-v", "--cache", tmp_path / "c.db")
-    assert "to import: photo-and-mov (1 found, 1 not compared)" in verbose.err
+    assert "to import: photo-and-mov (1 found, 1 unreadable)" in verbose.err
     assert "to import: only-a-thumbnail (1 only a smaller copy in the library)" in verbose.err
-    assert "not compared: 2 video" in verbose.err
+    assert "2 not a video FFmpeg can decode" in verbose.err
 
 
 def test_list_images_lists_every_file_not_found(cli, backup) -> None:

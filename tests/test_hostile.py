@@ -135,7 +135,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 # What each case must come to: listed (something to import) or not.
 LISTED = {
-    "video",  # not compared: never silently "done"
+    "video",  # an undecodable video: never silently "done"
     "animated-gif",  # its first frame is a photo the library does not have
     "corrupt-jpeg",
     "zero-byte",
@@ -211,9 +211,8 @@ def test_hostile_corpus(corpus, tmp_path) -> None:
     assert "link.jpg: symbolic link, not followed" in done.stderr
     assert verdicts["newline-name"]["files"][0]["path"] == "newline-name/two\nlines.jpg"
     assert "Traceback" not in done.stderr
-    # a video is not compared yet, and a folder holding one is never "done"
-    assert "video (videos are not compared yet)" in reason("video")
-    assert "not compared: 1 video" in done.stderr
+    # a video container with nothing FFmpeg can decode is unreadable: its folder is listed
+    assert "not a video FFmpeg can decode" in reason("video")
 
 
 def test_needles_nested_in_the_haystack(corpus, tmp_path) -> None:

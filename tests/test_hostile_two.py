@@ -46,7 +46,7 @@ def test_a_decoder_exception_of_any_kind_is_that_files_reason(monkeypatch) -> No
             raise exc
 
         monkeypatch.setattr(one, "signatures_of_file", broken)
-        monkeypatch.setattr(one, "not_compared", lambda path: None)
+        monkeypatch.setattr(one, "kind_of", lambda path: "image")
         result = one.hash_one("/x.heic", one.HashParams())
         assert result.signature is None and result.reason
         assert ("out of memory" in result.reason) == isinstance(exc, MemoryError)

@@ -60,6 +60,7 @@ def test_json_document(cli, odd_trees) -> None:
     assert doc["schema"] == "hashsearch/2"
     assert doc["summary"] == {
         "haystack_images": 2,
+        "haystack_videos": 0,
         "needle_files": 3,
         "found": 2,
         "smaller": 0,

@@ -19,7 +19,9 @@ from .hash.many import hash_paths
 from .hash.one import HashParams, HashResult
 from .hash.workers import DEFAULT_TIME_LIMIT, usable_cpus
 from .match.group import DupesGroup, FolderVerdict, folder_verdicts, representative_groups
+from .match.library import Library
 from .match.matcher import ImageVerdict, Match, Matcher, MatchRules
+from .match.video import VideoMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,8 @@ class HaystackSummary:
     images: int
     problems: list[Problem]
     skipped: list[Problem]
-    others: int = 0  # files that are not pictures (videos, sidecars ...): not indexed
+    others: int = 0  # files that are neither pictures nor videos (sidecars ...): not indexed
+    videos: int = 0  # videos indexed
 
 
 @dataclass(slots=True)
@@ -63,6 +66,7 @@ class SearchResult:
     haystack_images: int
     haystack_problems: list[Problem]
     skipped: list[Problem]
+    haystack_videos: int = 0
     haystack_root: str = ""
     needles_root: str = ""
     excluded: list[str] = field(default_factory=list)  # needle items left out by --exclude
@@ -122,13 +126,12 @@ def search(
     hashed = _hash_with_cache(
         paths, options, on_progress, should_stop, warn, scanned=[hay_tree, needle_tree]
     )
-    matcher, hay = _haystack(hay_tree, hashed, options)
-    verdicts = matcher.judge_many(
-        [hashed[path] for path in needle_tree.files], thorough=options.thorough
-    )
+    library, hay = _haystack(hay_tree, hashed, options)
+    verdicts = library.judge([hashed[path] for path in needle_tree.files], options.thorough)
     return SearchResult(
         folders=folder_verdicts(needle_tree, verdicts),
         haystack_images=hay.images,
+        haystack_videos=hay.videos,
         haystack_problems=hay.problems,
         skipped=hay.skipped + needle_tree.skipped,
         haystack_root=hay.root,
@@ -152,8 +155,8 @@ def query(
     hay_tree = discover(haystack, patterns=options.exclude, should_stop=should_stop)
     wanted = [os.path.abspath(image) for image in images]
     hashed = _hash_with_cache(hay_tree.files + wanted, options, on_progress, should_stop, warn)
-    matcher, hay = _haystack(hay_tree, hashed, options)
-    found = matcher.matches_of([hashed[path] for path in wanted])
+    library, hay = _haystack(hay_tree, hashed, options)
+    found = library.matches_of([hashed[path] for path in wanted])
     results = [
         QueryResult(path, _others(path, found.get(path, [])), hashed[path].reason)
         for path in wanted
@@ -190,10 +193,10 @@ def dupes(
     _folder_id(folder, "--dupes")
     tree = discover(folder, patterns=options.exclude, should_stop=should_stop)
     hashed = _hash_with_cache(tree.files, options, on_progress, should_stop, warn, [tree])
-    matcher, hay = _haystack(tree, hashed, options)
-    paths = list(matcher.signatures)
-    groups = representative_groups(paths, matcher.matches_of([hashed[p] for p in paths]))
-    return DupesResult(tree.root, groups, hay.images, hay.problems, tree.skipped)
+    library, hay = _haystack(tree, hashed, options)
+    paths = list(library.images.signatures) + list(library.videos.videos)
+    groups = representative_groups(paths, library.matches_of([hashed[p] for p in paths]))
+    return DupesResult(tree.root, groups, hay.images + hay.videos, hay.problems, tree.skipped)
 
 
 def _hash_with_cache(
@@ -255,20 +258,27 @@ def prune_cache(options: SearchOptions = SearchOptions(), warn: Warn = ignore_wa
 
 def _haystack(
     tree: Tree, hashed: dict[str, HashResult], options: SearchOptions
-) -> tuple[Matcher, HaystackSummary]:
-    """The matcher over the tree's readable images, and what the tree held."""
-    matcher = Matcher(options.params.hash_size**2, options.rules, options.params.algorithm)
+) -> tuple[Library, HaystackSummary]:
+    """The matchers over the tree's readable photos and videos, and what the tree held."""
+    bits = options.params.hash_size**2
+    matcher = Matcher(bits, options.rules, options.params.algorithm)
+    videos = VideoMatcher(bits, options.rules)
     problems = list(tree.unreadable_folders)
     others = 0
     for path in tree.files:
         result = hashed[path]
         if not result.compared:
             others += 1
+        elif result.video is not None:
+            videos.add(path, result.video)
         elif result.signature is None:
             problems.append(Problem(path, result.reason or "unreadable"))
         else:
             matcher.add(path, result.signature)  # the first page of a multi-page file
-    return matcher, HaystackSummary(tree.root, len(matcher), problems, tree.skipped, others)
+    summary = HaystackSummary(
+        tree.root, len(matcher), problems, tree.skipped, others, videos=len(videos)
+    )
+    return Library(matcher, videos), summary
 
 
 def _folder_id(path: str, option: str) -> tuple[int, int]:

@@ -88,9 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write a visual report: each backup photo beside its library copy",
     )
     parser.add_argument(
+        "--list-files",
         "--list-images",
+        dest="list_images",
         action="store_true",
-        help="list every needle file that is not found, instead of their folders",
+        help="list every needle file (photo or video) that is not found, instead of their "
+        "folders (--list-images is the old name)",
     )
     parser.add_argument(
         "--threshold",
@@ -195,7 +198,7 @@ def check_combination(args: argparse.Namespace) -> None:
     mode = "--dupes" if args.dupes else "--query" if args.query else alone
     for given, option in (
         (args.print0, "--print0"),
-        (args.list_images, "--list-images"),
+        (args.list_images, "--list-files"),
         (args.report, "--report"),
     ):
         if mode and given:

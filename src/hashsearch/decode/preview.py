@@ -1,4 +1,5 @@
-"""A small colour picture of a file for people to look at (the HTML report)."""
+"""A small colour picture of a file for people to look at (the HTML report); a video's
+poster frame (the frame at one second)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ImageError
-from .formats import is_raw_name
-from .header import read_header
+from .formats import is_raw_name, is_video_name
+from .header import SNIFF_BYTES, read_header
 from .image import DEFAULT_MAX_PIXELS, decode_gray, jpeg_reduction, raw_preview
 from .read import read_regular_file
+from .video import poster_frame
 
 Colour = npt.NDArray[np.uint8]
 
@@ -42,11 +44,18 @@ def decode_preview(data: bytes, longest: int, name: str = "") -> Colour:
             image = None
     if image is None:  # HEIF and anything colour decoding refused: the grayscale path
         image = cv2.cvtColor(decode_gray(data), cv2.COLOR_GRAY2BGR)
+    return _shrunk(np.asarray(image, dtype=np.uint8), longest)
+
+
+def _shrunk(image: Colour, longest: int) -> Colour:
+    """``image`` scaled down (never up) so its longer side is at most ``longest``."""
+    import cv2
+
     scale = longest / max(image.shape[:2])
     if scale < 1:
         size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
-        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    return np.asarray(image, dtype=np.uint8)
+        return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    return image
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +71,12 @@ def preview_file(path: str, longest: int, quality: int) -> Preview:
     import cv2
 
     try:
-        image = decode_preview(read_regular_file(path), longest, name=path)
+        head = read_regular_file(path, head=SNIFF_BYTES)
+        kind = read_header(head).format
+        if kind == "video" or (kind == "unknown" and is_video_name(path)):
+            image = _shrunk(poster_frame(path), longest)
+        else:
+            image = decode_preview(read_regular_file(path), longest, name=path)
     except ImageError:
         return Preview(path)
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])

@@ -17,7 +17,11 @@ from pathlib import Path
 
 from ..callbacks import Warn
 from .cachefile import connect, create, default_cache_path, is_corruption, not_a_cache
+from .clip import VideoSignature, is_video_record
 from .signature import Signature, record_size
+
+#: What the cache keeps of a file: the signature of each page, or a video's frames.
+Record = tuple[Signature, ...] | VideoSignature
 
 __all__ = ["CacheInfo", "HashCache", "Stamp", "default_cache_path", "stamp_of"]
 
@@ -111,8 +115,8 @@ class HashCache:
             warn(f"cache {path} is damaged and cannot be replaced ({exc}); running without it")
             return None
 
-    def get(self, path: str, stamp: Stamp) -> tuple[Signature, ...] | None:
-        """The cached signatures (one per page) of ``path`` if stored for this stamp."""
+    def get(self, path: str, stamp: Stamp) -> Record | None:
+        """The cached record (each page, or a video) of ``path`` if stored for this stamp."""
         if self._db is None:
             return None
         try:
@@ -123,14 +127,14 @@ class HashCache:
             ).fetchone()
             if row is None or tuple(row[:4]) != stamp:
                 return None
-            return _pages(row[5], row[4])
+            return _record(row[5], row[4])
         except (sqlite3.Error, ValueError) as exc:
             self._give_up(exc)
             return None
 
-    def get_many(self, stamps: dict[str, Stamp]) -> dict[str, tuple[Signature, ...]]:
+    def get_many(self, stamps: dict[str, Stamp]) -> dict[str, Record]:
         """:meth:`get` for many paths at once (a few queries instead of one per file)."""
-        found: dict[str, tuple[Signature, ...]] = {}
+        found: dict[str, Record] = {}
         paths = list(stamps)
         for start in range(0, len(paths), _QUERY_CHUNK):
             if self._db is None:
@@ -146,7 +150,7 @@ class HashCache:
                 for raw, *stamp, bits, blob in rows:
                     path = chunk[raw]
                     if tuple(stamp) == stamps[path]:
-                        found[path] = _pages(blob, bits)
+                        found[path] = _record(blob, bits)
             except (sqlite3.Error, ValueError) as exc:
                 self._give_up(exc)
                 return {}
@@ -202,12 +206,17 @@ class HashCache:
                     size += os.stat(f"{self._path}{suffix}").st_size
         return CacheInfo(str(self._path or ""), entries, files, size)
 
-    def put(self, path: str, stamp: Stamp, pages: Sequence[Signature]) -> None:
+    def put(self, path: str, stamp: Stamp, record: Sequence[Signature] | VideoSignature) -> None:
         """Remember the signatures of ``path`` at this stamp (written in batches)."""
-        if self._db is None or not pages:
+        if self._db is None:
             return
-        blob = b"".join(page.to_bytes() for page in pages)
-        self._pending.append((os.fsencode(path), self._key, *stamp, pages[0].hash.bits, blob))
+        if isinstance(record, VideoSignature):
+            blob, bits = record.to_bytes(), record.frames[0].hash.bits
+        elif record:
+            blob, bits = b"".join(page.to_bytes() for page in record), record[0].hash.bits
+        else:
+            return
+        self._pending.append((os.fsencode(path), self._key, *stamp, bits, blob))
         if len(self._pending) >= _WRITE_EVERY or (
             time.monotonic() - self._last_write >= _WRITE_INTERVAL
         ):
@@ -263,8 +272,10 @@ class HashCache:
                 self._db, fresh._db = fresh._db, None
 
 
-def _pages(blob: bytes, bits: int) -> tuple[Signature, ...]:
-    """The signatures stored in one cache value (one per page)."""
+def _record(blob: bytes, bits: int) -> Record:
+    """The signatures stored in one cache value (one per page, or a video's)."""
+    if is_video_record(blob):
+        return VideoSignature.from_bytes(blob, bits)
     length = record_size(bits)
     if not blob or len(blob) % length:
         raise ValueError(f"a cached value of {len(blob)} bytes")

@@ -79,17 +79,30 @@ def arm_time_limit() -> None:
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
+_armed: float | None = None  # the limit of the block now running, in a worker
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """End this (worker) process if the block runs longer than ``seconds``."""
+    global _armed
     timer = hasattr(signal, "setitimer")
     if timer:
         signal.setitimer(signal.ITIMER_REAL, seconds)
+        _armed = seconds
     try:
         yield
     finally:
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            _armed = None
+
+
+def stretch_time_limit(factor: float) -> None:
+    """Inside :func:`time_limit`: allow ``factor`` times the limit from now (a long video
+    gets the limit per minute of its length). Elsewhere nothing: no timer is started."""
+    if _armed is not None and factor > 1 and signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        signal.setitimer(signal.ITIMER_REAL, _armed * factor)
 
 
 def die_with_parent() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..callbacks import OnProgress, ShouldStop
 from ..errors import os_reason
 from .cache import HashCache, Stamp, stamp_of
+from .clip import VideoSignature
 from .one import HashParams, HashResult
 from .workers import DEFAULT_TIME_LIMIT, hash_in_workers
 
@@ -39,15 +40,20 @@ def hash_paths(
     cached = cache.get_many(stamps) if cache is not None and not rehash else {}
     for path in stamps:
         if path in cached:
-            pages = cached[path]
-            results[path] = HashResult(path, pages[0], more_pages=pages[1:])
+            record = cached[path]
+            if isinstance(record, VideoSignature):
+                results[path] = HashResult(path, None, video=record, kind="video")
+            else:
+                results[path] = HashResult(path, record[0], more_pages=record[1:])
         else:
             todo.append(path)
     total = len(results) + len(todo)
 
     def collect(result: HashResult) -> None:
         results[result.path] = result
-        if cache is not None and result.signature is not None:
+        if cache is not None and result.video is not None:
+            cache.put(result.path, stamps[result.path], result.video)
+        elif cache is not None and result.signature is not None:
             cache.put(result.path, stamps[result.path], result.pages)
         if on_progress is not None:
             on_progress(len(results), total)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..decode.formats import is_image_name, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
 from ..errors import ImageError
+from .clip import VideoSignature, video_signature
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
-from .isolate import damage_in, decoder_messages
+from .isolate import damage_in, decoder_messages, stretch_time_limit
 from .signature import Signature, signature
 
 #: A file named like an image whose first bytes match no known format is read whole (for
@@ -23,6 +25,11 @@ from .signature import Signature, signature
 MAX_UNKNOWN_BYTES = 64 * 1024**2
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
 ALGORITHM_VERSION = 6  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages
+#: A video may take the per-file time limit once for each this many seconds of its length.
+VIDEO_SECONDS_PER_LIMIT = 60.0
+
+
+Kind = Literal["image", "video"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +49,12 @@ class HashParams:
 
 @dataclass(frozen=True, slots=True)
 class HashResult:
-    """The signature of one file (of each page), or the reason it has none.
+    """The signature of one file (of each page, or of a video's frames), or why it has none.
 
-    ``compared`` is False for a file that is not a picture hashsearch compares (a video,
-    an unknown format): its ``reason`` says what it is. Otherwise a file without a
-    signature is unreadable, and ``reason`` says why.
+    ``compared`` is False for a file that is not a picture or video hashsearch compares
+    (an unknown format): its ``reason`` says what it is. A video has ``video`` and no
+    ``signature``. Otherwise a file without a signature is unreadable, and ``reason``
+    says why.
     """
 
     path: str
@@ -54,6 +62,13 @@ class HashResult:
     reason: str | None = None
     compared: bool = True
     more_pages: tuple[Signature, ...] = ()  # pages 2, 3 ... of a multi-page file
+    video: VideoSignature | None = None
+    kind: Kind = "image"  # "video" for a video, readable or not
+
+    @property
+    def readable(self) -> bool:
+        """True when there is something to compare: a picture's pages or a video's frames."""
+        return self.signature is not None or self.video is not None
 
     @property
     def hash(self) -> ImageHash | None:
@@ -89,11 +104,12 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
     )
 
 
-def not_compared(path: str) -> str | None:
-    """Why the file at ``path`` is not a picture to compare (a video ...), or None if it is.
+def kind_of(path: str) -> str:
+    """ "image", "video" or why the file at ``path`` is neither ("unknown format (.xmp)").
 
     Told by the first bytes; the name decides only when they say nothing: a file named
-    like an image but holding no known format is an unreadable image, not "another file".
+    like an image but holding no known format is an unreadable image, and one named like
+    a video is a video FFmpeg may still read (an MPEG stream, an odd container).
     """
     head = read_regular_file(path, head=SNIFF_BYTES)
     kind = read_header(head).format
@@ -101,11 +117,39 @@ def not_compared(path: str) -> str | None:
         # nothing in its first bytes says image: not read whole just to find that out
         raise ImageError("not an image: its first bytes match no image format")
     if kind == "video" or (kind == "unknown" and is_video_name(path)):
-        return "video (videos are not compared yet)"
+        return "video"
     if kind == "unknown" and not is_image_name(path):
         extension = os.path.splitext(path)[1].lower()
         return f"unknown format ({extension or 'no extension'})"
-    return None
+    return "image"
+
+
+def not_compared(path: str) -> str | None:
+    """Why the file at ``path`` is neither a picture nor a video to compare, or None."""
+    kind = kind_of(path)
+    return None if kind in ("image", "video") else kind
+
+
+def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSignature:
+    """The frame signatures of a video; raises :class:`ImageError` with the reason it has none.
+
+    A video whose decoder reports damage ("error while decoding MB ...") has none: its
+    frames are partly made up.
+    """
+
+    def stretch(seconds: float) -> None:
+        stretch_time_limit(seconds / VIDEO_SECONDS_PER_LIMIT)
+
+    def sample() -> VideoSignature:
+        return video_signature(
+            path, params.hash_size, params.algorithm, params.decode.max_pixels, stretch
+        )
+
+    video, said = decoder_messages(sample)
+    damage = damage_in(said)
+    if damage is not None:
+        raise ImageError(f"damaged video: {damage}")
+    return video
 
 
 def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:
@@ -120,15 +164,21 @@ def hash_one(path: str, params: HashParams) -> HashResult:
     end: a decoder library's own exceptions (pillow-heif raising SyntaxError on a few
     flipped bytes) and MemoryError included.
     """
+    kind: Kind = "image"
     try:
-        reason = not_compared(path)
-        if reason is not None:
-            return HashResult(path, None, reason, compared=False)
+        found = kind_of(path)
+        if found == "video":
+            kind = "video"
+            return HashResult(path, None, video=signature_of_video(path, params), kind=kind)
+        if found != "image":
+            return HashResult(path, None, found, compared=False)
         first, *more = signatures_of_file(path, params)
         return HashResult(path, first, more_pages=tuple(more))
     except ImageError as exc:
-        return HashResult(path, None, str(exc))
+        return HashResult(path, None, str(exc), kind=kind)
     except MemoryError:
-        return HashResult(path, None, "out of memory while decoding it (see --max-pixels)")
+        why = "out of memory while decoding it (see --max-pixels)"
+        return HashResult(path, None, why, kind=kind)
     except Exception as exc:  # a decoder's own bug: this file's problem, not the run's
-        return HashResult(path, None, f"the decoder failed: {type(exc).__name__}: {exc}")
+        why = f"the decoder failed: {type(exc).__name__}: {exc}"
+        return HashResult(path, None, why, kind=kind)

@@ -51,6 +51,11 @@ class Match:
     transform: str = ""  # "", or how the needle was turned to match: rot90, mirror, ...
     detail: float = 1.0  # detail correlation, 1.0 for identical (and where not judged)
     size: tuple[int, int] = (0, 0)  # the haystack image's width and height
+    # videos only: where the needle starts in the library video (seconds), the library
+    # video's length, and the share of the needle's frames inside it that matched
+    offset: float | None = None
+    duration: float | None = None
+    covered: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,8 @@ class ImageVerdict:
     reason: str | None = None
     similar: tuple[Match, ...] = ()
     size: tuple[int, int] = (0, 0)  # the needle's width and height (first page)
+    kind: str = "image"  # or "video"
+    duration: float | None = None  # a video's length in seconds
 
 
 @dataclass(frozen=True, slots=True)

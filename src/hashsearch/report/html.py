@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ..decode.preview import Preview, preview_file
 from ..hash.workers import DEFAULT_TIME_LIMIT, run_in_workers
 from ..match.group import FolderVerdict
-from ..match.matcher import ImageVerdict
+from ..match.matcher import ImageVerdict, Match
 from ..run import SearchResult
 from .text import display_path, state_counts, summary_line
 
@@ -147,11 +147,11 @@ def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) ->
         said = (
             '<span class="status found">already in the library</span>'
             if image.status == "found"
-            else '<span class="status new">ONLY A SMALLER COPY in the library</span>'
+            else f'<span class="status new">NOT FOUND: {_text(image.reason or "")}</span>'
         )
         detail = (
             f"{said}<br>distance {match.distance} bits, similarity {match.similarity:.3f}"
-            f"{turned}<br>{_sizes(image.size, match.size)}<br>"
+            f"{turned}{_video_scores(image, match)}<br>{_sizes(image.size, match.size)}<br>"
             f'<span class="path">{_text(os.path.relpath(match.path, result.haystack_root))}</span>'
         )
         other = _img(previews.get(match.path, ""), "library copy")
@@ -178,6 +178,16 @@ def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) ->
         f"{_img(previews.get(image.path, ''), 'backup photo')}</td>"
         f'<td><span class="path">{_text(needle)}</span><br>{detail}</td>'
         f'<td class="img">{other}</td></tr>'
+    )
+
+
+def _video_scores(image: ImageVerdict, match: Match) -> str:
+    """For a video: its length, the frames matched and where it starts in the library copy."""
+    if match.covered is None or image.duration is None:
+        return ""
+    return (
+        f"<br>video of {image.duration:.1f} s: {match.covered:.0%} of its frames matched, "
+        f"from {match.offset or 0.0:.1f} s of the library copy ({match.duration or 0.0:.1f} s)"
     )
 
 

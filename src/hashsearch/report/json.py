@@ -24,6 +24,7 @@ def json_document(result: SearchResult) -> dict[str, Any]:
         "haystack": {
             **_name(result.haystack_root, "root"),
             "images": result.haystack_images,
+            "videos": result.haystack_videos,
             "unreadable": [_problem(p, result.haystack_root) for p in result.haystack_problems],
         },
         "needles": {
@@ -44,6 +45,7 @@ def json_document(result: SearchResult) -> dict[str, Any]:
         "skipped": [_problem(p, "") for p in result.skipped],
         "summary": {
             "haystack_images": result.haystack_images,
+            "haystack_videos": result.haystack_videos,
             "needle_files": len(needles),
             **{state: sum(1 for v in needles if v.status == state) for state in STATUSES},
             "folders_to_import": len(result.to_import),
@@ -121,14 +123,24 @@ def _match(match: Match, haystack_root: str) -> dict[str, Any]:
         **_scores(match),
         "transform": match.transform,
         "size": list(match.size) if any(match.size) else None,
+        **_video_match(match),
     }
+
+
+def _video_match(match: Match) -> dict[str, Any]:
+    """A library video's length, where the needle starts in it and the share of frames matched."""
+    if match.duration is None:
+        return {}
+    return {"duration": round(match.duration, 3), "offset": match.offset, "covered": match.covered}
 
 
 def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
     return {
         **_name(relative(verdict.path, result.needles_root), "path"),
+        "kind": verdict.kind,
         "state": verdict.status,
         "reason": verdict.reason,
+        **({} if verdict.duration is None else {"duration": round(verdict.duration, 3)}),
         "size": list(verdict.size) if any(verdict.size) else None,
         "match": None if verdict.match is None else _match(verdict.match, result.haystack_root),
         "similar": [_match(m, result.haystack_root) for m in verdict.similar],

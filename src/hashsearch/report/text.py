@@ -83,9 +83,11 @@ def summary_line(result: SearchResult) -> str:
     """One line: what was hashed, the needle files by state, folders to import, problems."""
     needles = result.needle_images
     folders = len(result.to_import)
+    videos = sum(1 for v in needles if v.kind == "video")
+    of_which = f" ({videos} {_plural(videos, 'video')})" if videos else ""
     line = (
-        f"haystack: {result.haystack_images} images hashed; "
-        f"needles: {len(needles)} {_plural(len(needles), 'file')} in "
+        f"haystack: {_hashed(result.haystack_images, result.haystack_videos)}; "
+        f"needles: {len(needles)} {_plural(len(needles), 'file')}{of_which} in "
         f"{len(result.folders)} {_plural(len(result.folders), 'folder')}"
         f"{': ' + state_counts(needles) if needles else ''}; "
         f"{folders} {_plural(folders, 'folder')} to import"
@@ -103,6 +105,12 @@ def summary_line(result: SearchResult) -> str:
     if result.junk:
         line += f"; {len(result.junk)} junk {_plural(len(result.junk), 'file')} (.DS_Store ...)"
     return line
+
+
+def _hashed(images: int, videos: int) -> str:
+    """``12 images hashed``, or ``12 images and 3 videos hashed``."""
+    both = f" and {videos} {_plural(videos, 'video')}" if videos else ""
+    return f"{images} images{both} hashed"
 
 
 def _commonest(reasons: Iterable[str]) -> str:
@@ -187,7 +195,7 @@ def query_summary(results: list[QueryResult], haystack: HaystackSummary) -> str:
     """One line: haystack images hashed and how many query images were found in it."""
     matched = sum(1 for item in results if item.matches)
     return (
-        f"haystack: {haystack.images} images hashed; "
+        f"haystack: {_hashed(haystack.images, haystack.videos)}; "
         f"{matched} of {len(results)} query images found in it"
     )
 

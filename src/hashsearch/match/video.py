@@ -1,0 +1,266 @@
+"""Decide, for each needle video, whether one library video covers it.
+
+A video is compared by its sampled frames (a frame every second, see
+:mod:`hashsearch.hash.clip`). A library video covers a needle video when, at one fixed
+time offset between them, nearly every needle frame that falls inside the library copy
+passes the same two checks as a photo (:mod:`hashsearch.match.verify`) against a library
+frame shown within half a step of it, and at most a few seconds of the needle lie
+outside the library copy. One offset for all frames means the frames match in the same
+order; a re-encoded, re-muxed, resized or turned copy keeps its frames and their times.
+
+What counts as found (README, "Videos"):
+
+* the library copy may lack up to :data:`TRIM_SECONDS` at either end of the needle
+  (a copy trimmed by a second is the video);
+* a library copy that holds only a part of the needle (a 10 s cut of a 2 min video) is
+  not the video: the needle is "smaller" ("only a shorter cut in the library");
+* a needle that is itself a cut of a longer library video is found: all of it is there;
+* a library copy with a much smaller frame (half the long side) is "smaller", as for
+  photos; videos are never compared with photos.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..hash.clip import VideoSignature
+from ..hash.one import HashResult
+from ..index import HashIndex
+from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules, Status
+from .verify import Prepared, compare, prepare
+
+#: Seconds of the needle the library copy may lack at each end (a trimmed copy).
+TRIM_SECONDS = 3.0
+#: Share of the needle frames inside the library copy that must match at one offset:
+#: re-encoding leaves every frame matching; a frame that fails (a flash, a fast pan
+#: between two sampled times) may be forgiven, but not a different clip.
+MIN_COVERED = 0.9
+#: At least this many matching frames (or every frame of a shorter clip).
+MIN_MATCHED_FRAMES = 3
+#: Offsets tried per library video: the ones most frame pairs vote for.
+OFFSETS_TRIED = 3
+#: Prepared frames kept between comparisons.
+PREPARED_CACHE = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How well one library video covers a needle video at its best offset."""
+
+    path: str
+    offset: float  # seconds: needle time + offset = library time
+    matched: int  # needle frames matched
+    inside: int  # needle frames that fall inside the library copy
+    missing_start: float  # seconds of the needle before the library copy starts
+    missing_end: float  # seconds of the needle after it ends
+    similarity: float  # mean layout similarity of the matched frames
+    distance: int  # bits between the closest matched frames' hashes
+
+    @property
+    def covered(self) -> float:
+        """The share of needle frames inside the library copy that matched."""
+        return self.matched / self.inside if self.inside else 0.0
+
+    def frames_agree(self, frames: int) -> bool:
+        """True when enough frames match at this offset."""
+        return self.covered >= MIN_COVERED and self.matched >= min(MIN_MATCHED_FRAMES, frames)
+
+    @property
+    def trimmed_only(self) -> bool:
+        """True when the library copy lacks at most a few seconds at either end."""
+        return max(self.missing_start, self.missing_end) <= TRIM_SECONDS
+
+
+class VideoMatcher:
+    """The library's videos, their frames indexed for candidates and kept for verification."""
+
+    def __init__(self, bits: int, rules: MatchRules) -> None:
+        self.rules = rules
+        self.index = HashIndex(bits)
+        self.videos: dict[str, VideoSignature] = {}
+        self._frames: list[tuple[str, int]] = []  # index label -> (video, frame number)
+        self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_frame)
+
+    def add(self, path: str, video: VideoSignature) -> None:
+        """Index every sampled frame of one library video."""
+        self.videos[path] = video
+        for number, frame in enumerate(video.frames):
+            label = str(len(self._frames))
+            self._frames.append((path, number))
+            for item in dict.fromkeys(frame.hashes):
+                self.index.add(item, label)
+
+    def __len__(self) -> int:
+        return len(self.videos)
+
+    def judge(self, result: HashResult) -> ImageVerdict:
+        """The verdict on one needle video (its result must carry ``video``)."""
+        video = result.video
+        assert video is not None
+        coverages = sorted(self.coverages(video), key=_goodness, reverse=True)
+        agreeing = [c for c in coverages if c.frames_agree(len(video.frames))]
+        whole = [c for c in agreeing if c.trimmed_only]
+        kept = [c for c in whole if self._keeps_size(c, video)]
+        near = tuple(_match(c, self.videos[c.path]) for c in coverages if c not in agreeing)[:3]
+        if kept:
+            return _verdict(result, "found", _match(kept[0], self.videos[kept[0].path]), None, near)
+        if whole:
+            best = _match(whole[0], self.videos[whole[0].path])
+            width, height = best.size
+            why = f"only a smaller copy in the library ({width}x{height})"
+            return _verdict(result, "smaller", best, why, near)
+        if agreeing:
+            part = agreeing[0]
+            best = _match(part, self.videos[part.path])
+            shown = video.duration - part.missing_start - part.missing_end
+            why = f"only a shorter cut in the library ({shown:.0f} s of {video.duration:.0f} s)"
+            return _verdict(result, "smaller", best, why, near)
+        return _verdict(result, "new", None, None, near)
+
+    def matches(self, video: VideoSignature) -> list[Match]:
+        """Every library video that covers ``video`` (as "found" would), best first."""
+        frames = len(video.frames)
+        return [
+            _match(c, self.videos[c.path])
+            for c in sorted(self.coverages(video), key=_goodness, reverse=True)
+            if c.frames_agree(frames) and c.trimmed_only and self._keeps_size(c, video)
+        ]
+
+    def coverages(self, needle: VideoSignature) -> list[Coverage]:
+        """Each library video with candidate frames, at the offset that covers most."""
+        owners: list[int] = []
+        values: list[int] = []
+        for number, frame in enumerate(needle.frames):
+            for item in dict.fromkeys(frame.hashes):
+                owners.append(number)
+                values.append(item.value)
+        queries, items, distances = self.index.search(values, self.rules.threshold)
+        pairs: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
+        found = zip(queries.tolist(), items.tolist(), distances.tolist(), strict=True)
+        for query, item, distance in found:
+            path, library_frame = self._frames[int(self.index.path(item))]
+            key = (owners[query], library_frame)
+            known = pairs[path].get(key)
+            pairs[path][key] = distance if known is None else min(known, distance)
+        needle_frames = [prepare(frame.thumb) for frame in needle.frames]
+        return [
+            self._best_offset(needle, needle_frames, path, candidates)
+            for path, candidates in pairs.items()
+        ]
+
+    def _best_offset(
+        self,
+        needle: VideoSignature,
+        needle_frames: Sequence[Prepared],
+        path: str,
+        candidates: dict[tuple[int, int], int],
+    ) -> Coverage:
+        """Try the offsets most candidate pairs agree on; keep the one that covers most."""
+        library = self.videos[path]
+        tolerance = 0.6 * max(needle.step, library.step)
+        votes: dict[int, set[int]] = defaultdict(set)
+        for i, j in candidates:
+            votes[round((library.times[j] - needle.times[i]) / tolerance)].add(i)
+        tried = sorted(votes, key=lambda b: (-len(votes[b]), abs(b)))[:OFFSETS_TRIED]
+        best: Coverage | None = None
+        for bucket in tried:
+            pairs = {
+                (i, j): bits
+                for (i, j), bits in candidates.items()
+                if _near(library, needle, i, j, bucket, tolerance)
+            }
+            offset = float(np.median([library.times[j] - needle.times[i] for i, j in pairs]))
+            coverage = self._coverage(needle, needle_frames, path, pairs, offset, tolerance)
+            if best is None or _goodness(coverage) > _goodness(best):
+                best = coverage
+        assert best is not None
+        return best
+
+    def _coverage(
+        self,
+        needle: VideoSignature,
+        needle_frames: Sequence[Prepared],
+        path: str,
+        pairs: dict[tuple[int, int], int],
+        offset: float,
+        tolerance: float,
+    ) -> Coverage:
+        library = self.videos[path]
+        matched: dict[int, float] = {}
+        distance = 64
+        for (i, j), bits in sorted(pairs.items()):
+            if i in matched or abs(library.times[j] - needle.times[i] - offset) > tolerance:
+                continue
+            verdict = compare(needle_frames[i], self._prepared(path, j), self.rules.min_similarity)
+            if verdict.same:
+                matched[i] = verdict.similarity
+                distance = min(distance, bits)
+        first, last = library.times[0] - tolerance, library.times[-1] + tolerance
+        inside = sum(1 for t in needle.times if first <= t + offset <= last)
+        similarity = float(np.mean(list(matched.values()))) if matched else 0.0
+        return Coverage(
+            path,
+            offset,
+            len(matched),
+            inside,
+            missing_start=max(0.0, -offset),
+            missing_end=max(0.0, needle.duration + offset - library.duration),
+            similarity=similarity,
+            distance=distance,
+        )
+
+    def _keeps_size(self, coverage: Coverage, needle: VideoSignature) -> bool:
+        if self.rules.accept_smaller or not needle.long_side:
+            return True
+        return self.videos[coverage.path].long_side >= MIN_COPY_SIDE * needle.long_side
+
+    def _prepare_frame(self, path: str, number: int) -> Prepared:
+        return prepare(self.videos[path].frames[number].thumb)
+
+
+def _near(
+    library: VideoSignature, needle: VideoSignature, i: int, j: int, bucket: int, tolerance: float
+) -> bool:
+    return abs((library.times[j] - needle.times[i]) / tolerance - bucket) <= 1
+
+
+def _goodness(coverage: Coverage) -> tuple[bool, float, int]:
+    return (coverage.covered >= MIN_COVERED, coverage.covered, coverage.matched)
+
+
+def _match(coverage: Coverage, library: VideoSignature) -> Match:
+    return Match(
+        coverage.path,
+        distance=coverage.distance,
+        similarity=round(coverage.similarity, 4),
+        size=library.size,
+        offset=round(coverage.offset, 3),
+        duration=library.duration,
+        covered=round(coverage.covered, 4),
+    )
+
+
+def _verdict(
+    result: HashResult,
+    status: Status,
+    match: Match | None,
+    reason: str | None,
+    similar: tuple[Match, ...],
+) -> ImageVerdict:
+    video = result.video
+    assert video is not None
+    return ImageVerdict(
+        result.path,
+        status,
+        match,
+        reason,
+        similar,
+        video.size,
+        kind="video",
+        duration=video.duration,
+    )
