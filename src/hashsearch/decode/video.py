@@ -1,18 +1,24 @@
-"""Frames of a video for hashing: one every ``step`` seconds, in one pass through the file.
+"""Frames of a video for hashing: about one a second, decoded as cheaply as the file allows.
 
 OpenCV's VideoCapture decodes through the FFmpeg inside the wheel (H.264, HEVC, MPEG-4,
-MJPEG, VP9, AV1 where built in ...). A frame between keyframes can only be had by
-decoding the frames before it, so every frame is decoded; only the sampled ones are
-converted to pixels. Each sampled frame is handed on as a grayscale picture at once, so
-memory is bounded by one frame, never by the clip's length. Frames come turned as a
-player shows them (OpenCV applies the rotation flag), so a copy stored turned with a flag
-and one re-encoded upright give the same frames.
+MJPEG, VP9 ...). Decoding every frame of a minute of 1080p costs seconds; a keyframe is
+the one frame that decodes alone, and phones put one every second or so. So the
+keyframes are decoded first, and used when they cover the clip densely (no gap over
+about a second); otherwise (a copy re-encoded with a keyframe every 8 s) every frame is
+decoded and one taken each second. Each sampled frame is handed on at once (made into a
+signature), so memory is bounded by one frame, never by the clip's length. Frames come
+turned as a player shows them (OpenCV applies the rotation flag), so a copy stored
+turned with a flag and one re-encoded upright give the same frames.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +27,7 @@ from ..errors import ImageError
 from .image import DEFAULT_MAX_PIXELS, check_pixels
 
 Gray = npt.NDArray[np.uint8]
+T = TypeVar("T")
 
 #: Seconds between sampled frames: a copy trimmed at any point has, for each of its
 #: frames, a library frame at most half a step away in time.
@@ -31,6 +38,11 @@ DEFAULT_MAX_FRAMES = 600
 #: length its container states was cut short: its end cannot be compared.
 MISSING_END_SECONDS = 2.0
 MISSING_END_SHARE = 0.05
+#: Keyframes alone are enough when no two lie more than this many steps apart (nor the
+#: last from the end) and the first is within KEY_START_SLACK seconds of the start: then
+#: any frame of a copy has a sampled frame at most about half a step from it.
+MAX_KEY_GAP = 1.05
+KEY_START_SLACK = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,23 +53,40 @@ class VideoInfo:
     width: int  # as shown (after the rotation flag)
     height: int
     frames: int  # frames decoded
+    keyframes_only: bool  # sampled from keyframes alone (the fast way)
+    longest_gap: float  # seconds between decoded frames (or before the first, after the last)
 
 
 def sample_frames(
     path: str,
-    on_frame: Callable[[float, Gray], None],
+    make: Callable[[float, Gray], T],
     step: float = DEFAULT_STEP,
     max_frames: int = DEFAULT_MAX_FRAMES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     on_duration: Callable[[float], None] | None = None,
-) -> VideoInfo:
-    """Decode the video at ``path``, calling ``on_frame(seconds, gray)`` every ``step`` seconds.
+) -> tuple[list[tuple[float, T]], VideoInfo]:
+    """``make(seconds, gray)`` of a frame every ``step`` seconds of the video at ``path``.
 
+    First only the keyframes are decoded (fast: a phone puts one every second or so);
+    when they lie too far apart, every frame is decoded and one taken each ``step``.
     Raises :class:`ImageError` when the file has no video stream FFmpeg can decode, no
     frame at all, frames larger than ``max_pixels``, or frames that end well before the
     length its container states (a file cut short). ``on_duration`` hears the stated
     length before decoding starts (for a time limit that grows with it).
     """
+    stated = _stated_duration(path, max_pixels)
+    if on_duration is not None:
+        on_duration(stated)
+    if stated > step * max_frames:
+        step = stated / max_frames
+    keyed, info = _pass(path, make, step, max_frames, max_pixels, stated, keyframes_only=True)
+    if info.longest_gap <= MAX_KEY_GAP * step:
+        return keyed, info
+    return _pass(path, make, step, max_frames, max_pixels, stated, keyframes_only=False)
+
+
+def _stated_duration(path: str, max_pixels: int) -> float:
+    """The length the container states (0 when it states none); refuses oversized frames."""
     import cv2
 
     capture = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
@@ -69,40 +98,94 @@ def sample_frames(
         check_pixels(width, height, max_pixels)
         fps = capture.get(cv2.CAP_PROP_FPS)
         count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
-        stated = count / fps if fps > 0 and count > 0 else 0.0
-        if on_duration is not None:
-            on_duration(stated)
-        if stated > step * max_frames:
-            step = stated / max_frames
-        decoded, last, sampled = 0, 0.0, 0
-        next_time = 0.0
+        return float(count / fps) if fps > 0 and count > 0 else 0.0
+    finally:
+        capture.release()
+
+
+def _pass(
+    path: str,
+    make: Callable[[float, Gray], T],
+    step: float,
+    max_frames: int,
+    max_pixels: int,
+    stated: float,
+    keyframes_only: bool,
+) -> tuple[list[tuple[float, T]], VideoInfo]:
+    """One pass through the file: every frame, or keyframes alone, sampled each ``step``."""
+    import cv2
+
+    capture = _open(path, keyframes_only)
+    try:
+        if not capture.isOpened():
+            raise ImageError("not a video FFmpeg can decode (no readable video stream)")
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        sampled: list[tuple[float, T]] = []
+        decoded, last, next_time = 0, 0.0, 0.0
+        gap = math.inf  # until the first frame is seen at the start
         while capture.grab():
-            decoded += 1
             seconds = max(0.0, capture.get(cv2.CAP_PROP_POS_MSEC) / 1000)
+            if decoded == 0:
+                gap = seconds if seconds <= KEY_START_SLACK else math.inf
+            elif seconds <= last:
+                gap = math.inf  # out of order: odd times, as some decoders give keyframes alone
+            else:
+                gap = max(gap, seconds - last)
+            decoded += 1
             last = max(last, seconds)
-            if seconds + 1e-3 < next_time or sampled >= max_frames:
+            if seconds + 1e-3 < next_time or len(sampled) >= max_frames:
                 continue
             ok, frame = capture.retrieve()
             if not ok or frame is None:
                 continue
             check_pixels(frame.shape[1], frame.shape[0], max_pixels)
             gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-            on_frame(seconds, np.asarray(gray, dtype=np.uint8))
-            sampled += 1
+            sampled.append((seconds, make(seconds, np.asarray(gray, dtype=np.uint8))))
             next_time = (int(seconds / step + 1e-6) + 1) * step
-        if not sampled:
-            raise ImageError("no frame of the video could be decoded")
-        frame_time = 1 / fps if fps > 0 else 0.0
-        duration = max(last + frame_time, 0.0)
-        missing = stated - duration
-        if missing > max(MISSING_END_SECONDS, MISSING_END_SHARE * stated):
-            raise ImageError(
-                f"video cut short: frames end at {duration:.1f} s of the {stated:.1f} s "
-                "its container states"
-            )
-        return VideoInfo(duration, width, height, decoded)
     finally:
         capture.release()
+    if not sampled:
+        raise ImageError("no frame of the video could be decoded")
+    duration = max(last + (1 / fps if fps > 0 else 0.0), 0.0)
+    if keyframes_only:
+        duration = max(duration, stated)  # the frames after the last keyframe were skipped
+    elif stated - duration > max(MISSING_END_SECONDS, MISSING_END_SHARE * stated):
+        raise ImageError(
+            f"video cut short: frames end at {duration:.1f} s of the {stated:.1f} s "
+            "its container states"
+        )
+    gap = max(gap, duration - last)
+    return sampled, VideoInfo(duration, width, height, decoded, keyframes_only, gap)
+
+
+_options_lock = threading.Lock()
+
+
+def _open(path: str, keyframes_only: bool) -> Any:
+    """A VideoCapture of ``path``; ``keyframes_only`` asks FFmpeg to skip every other frame.
+
+    OpenCV reads that request from the environment when it opens a file, so it is set
+    for the moment of opening only, under a lock.
+    """
+    import cv2
+
+    if not keyframes_only:
+        return cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    with _options_lock:
+        saved = os.environ.get(_OPTIONS)
+        os.environ[_OPTIONS] = "avdiscard;nonkey"
+        try:
+            return cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+        finally:
+            if saved is None:
+                del os.environ[_OPTIONS]
+            else:
+                os.environ[_OPTIONS] = saved
+
+
+_OPTIONS = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
 
 
 def poster_frame(path: str, seconds: float = 1.0) -> npt.NDArray[np.uint8]:
