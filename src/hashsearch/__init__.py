@@ -18,16 +18,18 @@ from .decode.image import DEFAULT_MAX_PIXELS, DecodeOptions
 from .discover import Problem
 from .errors import Cancelled, HashsearchError, ImageError, UsageError, WorkerError
 from .hash.cache import CacheInfo, default_cache_path
+from .hash.clip import VideoSignature
 from .hash.dhash import ImageHash, dhash
 from .hash.families import ALGORITHMS
 from .hash.many import hash_paths
-from .hash.one import HashParams, HashResult, hash_file, signature_of_file
+from .hash.one import HashParams, HashResult, hash_file, signature_of_file, signature_of_video
 from .hash.signature import Signature
 from .hash.workers import DEFAULT_TIME_LIMIT
 from .index import HashIndex
 from .match.group import FolderVerdict
 from .match.matcher import DEFAULT_THRESHOLD, ImageVerdict, Match, Matcher, MatchRules
 from .match.verify import DEFAULT_MIN_SIMILARITY
+from .match.video import VideoMatcher
 from .run import (
     DupesResult,
     HaystackSummary,
@@ -71,6 +73,8 @@ __all__ = [
     "ShouldStop",
     "Signature",
     "UsageError",
+    "VideoMatcher",
+    "VideoSignature",
     "Warn",
     "WorkerError",
     "__version__",
@@ -84,4 +88,5 @@ __all__ = [
     "query",
     "search",
     "signature_of_file",
+    "signature_of_video",
 ]

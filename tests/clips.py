@@ -1,0 +1,83 @@
+"""Real H.264 and HEVC clips for the video tests, made with the ffmpeg that imageio-ffmpeg ships.
+
+A clip is a slow camera pan over one of the shared photos (a different photo, or another
+pan over the same one, is another clip); copies are made from it the way people make
+them: re-encoded to HEVC and smaller, trimmed, re-muxed, flagged as turned.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from conftest import PHOTOS
+
+FPS = 30
+
+
+def ffmpeg(*args: object) -> None:
+    """Run ffmpeg quietly; fail the test with its message if it fails."""
+    import imageio_ffmpeg
+
+    Path(str(args[-1])).parent.mkdir(parents=True, exist_ok=True)  # the output's folder
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *map(str, args)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def pan_clip(
+    path: Path,
+    photo: str,
+    seconds: float,
+    *,
+    start: tuple[int, int] = (0, 0),
+    speed: tuple[int, int] = (20, 8),
+    size: tuple[int, int] = (640, 360),
+    keyframe_every: int = FPS,
+) -> Path:
+    """A ``seconds`` long H.264 clip panning over ``photo`` (scaled to 2x ``size``), a
+    keyframe every ``keyframe_every`` frames (a phone: every second)."""
+    width, height = size
+    x0, y0 = start
+    vx, vy = speed
+    crop = f"crop={width}:{height}:x='{x0}+t*{vx}':y='{y0}+t*{vy}'"
+    ffmpeg(
+        "-loop", "1", "-t", seconds, "-i", PHOTOS / photo,
+        "-vf", f"scale={2 * width}:{2 * height},{crop},format=yuv420p",
+        "-r", FPS, "-c:v", "libx264", "-preset", "veryfast", "-g", keyframe_every, path,
+    )  # fmt: skip
+    return path
+
+
+def hevc_copy(source: Path, path: Path, width: int = 320) -> Path:
+    """``source`` re-encoded to HEVC at a smaller frame size (x265's keyframes: every 250)."""
+    ffmpeg(
+        "-i", source, "-vf", f"scale={width}:-2", "-c:v", "libx265", "-preset", "ultrafast",
+        "-x265-params", "log-level=error", "-tag:v", "hvc1", path,
+    )  # fmt: skip
+    return path
+
+
+def trimmed_copy(source: Path, path: Path, start: float, seconds: float | None = None) -> Path:
+    """``source`` from ``start`` seconds on (for ``seconds``), re-encoded with H.264."""
+    length = [] if seconds is None else ["-t", seconds]
+    ffmpeg("-ss", start, "-i", source, *length, "-c:v", "libx264", "-preset", "veryfast", path)
+    return path
+
+
+def remuxed_copy(source: Path, path: Path) -> Path:
+    """``source``'s streams copied into another container (``.mov`` -> ``.mp4``)."""
+    ffmpeg("-i", source, "-c", "copy", path)
+    return path
+
+
+def turned_copy(source: Path, path: Path) -> Path:
+    """``source`` stored as it is, flagged to be shown turned a quarter (a phone held upright)."""
+    ffmpeg("-display_rotation", 90, "-i", source, "-c", "copy", path)
+    return path
+
+
+def upright_copy(source: Path, path: Path) -> Path:
+    """``source`` turned a quarter in its pixels, as a player shows :func:`turned_copy`."""
+    ffmpeg("-i", source, "-vf", "transpose=2", "-c:v", "libx264", "-preset", "veryfast", path)
+    return path

@@ -1,0 +1,231 @@
+"""Videos: found when one library video covers them, new otherwise, never matched with photos.
+
+Every clip is a real H.264 or HEVC file made at test time (tests/clips.py).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import hashsearch
+from clips import (
+    ffmpeg,
+    hevc_copy,
+    pan_clip,
+    remuxed_copy,
+    trimmed_copy,
+    turned_copy,
+    upright_copy,
+)
+from conftest import load_photo, write_image
+from hashsearch import HashParams, MatchRules, VideoMatcher, signature_of_video
+
+
+@pytest.fixture(scope="module")
+def videos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A library of three phone clips and a backup of copies, new clips and look-alikes."""
+    root = tmp_path_factory.mktemp("videos")
+    lib, needles = root / "library", root / "backup"
+    rocket = pan_clip(lib / "2024" / "rocket.mp4", "rocket.jpg", 12)
+    coffee = pan_clip(lib / "2024" / "coffee.mp4", "coffee.png", 10)
+    chelsea = pan_clip(lib / "2024" / "chelsea.mov", "chelsea.png", 8)
+    done = needles / "copies"
+    hevc_copy(rocket, done / "rocket-hevc-small.mp4")
+    trimmed_copy(coffee, done / "coffee-trimmed.mp4", start=1.0)
+    remuxed_copy(chelsea, done / "chelsea.mp4")
+    upright_copy(chelsea, lib / "2024" / "chelsea-upright.mp4")
+    turned_copy(chelsea, done / "chelsea-turned-by-flag.mp4")
+    pan_clip(needles / "new-scene" / "astronaut.mp4", "astronaut.png", 8)
+    # the same place on the same day: another pan over the rocket photo
+    pan_clip(needles / "same-place" / "rocket-again.mp4", "rocket.jpg", 12, start=(300, 200))
+    return lib, needles
+
+
+def _states(run_out: str) -> dict[str, tuple[str, str | None]]:
+    doc = json.loads(run_out)
+    return {f["path"]: (f["state"], f["reason"]) for d in doc["folders"] for f in d["files"]}
+
+
+def test_copies_are_found_and_other_clips_are_new(cli, videos, tmp_path) -> None:
+    lib, needles = videos
+    run = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")
+    assert run.code == 1
+    states = _states(run.out)
+    assert states == {
+        "copies/chelsea-turned-by-flag.mp4": ("found", None),
+        "copies/chelsea.mp4": ("found", None),
+        "copies/coffee-trimmed.mp4": ("found", None),
+        "copies/rocket-hevc-small.mp4": ("found", None),
+        "new-scene/astronaut.mp4": ("new", None),
+        "same-place/rocket-again.mp4": ("new", None),
+    }
+    listed = cli("--haystack", lib, "--needles", needles, "--cache", tmp_path / "c.db")
+    assert listed.lines == ["new-scene", "same-place"]
+    assert "0 images and 4 videos hashed" in listed.err
+    assert "6 files (6 videos)" in listed.err
+
+
+def test_a_folder_of_videos_all_in_the_library_is_done(cli, videos) -> None:
+    lib, needles = videos
+    run = cli("--haystack", lib, "--needles", needles / "copies", "--no-cache")
+    assert (run.code, run.out) == (0, "")
+
+
+def test_json_says_kind_length_and_where_the_copy_starts(cli, videos) -> None:
+    lib, needles = videos
+    run = cli("--haystack", lib, "--needles", needles / "copies", "--json", "--no-cache")
+    doc = json.loads(run.out)
+    files = {f["path"]: f for d in doc["folders"] for f in d["files"]}
+    trimmed = files["coffee-trimmed.mp4"]
+    assert trimmed["kind"] == "video"
+    assert trimmed["duration"] == pytest.approx(9.0, abs=0.1)
+    match = trimmed["match"]
+    assert match["path"] == "2024/coffee.mp4"
+    assert match["offset"] == pytest.approx(1.0, abs=0.6)  # the copy starts 1 s in
+    assert match["duration"] == pytest.approx(10.0, abs=0.1)
+    assert match["covered"] >= 0.9
+    assert files["rocket-hevc-small.mp4"]["size"] == [320, 180]
+    assert doc["haystack"]["videos"] == 4 and doc["summary"]["haystack_videos"] == 4
+
+
+def test_a_short_cut_in_the_library_is_not_the_video(cli, videos, tmp_path) -> None:
+    lib, _ = videos
+    cut_lib, backup = tmp_path / "lib", tmp_path / "backup"
+    cut_lib.mkdir()
+    trimmed_copy(lib / "2024" / "rocket.mp4", cut_lib / "rocket-first-4s.mp4", 0.0, 4.0)
+    (backup / "a").mkdir(parents=True)
+    shutil.copy(lib / "2024" / "rocket.mp4", backup / "a" / "rocket.mp4")
+    run = cli("--haystack", cut_lib, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1
+    state, reason = _states(run.out)["a/rocket.mp4"]
+    assert state == "smaller"
+    assert reason == "only a shorter cut in the library (4 s of 12 s)"
+    # the other way round: a cut of a library video holds nothing the library lacks
+    run = cli("--haystack", backup, "--needles", cut_lib, "--no-cache")
+    assert (run.code, run.out) == (0, "")
+
+
+def test_videos_are_never_matched_with_photos(cli, tmp_path) -> None:
+    lib, backup = tmp_path / "lib", tmp_path / "backup"
+    still = load_photo("coffee.png")
+    write_image(lib / "coffee.png", still)
+    # a clip that shows nothing but that photo
+    (backup / "a").mkdir(parents=True)
+    ffmpeg(
+        "-loop", "1", "-t", 3, "-i", lib / "coffee.png", "-vf", "format=yuv420p",
+        "-c:v", "libx264", "-preset", "veryfast", backup / "a" / "still.mp4",
+    )  # fmt: skip
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    assert _states(run.out) == {"a/still.mp4": ("new", None)}
+    shutil.move(backup / "a" / "still.mp4", lib / "still.mp4")
+    write_image(backup / "b" / "coffee.png", still)
+    (lib / "coffee.png").unlink()
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    assert _states(run.out) == {"b/coffee.png": ("new", None)}
+
+
+def test_a_live_photo_is_done_only_when_still_and_movie_are_both_found(cli, videos, tmp_path):
+    lib, _ = videos
+    backup = tmp_path / "backup"
+    write_image(lib.parent / "stills" / "IMG_0001.jpg", load_photo("rocket.jpg"))
+    write_image(backup / "live" / "IMG_0001.jpg", load_photo("rocket.jpg"))
+    pan_clip(backup / "live" / "IMG_0001.MOV", "rocket.jpg", 3, start=(500, 300))
+    hay = lib.parent
+    run = cli("--haystack", hay, "--needles", backup, "--json", "--no-cache")
+    assert _states(run.out) == {
+        "live/IMG_0001.MOV": ("new", None),
+        "live/IMG_0001.jpg": ("found", None),
+    }
+    shutil.copy(backup / "live" / "IMG_0001.MOV", lib / "IMG_0001.MOV")
+    try:
+        run = cli("--haystack", hay, "--needles", backup, "--no-cache")
+        assert (run.code, run.out) == (0, "")
+    finally:
+        (lib / "IMG_0001.MOV").unlink()
+        shutil.rmtree(lib.parent / "stills")
+
+
+def test_bad_videos_are_unreadable_with_a_reason_and_never_stop_the_run(cli, videos, tmp_path):
+    lib, _ = videos
+    source = (lib / "2024" / "rocket.mp4").read_bytes()
+    bad = tmp_path / "backup" / "bad"
+    bad.mkdir(parents=True)
+    (bad / "cut-short.mp4").write_bytes(source[: len(source) // 2])
+    (bad / "text.mp4").write_text("not a video\n")
+    (bad / "empty.mov").write_bytes(b"")
+    damaged = bytearray(source)
+    for offset in range(len(source) // 3, len(source) // 3 + 4000, 7):
+        damaged[offset] ^= 0x5A
+    (bad / "damaged.mp4").write_bytes(bytes(damaged))
+    run = cli("--haystack", lib, "--needles", bad.parent, "--json", "--no-cache")
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    states = _states(run.out)
+    assert states["bad/text.mp4"][0] == "unreadable"
+    assert states["bad/empty.mov"][0] == "unreadable"
+    assert states["bad/cut-short.mp4"][0] == "unreadable"
+    # bytes changed inside the stream: FFmpeg reports the damage, or the frames differ
+    assert states["bad/damaged.mp4"][0] in ("unreadable", "new")
+    for name, (state, reason) in states.items():
+        assert state != "unreadable" or reason, name
+    listed = cli("--haystack", lib, "--needles", bad.parent, "--list-files", "--no-cache")
+    assert sorted(listed.lines) == sorted(states)
+
+
+def test_a_video_over_the_time_limit_is_that_videos_reason(cli, videos, tmp_path) -> None:
+    lib, _ = videos
+    backup = tmp_path / "backup"
+    pan_clip(backup / "a" / "long.mp4", "rocket.jpg", 20, size=(1280, 720), keyframe_every=600)
+    write_image(backup / "a" / "photo.jpg", load_photo("coffee.png"))
+    run = cli(
+        "--haystack", lib, "--needles", backup, "--json", "--no-cache", "--time-limit", "0.3"
+    )  # fmt: skip
+    states = _states(run.out)
+    assert states["a/long.mp4"][0] == "unreadable"
+    assert "time limit" in (states["a/long.mp4"][1] or "")
+    assert states["a/photo.jpg"][0] == "new"
+
+
+def test_frames_larger_than_max_pixels_are_refused(cli, videos) -> None:
+    lib, needles = videos
+    run = cli("--haystack", lib, "--needles", needles / "new-scene", "--json", "--no-cache",
+              "--max-pixels", "100000")  # fmt: skip
+    state, reason = _states(run.out)["astronaut.mp4"]
+    assert state == "unreadable" and "too large" in (reason or "")
+
+
+def test_the_cache_keeps_videos(cli, videos, tmp_path) -> None:
+    lib, needles = videos
+    first = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")
+    again = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")
+    assert _states(again.out) == _states(first.out)
+    info = hashsearch.cache_info(hashsearch.SearchOptions(cache_path=tmp_path / "c.db"))
+    assert info.files == 10
+
+
+def test_the_library_api_gives_the_commands_verdict(videos) -> None:
+    lib, needles = videos
+    library = signature_of_video(str(lib / "2024" / "coffee.mp4"))
+    copy = signature_of_video(str(needles / "copies" / "coffee-trimmed.mp4"))
+    assert library.duration == pytest.approx(10.0, abs=0.1) and len(library.frames) == 10
+    assert hashsearch.VideoSignature.from_bytes(library.to_bytes(), 64).times == library.times
+    matcher = VideoMatcher(64, MatchRules())
+    matcher.add("coffee", library)
+    assert [m.path for m in matcher.matches(copy)] == ["coffee"]
+    with pytest.raises(hashsearch.ImageError):
+        signature_of_video(str(needles / "copies"), HashParams())
+
+
+def test_the_report_shows_a_poster_frame_beside_the_library_copys(cli, videos, tmp_path):
+    lib, needles = videos
+    report = tmp_path / "report.html"
+    cli("--haystack", lib, "--needles", needles, "--no-cache", "--report", report)
+    page = report.read_text()
+    at = page.index("coffee-trimmed.mp4")
+    row = page[page.rindex("<tr", 0, at) : page.index("</tr>", at)]
+    assert row.count("data:image/jpeg;base64,") == 2
+    assert "of its frames matched" in row
