@@ -21,7 +21,7 @@ from clips import (
     turned_copy,
     upright_copy,
 )
-from conftest import load_photo, write_image
+from conftest import PHOTOS, load_photo, write_image
 from hashsearch import HashParams, MatchRules, VideoMatcher, signature_of_video
 
 
@@ -229,3 +229,26 @@ def test_the_report_shows_a_poster_frame_beside_the_library_copys(cli, videos, t
     row = page[page.rindex("<tr", 0, at) : page.index("</tr>", at)]
     assert row.count("data:image/jpeg;base64,") == 2
     assert "of its frames matched" in row
+
+
+def _still_clip(path: Path, seconds: float) -> Path:
+    ffmpeg(
+        "-loop", "1", "-t", seconds, "-i", PHOTOS / "coffee.png", "-vf", "format=yuv420p",
+        "-r", 30, "-c:v", "libx264", "-preset", "veryfast", path,
+    )  # fmt: skip
+    return path
+
+
+def test_a_still_clip_is_found_only_in_a_library_clip_as_long(cli, tmp_path) -> None:
+    # a tripod shot: its frames' order proves nothing, another clip of the scene matches
+    # at any offset; only its length tells a copy from another clip
+    lib, backup = tmp_path / "lib", tmp_path / "backup"
+    still = _still_clip(lib / "tripod.mp4", 4)
+    hevc_copy(still, backup / "copy" / "tripod-hevc.mp4", width=640)
+    _still_clip(backup / "another" / "tripod-longer.mp4", 9)
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    states = _states(run.out)
+    assert states["copy/tripod-hevc.mp4"] == ("found", None)
+    state, reason = states["another/tripod-longer.mp4"]
+    assert state == "new"
+    assert reason == "a still clip: a library clip shows the same scene, but lasts 4 s, not 9 s"

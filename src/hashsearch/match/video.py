@@ -44,6 +44,11 @@ MIN_COVERED = 0.9
 MIN_MATCHED_FRAMES = 3
 #: Offsets tried per library video: the ones most frame pairs vote for.
 OFFSETS_TRIED = 3
+#: A still clip (every sampled frame shows the same picture: a tripod, a sleeping
+#: child) carries no evidence in its frames' order: another clip of the same scene
+#: would match at any offset. It is found only in a library clip of the same length
+#: (within this many seconds), as a re-encoded or re-muxed copy is.
+STILL_LENGTH_SLACK = 0.5
 #: Prepared frames kept between comparisons.
 PREPARED_CACHE = 1024
 
@@ -60,6 +65,8 @@ class Coverage:
     missing_end: float  # seconds of the needle after it ends
     similarity: float  # mean layout similarity of the matched frames
     distance: int  # bits between the closest matched frames' hashes
+    still: bool  # the needle is a still clip (see STILL_LENGTH_SLACK)
+    length_difference: float  # seconds between the two clips' lengths
 
     @property
     def covered(self) -> float:
@@ -72,7 +79,10 @@ class Coverage:
 
     @property
     def trimmed_only(self) -> bool:
-        """True when the library copy lacks at most a few seconds at either end."""
+        """True when the library copy lacks at most a few seconds at either end (a still
+        clip: when both are as long)."""
+        if self.still:
+            return self.length_difference <= STILL_LENGTH_SLACK
         return max(self.missing_start, self.missing_end) <= TRIM_SECONDS
 
 
@@ -114,6 +124,13 @@ class VideoMatcher:
             width, height = best.size
             why = f"only a smaller copy in the library ({width}x{height})"
             return _verdict(result, "smaller", best, why, near)
+        if agreeing and agreeing[0].still:
+            other = self.videos[agreeing[0].path].duration
+            why = (
+                f"a still clip: a library clip shows the same scene, but lasts {other:.0f} s, "
+                f"not {video.duration:.0f} s"
+            )
+            return _verdict(result, "new", None, why, near)
         if agreeing:
             part = agreeing[0]
             best = _match(part, self.videos[part.path])
@@ -148,10 +165,16 @@ class VideoMatcher:
             known = pairs[path].get(key)
             pairs[path][key] = distance if known is None else min(known, distance)
         needle_frames = [prepare(frame.thumb) for frame in needle.frames]
+        still = bool(pairs) and self._still(needle_frames)
         return [
-            self._best_offset(needle, needle_frames, path, candidates)
+            self._best_offset(needle, needle_frames, path, candidates, still)
             for path, candidates in pairs.items()
         ]
+
+    def _still(self, frames: Sequence[Prepared]) -> bool:
+        """True when every sampled frame shows the same picture as the first."""
+        limit = self.rules.min_similarity
+        return all(compare(frames[0], frame, limit).same for frame in frames[1:])
 
     def _best_offset(
         self,
@@ -159,6 +182,7 @@ class VideoMatcher:
         needle_frames: Sequence[Prepared],
         path: str,
         candidates: dict[tuple[int, int], int],
+        still: bool,
     ) -> Coverage:
         """Try the offsets most candidate pairs agree on; keep the one that covers most."""
         library = self.videos[path]
@@ -175,7 +199,7 @@ class VideoMatcher:
                 if _near(library, needle, i, j, bucket, tolerance)
             }
             offset = float(np.median([library.times[j] - needle.times[i] for i, j in pairs]))
-            coverage = self._coverage(needle, needle_frames, path, pairs, offset, tolerance)
+            coverage = self._coverage(needle, needle_frames, path, pairs, offset, tolerance, still)
             if best is None or _goodness(coverage) > _goodness(best):
                 best = coverage
         assert best is not None
@@ -189,6 +213,7 @@ class VideoMatcher:
         pairs: dict[tuple[int, int], int],
         offset: float,
         tolerance: float,
+        still: bool,
     ) -> Coverage:
         library = self.videos[path]
         matched: dict[int, float] = {}
@@ -212,6 +237,8 @@ class VideoMatcher:
             missing_end=max(0.0, needle.duration + offset - library.duration),
             similarity=similarity,
             distance=distance,
+            still=still,
+            length_difference=abs(library.duration - needle.duration),
         )
 
     def _keeps_size(self, coverage: Coverage, needle: VideoSignature) -> bool:

@@ -1,0 +1,227 @@
+"""Does hashsearch find copies of library videos, keep other clips apart, and at what cost?
+
+    python benchmarks/videos.py [--scenes 88] [--workdir DIR]
+
+Clips are made at benchmark time with the ffmpeg of the imageio-ffmpeg wheel: slow
+camera pans over real pictures of many kinds (the shared photos, and wallpapers,
+astrophotos, textures, sky art and screenshots from Debian packages, see _corpus.py).
+Half the scenes go into the library as phone-like clips (H.264, a keyframe a second);
+the backup holds, for each, the copies people make (re-encoded to HEVC and smaller,
+trimmed by a second at the start or at the end, re-muxed into another container, stored
+turned with a rotation flag), and clips that must stay new: the other scenes, and a
+second pan over each library scene (the same place on the same day).
+
+Prints recall per kind of copy, the clips kept apart, and the time to hash a minute
+of 1080p video (phone H.264, phone HEVC, and H.264 with x264's default keyframe every
+250 frames), against the time to hash 30 camera photos in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import cv2
+import imageio_ffmpeg
+
+from _common import machine, make_camera_jpegs, source_photos
+from _corpus import CACHE, build
+from hashsearch import SearchOptions, search, signature_of_file, signature_of_video
+
+FPS = 30
+SIZE = (640, 360)
+GENRES = {"wallpaper": 20, "astrophoto": 20, "texture": 12, "sky-art": 12, "document": 8}
+COPIES = ("hevc smaller", "trim 1 s start", "trim 1 s end", "re-muxed .mov", "rotation flag")
+
+
+def ffmpeg(*args: object) -> None:
+    """Run the wheel's ffmpeg quietly (the output's folder made first)."""
+    Path(str(args[-1])).parent.mkdir(parents=True, exist_ok=True)
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *map(str, args)]
+    subprocess.run(command, check=True)
+
+
+def scenes(count: int) -> list[Path]:
+    """Real pictures at least 360 px on their short side: shared photos, then the corpus."""
+    corpus = CACHE / "corpus-700"
+    if not (corpus / "DONE").exists():
+        build(corpus, 700)
+        (corpus / "DONE").touch()
+    found = [p for p in source_photos() if min(cv2.imread(str(p)).shape[:2]) >= 256]
+    for genre, wanted in GENRES.items():
+        taken = 0
+        for path in sorted((corpus / genre).iterdir()):
+            image = cv2.imread(str(path))
+            if taken < wanted and image is not None and min(image.shape[:2]) >= 360:
+                found.append(path)
+                taken += 1
+    return found[:count]
+
+
+def pan(path: Path, picture: Path, seconds: float, rng: random.Random, gop: int = FPS) -> Path:
+    """A clip panning over ``picture`` (scaled to twice the frame) in a random direction."""
+    width, height = SIZE
+    vx, vy = rng.uniform(-30, 30), rng.uniform(-15, 15)
+    x0 = width / 2 - vx * seconds / 2 + rng.uniform(-100, 100)
+    y0 = height / 2 - vy * seconds / 2 + rng.uniform(-50, 50)
+    crop = f"crop={width}:{height}:x='{x0:.0f}+t*{vx:.1f}':y='{y0:.0f}+t*{vy:.1f}'"
+    # scaled once here: ffmpeg's looped image input decodes the file again for every frame
+    canvas = path.with_suffix(".canvas.jpg")
+    image = cv2.imread(str(picture), cv2.IMREAD_COLOR)
+    canvas.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(
+        str(canvas), cv2.resize(image, (2 * width, 2 * height), interpolation=cv2.INTER_AREA)
+    )
+    try:
+        ffmpeg(
+            "-loop", "1", "-t", f"{seconds:.2f}", "-i", canvas,
+            "-vf", f"{crop},format=yuv420p",
+            "-r", FPS, "-c:v", "libx264", "-preset", "veryfast", "-g", gop, path,
+        )  # fmt: skip
+    finally:
+        canvas.unlink()
+    return path
+
+
+def make_copy(kind: str, source: Path, target: Path, seconds: float) -> None:
+    """One copy of ``source`` as people make them."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    x264 = ("-c:v", "libx264", "-preset", "veryfast")
+    if kind == "hevc smaller":
+        ffmpeg("-i", source, "-vf", "scale=320:-2", "-c:v", "libx265", "-preset", "ultrafast",
+               "-x265-params", "log-level=error", "-tag:v", "hvc1", target)  # fmt: skip
+    elif kind == "trim 1 s start":
+        ffmpeg("-ss", 1, "-i", source, *x264, target)
+    elif kind == "trim 1 s end":
+        ffmpeg("-i", source, "-t", f"{seconds - 1:.2f}", *x264, target)
+    elif kind == "re-muxed .mov":
+        ffmpeg("-i", source, "-c", "copy", target)
+    elif kind == "rotation flag":
+        ffmpeg("-display_rotation", 90, "-i", source, "-c", "copy", target)
+
+
+def build_trees(work: Path, count: int) -> tuple[Path, Path, dict[str, str]]:
+    """The library and backup trees; each backup clip's kind (a copy kind, or "apart")."""
+    lib, backup = work / "library", work / "backup"
+    kinds: dict[str, str] = {}
+    if (work / "DONE").exists():
+        for line in (work / "DONE").read_text().splitlines():
+            path, kind = line.split("\t")
+            kinds[path] = kind
+        return lib, backup, kinds
+    rng = random.Random(0)
+    pictures = scenes(count)
+    in_library, elsewhere = pictures[0::2], pictures[1::2]
+    jobs = []
+    for number, picture in enumerate(in_library):
+        seconds = rng.uniform(6, 14)
+        original = pan(work / "originals" / f"{number:03d}.mp4", picture, seconds, rng)
+        turned = number % 4 == 0  # these live in the library upright, in their pixels
+        if turned:
+            ffmpeg("-i", original, "-vf", "transpose=2", "-c:v", "libx264", "-preset",
+                   "veryfast", "-g", FPS, lib / f"{number:03d}-upright.mp4")  # fmt: skip
+        else:
+            ffmpeg("-i", original, "-c", "copy", lib / f"{number:03d}.mp4")
+        for kind in ("rotation flag",) if turned else COPIES[:-1]:
+            suffix = ".mov" if kind == "re-muxed .mov" else ".mp4"
+            target = backup / kind.replace(" ", "-") / f"{number:03d}{suffix}"
+            jobs.append((kind, original, target, seconds))
+            kinds[str(target.relative_to(backup))] = kind
+        again = pan(backup / "same-place" / f"{number:03d}.mp4", picture, seconds, rng)
+        kinds[str(again.relative_to(backup))] = "apart"
+    for number, picture in enumerate(elsewhere):
+        clip = pan(backup / "other-scene" / f"{number:03d}.mp4", picture, rng.uniform(6, 14), rng)
+        kinds[str(clip.relative_to(backup))] = "apart"
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda job: make_copy(*job), jobs))
+    (work / "DONE").write_text("".join(f"{p}\t{k}\n" for p, k in sorted(kinds.items())))
+    return lib, backup, kinds
+
+
+def timing(work: Path) -> None:
+    """Seconds to hash a minute of 1080p video, against 30 camera photos."""
+    minute = work / "minute"
+    minute.mkdir(exist_ok=True)
+    picture = source_photos()[-1]
+    source = minute / "source.mp4"
+    if not source.exists():  # a real photo panned at 1080p: the master every clip is cut from
+        ffmpeg("-loop", "1", "-t", 60, "-i", picture,
+               "-vf", "scale=3840:2560,crop=1920:1080:x='t*25':y='t*15',format=yuv420p",
+               "-r", FPS, "-c:v", "libx264", "-preset", "ultrafast", "-qp", 0, source)  # fmt: skip
+    clips = {
+        "phone H.264 (16 Mbit/s, keyframe each 1 s)": ("libx264", "16M", FPS),
+        "phone HEVC (8 Mbit/s, keyframe each 1 s)": ("libx265", "8M", FPS),
+        "H.264 re-encode (keyframe each 250 frames)": ("libx264", "8M", 250),
+    }
+    photos = make_camera_jpegs(minute / "photos", 30)
+    start = time.perf_counter()
+    for photo in photos:
+        signature_of_file(str(photo))
+    per_photo = (time.perf_counter() - start) / len(photos)
+    each = f"{per_photo * 1000:.0f} ms each"
+    print(f"30 camera photos (4032x3024 JPEG): {30 * per_photo:.2f} s ({each})")
+    print()
+    print("| one minute of 1080p | hashing | camera photos in that time | sampled frames |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, (codec, rate, gop) in clips.items():
+        clip = minute / f"{codec}-{gop}.mp4"
+        if not clip.exists():
+            extra = ["-x265-params", "log-level=error"] if codec == "libx265" else []
+            ffmpeg("-i", source, "-c:v", codec, "-preset", "veryfast", "-b:v", rate, "-g", gop,
+                   *extra, clip)  # fmt: skip
+        start = time.perf_counter()
+        video = signature_of_video(str(clip))
+        seconds = time.perf_counter() - start
+        print(f"| {name} | {seconds:.2f} s | {seconds / per_photo:.0f} | {len(video.frames)} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenes", type=int, default=88, help="real pictures to film")
+    parser.add_argument("--workdir", type=Path, help="keep (and reuse) the clips here")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.workdir or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        lib, backup, kinds = build_trees(work, args.scenes)
+        start = time.perf_counter()
+        options = SearchOptions(jobs=args.jobs, cache_path=None)
+        result = search(str(lib), str(backup), options)
+        elapsed = time.perf_counter() - start
+        states = {str(Path(v.path).relative_to(backup)): v.status for v in result.needle_images}
+        print(f"machine: {machine()}")
+        print(
+            f"library: {result.haystack_videos} clips; backup: {len(states)} clips; "
+            f"hashed and matched in {elapsed:.1f} s"
+        )
+        print()
+        print("| backup clips | clips | found | share |")
+        print("| --- | ---: | ---: | ---: |")
+        for kind in (*COPIES, "apart"):
+            members = [p for p, k in kinds.items() if k == kind]
+            found = sum(1 for p in members if states.get(p) == "found")
+            share = found / max(1, len(members))
+            label = "other clips (must stay new)" if kind == "apart" else kind
+            print(f"| {label} | {len(members)} | {found} | {share:.3f} |")
+        copies = [p for p, k in kinds.items() if k != "apart"]
+        recall = sum(1 for p in copies if states.get(p) == "found") / max(1, len(copies))
+        apart = [p for p, k in kinds.items() if k == "apart"]
+        kept = sum(1 for p in apart if states.get(p) != "found")
+        print()
+        print(f"copies found: {recall:.3f}; other clips kept apart: {kept} of {len(apart)}")
+        missed = sorted(p for p in copies if states.get(p) != "found")
+        wrong = sorted(p for p in apart if states.get(p) == "found")
+        if missed or wrong:
+            print(f"missed: {missed[:10]}; wrongly found: {wrong[:10]}")
+        print()
+        timing(work)
+
+
+if __name__ == "__main__":
+    main()
