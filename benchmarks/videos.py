@@ -195,6 +195,11 @@ def main() -> None:
         result = search(str(lib), str(backup), options)
         elapsed = time.perf_counter() - start
         states = {str(Path(v.path).relative_to(backup)): v.status for v in result.needle_images}
+        blank = {
+            str(Path(v.path).relative_to(backup))
+            for v in result.needle_images
+            if (v.reason or "").startswith("a still clip with too little detail")
+        }
         print(f"machine: {machine()}")
         print(
             f"library: {result.haystack_videos} clips; backup: {len(states)} clips; "
@@ -215,6 +220,13 @@ def main() -> None:
         kept = sum(1 for p in apart if states.get(p) != "found")
         print()
         print(f"copies found: {recall:.3f}; other clips kept apart: {kept} of {len(apart)}")
+        if blank & set(copies):
+            judged = [p for p in copies if p not in blank]
+            rest = sum(1 for p in judged if states.get(p) == "found") / max(1, len(judged))
+            print(
+                f"of the copies, {len(blank & set(copies))} are of still clips with next to no "
+                f"detail, never found on purpose (README, Videos); the others: {rest:.3f}"
+            )
         missed = sorted(p for p in copies if states.get(p) != "found")
         wrong = sorted(p for p in apart if states.get(p) == "found")
         if missed or wrong:

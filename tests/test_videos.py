@@ -252,3 +252,17 @@ def test_a_still_clip_is_found_only_in_a_library_clip_as_long(cli, tmp_path) -> 
     state, reason = states["another/tripod-longer.mp4"]
     assert state == "new"
     assert reason == "a still clip: a library clip shows the same scene, but lasts 4 s, not 9 s"
+
+
+def test_a_blank_still_clip_is_never_found(cli, tmp_path) -> None:
+    # a camera left running against a plain wall: nothing tells one such clip from another
+    lib, backup = tmp_path / "lib", tmp_path / "backup"
+    lib.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "color=c=0x808890:s=640x360:d=4", "-c:v", "libx264",
+           "-preset", "veryfast", lib / "wall.mp4")  # fmt: skip
+    hevc_copy(lib / "wall.mp4", backup / "a" / "wall-copy.mp4", width=640)
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    assert _states(run.out)["a/wall-copy.mp4"] == (
+        "new",
+        "a still clip with too little detail to tell it from another (a wall, a sky)",
+    )

@@ -5,7 +5,8 @@ The stages, one package or module each, in the order the data walks through them
 pixels), :mod:`~hashsearch.hash` (one file to a signature; many through the cache and
 workers), :mod:`~hashsearch.index` (haystack hashes, searched by Hamming distance),
 :mod:`~hashsearch.match` (verification, verdicts, folders and groups) and
-:mod:`~hashsearch.report` (text, JSON, HTML); :mod:`~hashsearch.run` walks them.
+:mod:`~hashsearch.report` (text, JSON, HTML); :mod:`~hashsearch.run` walks them, and
+:mod:`~hashsearch.copy_new` copies what was not found (with :mod:`~hashsearch.copy_file`).
 This module is the public face: everything a caller needs is importable from here.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .callbacks import OnProgress, ShouldStop, Warn
+from .copy_new import Copied, CopyResult, check_copy_folder, copy_not_found
 from .decode.image import DEFAULT_MAX_PIXELS, DecodeOptions
 from .discover import Problem
 from .errors import Cancelled, HashsearchError, ImageError, UsageError, WorkerError
@@ -51,6 +53,8 @@ __all__ = [
     "DEFAULT_TIME_LIMIT",
     "CacheInfo",
     "Cancelled",
+    "Copied",
+    "CopyResult",
     "DecodeOptions",
     "DupesResult",
     "FolderVerdict",
@@ -79,6 +83,8 @@ __all__ = [
     "WorkerError",
     "__version__",
     "cache_info",
+    "check_copy_folder",
+    "copy_not_found",
     "default_cache_path",
     "dhash",
     "dupes",

@@ -22,12 +22,14 @@ from .. import (
     SearchOptions,
     UsageError,
     cache_info,
+    copy_not_found,
     default_cache_path,
     dupes,
     prune_cache,
     query,
     search,
 )
+from ..report.copying import copy_lines, copy_problems, copy_summary
 from ..report.json import dupes_document, json_document, query_document
 from ..report.text import (
     detail_lines,
@@ -161,15 +163,30 @@ def _search(args: argparse.Namespace, options: SearchOptions) -> int:
             write_report(result, args.report, jobs=options.workers, time_limit=args.time_limit)
         except OSError as exc:
             raise UsageError(f"--report {args.report}: {exc.strerror or exc}") from None
+    copied = None
+    if args.copy_new_to:
+        with _Progress(args.quiet) as progress:
+            copied = copy_not_found(
+                result, args.copy_new_to, dry_run=args.dry_run, on_progress=progress.update
+            )
     if args.json:
-        _print_json(json_document(result))
+        _print_json(json_document(result, copied))
     elif args.print0:
         for name in raw_names(result, images=args.list_images):
             sys.stdout.buffer.write(name + b"\0")
     else:
         _print_lines(image_lines(result) if args.list_images else folder_lines(result))
     sys.stdout.flush()
-    _tell(args, detail_lines(result), summary_line(result))
+    details = detail_lines(result)
+    if copied is not None:
+        details += copy_lines(copied, result.needles_root)
+    _tell(args, details, summary_line(result))
+    if copied is not None:
+        _tell(args, [], copy_summary(copied))
+        problem = copy_problems(copied)
+        if problem is not None:
+            _say(problem)
+            return EXIT_ERROR
     return EXIT_SOMETHING_TO_IMPORT if result.to_import else EXIT_NOTHING_TO_IMPORT
 
 

@@ -14,6 +14,7 @@ from .. import (
     DEFAULT_TIME_LIMIT,
     UsageError,
     __version__,
+    check_copy_folder,
     default_cache_path,
 )
 
@@ -86,6 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--report",
         metavar="PATH.html",
         help="also write a visual report: each backup photo beside its library copy",
+    )
+    parser.add_argument(
+        "--copy-new-to",
+        metavar="DIR",
+        help="also copy every needle file that is not found into DIR, at the same path "
+        "(verified copies; nothing is ever overwritten)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --copy-new-to: say what would be copied, write nothing",
     )
     parser.add_argument(
         "--list-files",
@@ -200,9 +212,14 @@ def check_combination(args: argparse.Namespace) -> None:
         (args.print0, "--print0"),
         (args.list_images, "--list-files"),
         (args.report, "--report"),
+        (args.copy_new_to, "--copy-new-to"),
     ):
         if mode and given:
             raise UsageError(f"{option} goes with --needles, not with {mode}")
+    if args.dry_run and not args.copy_new_to:
+        raise UsageError("--dry-run goes with --copy-new-to")
+    if args.copy_new_to and not mode:  # refused now, not after an hour of hashing
+        check_copy_folder(args.copy_new_to, args.haystack, args.needles)
     if args.report:  # found out now, not after an hour of hashing
         _check_report(args.report, haystack=args.haystack, needles=args.needles)
 

@@ -7,83 +7,29 @@ passes the same two checks as a photo (:mod:`hashsearch.match.verify`) against a
 frame shown within half a step of it, and at most a few seconds of the needle lie
 outside the library copy. One offset for all frames means the frames match in the same
 order; a re-encoded, re-muxed, resized or turned copy keeps its frames and their times.
-
-What counts as found (README, "Videos"):
-
-* the library copy may lack up to :data:`TRIM_SECONDS` at either end of the needle
-  (a copy trimmed by a second is the video);
-* a library copy that holds only a part of the needle (a 10 s cut of a 2 min video) is
-  not the video: the needle is "smaller" ("only a shorter cut in the library");
-* a needle that is itself a cut of a longer library video is found: all of it is there;
-* a library copy with a much smaller frame (half the long side) is "smaller", as for
-  photos; videos are never compared with photos.
+What counts as found: :mod:`hashsearch.match.coverage`.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
+from .coverage import Coverage
 from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules, Status
 from .verify import Prepared, compare, prepare
 
-#: Seconds of the needle the library copy may lack at each end (a trimmed copy).
-TRIM_SECONDS = 3.0
-#: Share of the needle frames inside the library copy that must match at one offset:
-#: re-encoding leaves every frame matching; a frame that fails (a flash, a fast pan
-#: between two sampled times) may be forgiven, but not a different clip.
-MIN_COVERED = 0.9
-#: At least this many matching frames (or every frame of a shorter clip).
-MIN_MATCHED_FRAMES = 3
 #: Offsets tried per library video: the ones most frame pairs vote for.
 OFFSETS_TRIED = 3
-#: A still clip (every sampled frame shows the same picture: a tripod, a sleeping
-#: child) carries no evidence in its frames' order: another clip of the same scene
-#: would match at any offset. It is found only in a library clip of the same length
-#: (within this many seconds), as a re-encoded or re-muxed copy is.
-STILL_LENGTH_SLACK = 0.5
 #: Prepared frames kept between comparisons.
 PREPARED_CACHE = 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """How well one library video covers a needle video at its best offset."""
-
-    path: str
-    offset: float  # seconds: needle time + offset = library time
-    matched: int  # needle frames matched
-    inside: int  # needle frames that fall inside the library copy
-    missing_start: float  # seconds of the needle before the library copy starts
-    missing_end: float  # seconds of the needle after it ends
-    similarity: float  # mean layout similarity of the matched frames
-    distance: int  # bits between the closest matched frames' hashes
-    still: bool  # the needle is a still clip (see STILL_LENGTH_SLACK)
-    length_difference: float  # seconds between the two clips' lengths
-
-    @property
-    def covered(self) -> float:
-        """The share of needle frames inside the library copy that matched."""
-        return self.matched / self.inside if self.inside else 0.0
-
-    def frames_agree(self, frames: int) -> bool:
-        """True when enough frames match at this offset."""
-        return self.covered >= MIN_COVERED and self.matched >= min(MIN_MATCHED_FRAMES, frames)
-
-    @property
-    def trimmed_only(self) -> bool:
-        """True when the library copy lacks at most a few seconds at either end (a still
-        clip: when both are as long)."""
-        if self.still:
-            return self.length_difference <= STILL_LENGTH_SLACK
-        return max(self.missing_start, self.missing_end) <= TRIM_SECONDS
 
 
 class VideoMatcher:
@@ -112,7 +58,7 @@ class VideoMatcher:
         """The verdict on one needle video (its result must carry ``video``)."""
         video = result.video
         assert video is not None
-        coverages = sorted(self.coverages(video), key=_goodness, reverse=True)
+        coverages = sorted(self.coverages(video), key=_goodness_of, reverse=True)
         agreeing = [c for c in coverages if c.frames_agree(len(video.frames))]
         whole = [c for c in agreeing if c.trimmed_only]
         kept = [c for c in whole if self._keeps_size(c, video)]
@@ -124,6 +70,9 @@ class VideoMatcher:
             width, height = best.size
             why = f"only a smaller copy in the library ({width}x{height})"
             return _verdict(result, "smaller", best, why, near)
+        if agreeing and agreeing[0].blank:
+            why = "a still clip with too little detail to tell it from another (a wall, a sky)"
+            return _verdict(result, "new", None, why, near)
         if agreeing and agreeing[0].still:
             other = self.videos[agreeing[0].path].duration
             why = (
@@ -144,7 +93,7 @@ class VideoMatcher:
         frames = len(video.frames)
         return [
             _match(c, self.videos[c.path])
-            for c in sorted(self.coverages(video), key=_goodness, reverse=True)
+            for c in sorted(self.coverages(video), key=_goodness_of, reverse=True)
             if c.frames_agree(frames) and c.trimmed_only and self._keeps_size(c, video)
         ]
 
@@ -166,8 +115,9 @@ class VideoMatcher:
             pairs[path][key] = distance if known is None else min(known, distance)
         needle_frames = [prepare(frame.thumb) for frame in needle.frames]
         still = bool(pairs) and self._still(needle_frames)
+        blank = still and all(frame.flat or frame.smooth for frame in needle_frames)
         return [
-            self._best_offset(needle, needle_frames, path, candidates, still)
+            self._best_offset(needle, needle_frames, path, candidates, (still, blank))
             for path, candidates in pairs.items()
         ]
 
@@ -182,7 +132,7 @@ class VideoMatcher:
         needle_frames: Sequence[Prepared],
         path: str,
         candidates: dict[tuple[int, int], int],
-        still: bool,
+        still: tuple[bool, bool],
     ) -> Coverage:
         """Try the offsets most candidate pairs agree on; keep the one that covers most."""
         library = self.videos[path]
@@ -200,7 +150,7 @@ class VideoMatcher:
             }
             offset = float(np.median([library.times[j] - needle.times[i] for i, j in pairs]))
             coverage = self._coverage(needle, needle_frames, path, pairs, offset, tolerance, still)
-            if best is None or _goodness(coverage) > _goodness(best):
+            if best is None or coverage.goodness > best.goodness:
                 best = coverage
         assert best is not None
         return best
@@ -213,18 +163,23 @@ class VideoMatcher:
         pairs: dict[tuple[int, int], int],
         offset: float,
         tolerance: float,
-        still: bool,
+        still: tuple[bool, bool],
     ) -> Coverage:
         library = self.videos[path]
         matched: dict[int, float] = {}
-        distance = 64
-        for (i, j), bits in sorted(pairs.items()):
-            if i in matched or abs(library.times[j] - needle.times[i] - offset) > tolerance:
-                continue
-            verdict = compare(needle_frames[i], self._prepared(path, j), self.rules.min_similarity)
-            if verdict.same:
-                matched[i] = verdict.similarity
-                distance = min(distance, bits)
+        distance = min(pairs.values())
+        # the hashes found the video and the offset; now every needle frame is verified
+        # against the library frames shown at its time, whatever their hashes say (the
+        # dHash of a flat or soft frame flips bits under re-encoding; the check does not)
+        for i, seconds in enumerate(needle.times):
+            wanted = seconds + offset
+            low = bisect.bisect_left(library.times, wanted - tolerance)
+            high = bisect.bisect_right(library.times, wanted + tolerance)
+            for j in sorted(range(low, high), key=lambda j: abs(library.times[j] - wanted)):
+                same = compare(needle_frames[i], self._prepared(path, j), self.rules.min_similarity)
+                if same.same:
+                    matched[i] = same.similarity
+                    break
         first, last = library.times[0] - tolerance, library.times[-1] + tolerance
         inside = sum(1 for t in needle.times if first <= t + offset <= last)
         similarity = float(np.mean(list(matched.values()))) if matched else 0.0
@@ -237,7 +192,8 @@ class VideoMatcher:
             missing_end=max(0.0, needle.duration + offset - library.duration),
             similarity=similarity,
             distance=distance,
-            still=still,
+            still=still[0],
+            blank=still[1],
             length_difference=abs(library.duration - needle.duration),
         )
 
@@ -256,8 +212,8 @@ def _near(
     return abs((library.times[j] - needle.times[i]) / tolerance - bucket) <= 1
 
 
-def _goodness(coverage: Coverage) -> tuple[bool, float, int]:
-    return (coverage.covered >= MIN_COVERED, coverage.covered, coverage.matched)
+def _goodness_of(coverage: Coverage) -> tuple[bool, float, int]:
+    return coverage.goodness
 
 
 def _match(coverage: Coverage, library: VideoSignature) -> Match:

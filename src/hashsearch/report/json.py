@@ -6,20 +6,24 @@ import base64
 import os
 from typing import Any
 
+from ..copy_new import CopyResult
 from ..discover import Problem
 from ..match.group import DupesGroup
 from ..match.matcher import STATUSES, ImageVerdict, Match
 from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
+from .copying import copy_document, copy_entries
 from .text import relative
 
 #: 2: every needle file with its state (found, smaller, new, unreadable, not compared)
 JSON_SCHEMA = "hashsearch/2"
 
 
-def json_document(result: SearchResult) -> dict[str, Any]:
-    """Everything the run decided, for scripts (schema in README, "JSON output")."""
+def json_document(result: SearchResult, copied: CopyResult | None = None) -> dict[str, Any]:
+    """Everything the run decided, for scripts (schema in README, "JSON output"); with
+    ``copied``, what --copy-new-to did with each file."""
     needles = result.needle_images
-    return {
+    moves: dict[str, dict[str, Any]] = {} if copied is None else copy_entries(copied)
+    document: dict[str, Any] = {
         "schema": JSON_SCHEMA,
         "haystack": {
             **_name(result.haystack_root, "root"),
@@ -38,7 +42,7 @@ def json_document(result: SearchResult) -> dict[str, Any]:
                 "to_import": folder.to_import,
                 "reason": folder.reason,
                 "states": {state: folder.count(state) for state in STATUSES},
-                "files": [_image(v, result) for v in folder.images],
+                "files": [_with_copy(_image(v, result), moves.get(v.path)) for v in folder.images],
             }
             for folder in result.folders
         ],
@@ -51,6 +55,13 @@ def json_document(result: SearchResult) -> dict[str, Any]:
             "folders_to_import": len(result.to_import),
         },
     }
+    if copied is not None:
+        document["copy"] = copy_document(copied)
+    return document
+
+
+def _with_copy(entry: dict[str, Any], copy: dict[str, Any] | None) -> dict[str, Any]:
+    return entry if copy is None else {**entry, "copy": copy}
 
 
 def query_document(results: list[QueryResult], haystack: HaystackSummary) -> dict[str, Any]:
