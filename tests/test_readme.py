@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import shutil
 import subprocess
 
 import pytest
@@ -62,3 +65,26 @@ def test_options_in_readme_exist(option: str) -> None:
 
     assert option in README
     assert option in build_parser().format_help()
+
+
+def test_the_copy_session_in_the_readme_prints_what_it_says(tmp_path) -> None:
+    block = next(b for b in _blocks(README, "console") if "--copy-new-to to-import" in b)
+    shutil.copytree(REPO / "sample_data", tmp_path / "sample_data")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    sessions = [part.splitlines() for part in ("\n" + block).split("\n$ ")[1:]]
+    assert len(sessions) == 4
+    for command, *shown in sessions:
+        argv = shlex.split(command)
+        if argv[0] == "hashsearch":
+            done = subprocess.run(
+                hashsearch_command(*argv[1:]), cwd=tmp_path, capture_output=True, text=True,
+                env=env, timeout=120, check=False,
+            )  # fmt: skip
+            assert done.returncode == 1
+        else:
+            done = subprocess.run(
+                command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=True
+            )
+        said = [line for line in shown if line.startswith("hashsearch: ")]
+        assert done.stdout.splitlines() == [line for line in shown if line not in said]
+        assert done.stderr.splitlines() == said
