@@ -185,6 +185,8 @@ def test_a_video_over_the_time_limit_is_that_videos_reason(cli, videos, tmp_path
         "--haystack", lib, "--needles", backup, "--json", "--no-cache", "--time-limit", "0.3"
     )  # fmt: skip
     states = _states(run.out)
+    files = {f["path"]: f for d in json.loads(run.out)["folders"] for f in d["files"]}
+    assert files["a/long.mp4"]["kind"] == "video"
     assert states["a/long.mp4"][0] == "unreadable"
     assert "time limit" in (states["a/long.mp4"][1] or "")
     assert states["a/photo.jpg"][0] == "new"

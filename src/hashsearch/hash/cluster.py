@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from ..callbacks import ShouldStop, stop_requested
 from ..errors import Cancelled, UsageError
-from .one import HashParams, HashResult, hash_one
+from .one import HashParams, HashResult, failure, hash_one
 from .workers import Task
 
 _BATCHES_PER_THREAD = 4  # enough to keep every worker busy and to spread a dying one's work
@@ -60,7 +60,7 @@ def hash_on_cluster(
                         pending[single] = [path]
                         results.add(single)
                 else:
-                    on_result(HashResult(batch[0], None, _reason(exc)))
+                    on_result(failure(batch[0], _reason(exc)))
 
 
 def hash_batch(paths: Sequence[str], params: HashParams, task: Task = hash_one) -> list[HashResult]:

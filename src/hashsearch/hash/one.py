@@ -152,6 +152,12 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
     return video
 
 
+def failure(path: str, reason: str) -> HashResult:
+    """The result of a file whose worker crashed or ran out of time: unreadable, its kind
+    told by its name (the file is not read again)."""
+    return HashResult(path, None, reason, kind="video" if is_video_name(path) else "image")
+
+
 def hash_file(path: str, params: HashParams = HashParams()) -> ImageHash:
     """The dHash of an image file; raises :class:`ImageError` with the reason it has none."""
     return signature_of_file(path, params).hash

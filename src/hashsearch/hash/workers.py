@@ -15,7 +15,7 @@ from typing import TypeVar
 from ..callbacks import ShouldStop, stop_requested
 from ..errors import Cancelled, WorkerError
 from .isolate import arm_time_limit, die_with_parent, time_limit
-from .one import HashParams, HashResult, hash_one
+from .one import HashParams, HashResult, failure, hash_one
 
 R = TypeVar("R")
 #: What a worker does with one path; module-level (or a partial of one) so it pickles.
@@ -50,7 +50,7 @@ def hash_in_workers(
     """Hash ``paths`` in ``jobs`` processes, handing each result to ``on_result``."""
 
     def failed(path: str, reason: str) -> HashResult:
-        return HashResult(path, None, reason)
+        return failure(path, reason)
 
     run_in_workers(
         paths,
