@@ -165,7 +165,7 @@ def _search(args: argparse.Namespace, options: SearchOptions) -> int:
             raise UsageError(f"--report {args.report}: {exc.strerror or exc}") from None
     copied = None
     if args.copy_new_to:
-        with _Progress(args.quiet) as progress:
+        with _Progress(args.quiet, "copying") as progress:
             copied = copy_not_found(
                 result, args.copy_new_to, dry_run=args.dry_run, on_progress=progress.update
             )
@@ -240,9 +240,10 @@ def _print_lines(lines: list[str]) -> None:
 class _Progress:
     """A tqdm bar on stderr, only on a terminal and not with -q, created on the first update."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, what: str = "hashing", unit: str = "file") -> None:
         self._shown = not quiet and sys.stderr.isatty()
         self._bar: Any = None
+        self._what, self._unit = what, unit
 
     def update(self, done: int, total: int) -> None:
         if not self._shown:
@@ -250,7 +251,7 @@ class _Progress:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit="photo", desc="hashing", file=sys.stderr)
+            self._bar = tqdm(total=total, unit=self._unit, desc=self._what, file=sys.stderr)
         self._bar.total = total
         self._bar.n = done
         self._bar.refresh()

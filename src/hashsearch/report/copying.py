@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from ..copy_new import OUTCOMES, CopyResult
-from .text import display_path
+from .text import display_path, named
 
 #: How each outcome is named in a dry run.
 _WOULD = {"copied": "would copy", "renamed": "would copy under a new name"}
@@ -53,7 +53,7 @@ def copy_problems(copied: CopyResult) -> str | None:
 def copy_document(copied: CopyResult) -> dict[str, Any]:
     """The ``copy`` part of the ``--json`` document."""
     return {
-        "folder": copied.folder,
+        **named(copied.folder, "folder"),
         "dry_run": copied.dry_run,
         **{outcome: copied.count(outcome) for outcome in OUTCOMES},
     }
@@ -64,7 +64,7 @@ def copy_entries(copied: CopyResult) -> dict[str, dict[str, Any]]:
     return {
         item.path: {
             "outcome": item.outcome,
-            "to": os.path.relpath(item.target, copied.folder),
+            **named(os.path.relpath(item.target, copied.folder), "to"),
             "reason": item.reason,
         }
         for item in copied.files

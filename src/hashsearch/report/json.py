@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import os
 from typing import Any
 
 from ..copy_new import CopyResult
@@ -12,7 +10,7 @@ from ..match.group import DupesGroup
 from ..match.matcher import STATUSES, ImageVerdict, Match
 from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
 from .copying import copy_document, copy_entries
-from .text import relative
+from .text import named, relative
 
 #: 2: every needle file with its state (found, smaller, new, unreadable, not compared)
 JSON_SCHEMA = "hashsearch/2"
@@ -26,19 +24,19 @@ def json_document(result: SearchResult, copied: CopyResult | None = None) -> dic
     document: dict[str, Any] = {
         "schema": JSON_SCHEMA,
         "haystack": {
-            **_name(result.haystack_root, "root"),
+            **named(result.haystack_root, "root"),
             "images": result.haystack_images,
             "videos": result.haystack_videos,
             "unreadable": [_problem(p, result.haystack_root) for p in result.haystack_problems],
         },
         "needles": {
-            **_name(result.needles_root, "root"),
-            "excluded": [_name(relative(p, result.needles_root), "path") for p in result.excluded],
-            "junk": [_name(relative(p, result.needles_root), "path") for p in result.junk],
+            **named(result.needles_root, "root"),
+            "excluded": [named(relative(p, result.needles_root), "path") for p in result.excluded],
+            "junk": [named(relative(p, result.needles_root), "path") for p in result.junk],
         },
         "folders": [
             {
-                **_name(folder.name, "folder"),
+                **named(folder.name, "folder"),
                 "to_import": folder.to_import,
                 "reason": folder.reason,
                 "states": {state: folder.count(state) for state in STATUSES},
@@ -68,10 +66,10 @@ def query_document(results: list[QueryResult], haystack: HaystackSummary) -> dic
     """The ``--query --json`` document."""
     return {
         "schema": JSON_SCHEMA,
-        "haystack": _name(haystack.root, "root"),
+        "haystack": named(haystack.root, "root"),
         "queries": [
             {
-                **_name(item.path, "path"),
+                **named(item.path, "path"),
                 "reason": item.reason,
                 "matches": [_match(m, haystack.root) for m in item.matches],
             }
@@ -84,7 +82,7 @@ def dupes_document(result: DupesResult) -> dict[str, Any]:
     """The ``--dupes --json`` document."""
     return {
         "schema": JSON_SCHEMA,
-        **_name(result.root, "root"),
+        **named(result.root, "root"),
         "images": result.images,
         "groups": [_group(group, result.root) for group in result.groups],
         "unreadable": [_problem(p, result.root) for p in result.problems],
@@ -97,7 +95,7 @@ def _group(group: DupesGroup, root: str) -> list[dict[str, Any]]:
     members = {m.path: m for m in group.members}
     out = []
     for path in group:
-        entry: dict[str, Any] = {**_name(relative(path, root), "path")}
+        entry: dict[str, Any] = {**named(relative(path, root), "path")}
         if path == group.representative:
             entry["representative"] = True
         else:
@@ -114,23 +112,13 @@ def _scores(match: Match) -> dict[str, Any]:
     }
 
 
-def _name(path: str, key: str) -> dict[str, str]:
-    """``{key: path}``, plus ``key_base64`` of the raw bytes when they are not UTF-8."""
-    raw = os.fsencode(path)
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return {key: path, f"{key}_base64": base64.b64encode(raw).decode("ascii")}
-    return {key: path}
-
-
 def _problem(problem: Problem, root: str) -> dict[str, str]:
-    return {**_name(relative(problem.path, root), "path"), "reason": problem.reason}
+    return {**named(relative(problem.path, root), "path"), "reason": problem.reason}
 
 
 def _match(match: Match, haystack_root: str) -> dict[str, Any]:
     return {
-        **_name(relative(match.path, haystack_root), "path"),
+        **named(relative(match.path, haystack_root), "path"),
         **_scores(match),
         "transform": match.transform,
         "size": list(match.size) if any(match.size) else None,
@@ -147,7 +135,7 @@ def _video_match(match: Match) -> dict[str, Any]:
 
 def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
     return {
-        **_name(relative(verdict.path, result.needles_root), "path"),
+        **named(relative(verdict.path, result.needles_root), "path"),
         "kind": verdict.kind,
         "state": verdict.status,
         "reason": verdict.reason,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -222,3 +223,13 @@ def dupes_summary(result: DupesResult) -> str:
         f"{result.images} images hashed; {len(result.groups)} groups of near-duplicates "
         f"({copies} images); {len(result.problems)} could not be read"
     )
+
+
+def named(path: str, key: str) -> dict[str, str]:
+    """``{key: path}``, plus ``key_base64`` of the raw bytes when they are not UTF-8."""
+    raw = os.fsencode(path)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return {key: path, f"{key}_base64": base64.b64encode(raw).decode("ascii")}
+    return {key: path}
