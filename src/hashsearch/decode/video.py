@@ -64,6 +64,7 @@ def sample_frames(
     max_frames: int = DEFAULT_MAX_FRAMES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     on_duration: Callable[[float], None] | None = None,
+    keyframes: bool = True,
 ) -> tuple[list[tuple[float, T]], VideoInfo]:
     """``make(seconds, gray)`` of a frame every ``step`` seconds of the video at ``path``.
 
@@ -72,16 +73,18 @@ def sample_frames(
     Raises :class:`ImageError` when the file has no video stream FFmpeg can decode, no
     frame at all, frames larger than ``max_pixels``, or frames that end well before the
     length its container states (a file cut short). ``on_duration`` hears the stated
-    length before decoding starts (for a time limit that grows with it).
+    length before decoding starts (for a time limit that grows with it); ``keyframes``
+    False decodes every frame at once.
     """
     stated = _stated_duration(path, max_pixels)
     if on_duration is not None:
         on_duration(stated)
     if stated > step * max_frames:
         step = stated / max_frames
-    keyed, info = _pass(path, make, step, max_frames, max_pixels, stated, keyframes_only=True)
-    if info.longest_gap <= MAX_KEY_GAP * step:
-        return keyed, info
+    if keyframes:
+        keyed, info = _pass(path, make, step, max_frames, max_pixels, stated, True)
+        if info.longest_gap <= MAX_KEY_GAP * step:
+            return keyed, info
     return _pass(path, make, step, max_frames, max_pixels, stated, keyframes_only=False)
 
 

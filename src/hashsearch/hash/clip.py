@@ -83,8 +83,10 @@ def video_signature(
     algorithm: str = "dhash",
     max_pixels: int = DEFAULT_MAX_PIXELS,
     on_duration: Callable[[float], None] | None = None,
-) -> VideoSignature:
-    """Sample the video at ``path`` and keep the signature of every sampled frame."""
+    keyframes: bool = True,
+) -> tuple[VideoSignature, bool]:
+    """Sample the video at ``path`` and keep the signature of every sampled frame; also
+    whether the frames are keyframes alone (``keyframes`` False: never)."""
 
     import cv2
 
@@ -99,8 +101,9 @@ def video_signature(
         return signature(gray, hash_size, algorithm, (width, height))
 
     sampled, info = sample_frames(
-        path, keep, DEFAULT_STEP, DEFAULT_MAX_FRAMES, max_pixels, on_duration=on_duration
+        path, keep, DEFAULT_STEP, DEFAULT_MAX_FRAMES, max_pixels, on_duration, keyframes
     )
     frames = tuple(frame for _, frame in sampled)
     times = tuple(seconds for seconds, _ in sampled)
-    return VideoSignature(frames, times, info.duration, (info.width, info.height))
+    video = VideoSignature(frames, times, info.duration, (info.width, info.height))
+    return video, info.keyframes_only

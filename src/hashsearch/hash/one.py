@@ -140,13 +140,18 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
     def stretch(seconds: float) -> None:
         stretch_time_limit(seconds / VIDEO_SECONDS_PER_LIMIT)
 
-    def sample() -> VideoSignature:
+    def sample(keyframes: bool) -> tuple[VideoSignature, bool]:
         return video_signature(
-            path, params.hash_size, params.algorithm, params.decode.max_pixels, stretch
+            path, params.hash_size, params.algorithm, params.decode.max_pixels, stretch, keyframes
         )
 
-    video, said = decoder_messages(sample)
+    (video, keyed), said = decoder_messages(lambda: sample(True))
     damage = damage_in(said)
+    if damage is not None and keyed:
+        # keyframes decoded alone can make a decoder complain of references it skipped
+        # itself: the whole stream, decoded in order, is the judge
+        (video, _), said = decoder_messages(lambda: sample(False))
+        damage = damage_in(said)
     if damage is not None:
         raise ImageError(f"damaged video: {damage}")
     return video
