@@ -230,7 +230,7 @@ def test_the_report_shows_a_poster_frame_beside_the_library_copys(cli, videos, t
     at = page.index("coffee-trimmed.mp4")
     row = page[page.rindex("<tr", 0, at) : page.index("</tr>", at)]
     assert row.count("data:image/jpeg;base64,") == 2
-    assert "of its frames matched" in row
+    assert "of the frames they share matched" in row
 
 
 def _still_clip(path: Path, seconds: float) -> Path:

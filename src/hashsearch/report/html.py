@@ -186,8 +186,9 @@ def _video_scores(image: ImageVerdict, match: Match) -> str:
     if match.covered is None or image.duration is None:
         return ""
     return (
-        f"<br>video of {image.duration:.1f} s: {match.covered:.0%} of its frames matched, "
-        f"from {match.offset or 0.0:.1f} s of the library copy ({match.duration or 0.0:.1f} s)"
+        f"<br>video of {image.duration:.1f} s, from {match.offset or 0.0:.1f} s of the "
+        f"library copy ({match.duration or 0.0:.1f} s): {match.covered:.0%} of the frames "
+        "they share matched"
     )
 
 
