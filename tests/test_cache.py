@@ -106,6 +106,24 @@ def test_changed_file_is_hashed_again(photo_files, tmp_path) -> None:
     assert again[target].hash == _hash([target], None)[target].hash
 
 
+def test_an_entry_that_does_not_parse_is_read_again_and_the_cache_kept(photo_files, tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with _open(path) as cache:
+        first = _hash(photo_files, cache)
+    with sqlite3.connect(path) as db:  # one value garbled (another version wrote it, or rot)
+        db.execute("UPDATE hashes SET signature = ? WHERE path = ?", (b"HSVIDEO9xx",
+                   os.fsencode(photo_files[0])))  # fmt: skip
+    warnings: list[str] = []
+    with _open(path, warnings) as cache:
+        assert _hash(photo_files, cache) == first
+    assert warnings == []
+    with _open(path) as cache:  # the entry was written again, the others kept
+        assert (
+            cache.get(photo_files[0], stamp_of(os.lstat(photo_files[0])))
+            == first[photo_files[0]].pages
+        )
+
+
 def test_damaged_cache_is_moved_aside_and_rebuilt(photo_files, tmp_path) -> None:
     path = tmp_path / "c.sqlite3"
     with _open(path) as cache:

@@ -127,8 +127,8 @@ class HashCache:
             ).fetchone()
             if row is None or tuple(row[:4]) != stamp:
                 return None
-            return _record(row[5], row[4])
-        except (sqlite3.Error, ValueError) as exc:
+            return _record_or_none(row[5], row[4])
+        except sqlite3.Error as exc:
             self._give_up(exc)
             return None
 
@@ -149,9 +149,10 @@ class HashCache:
                 ).fetchall()
                 for raw, *stamp, bits, blob in rows:
                     path = chunk[raw]
-                    if tuple(stamp) == stamps[path]:
-                        found[path] = _record(blob, bits)
-            except (sqlite3.Error, ValueError) as exc:
+                    record = _record_or_none(blob, bits) if tuple(stamp) == stamps[path] else None
+                    if record is not None:
+                        found[path] = record
+            except sqlite3.Error as exc:
                 self._give_up(exc)
                 return {}
         return found
@@ -270,6 +271,15 @@ class HashCache:
             fresh = HashCache._started_anew(path, self._key, self._warn, self._lock_timeout)
             if fresh is not None:
                 self._db, fresh._db = fresh._db, None
+
+
+def _record_or_none(blob: bytes, bits: int) -> Record | None:
+    """:func:`_record`, or None for a value that does not parse (written by another
+    version, or damaged): that file is read again and its entry replaced."""
+    try:
+        return _record(blob, bits)
+    except ValueError:
+        return None
 
 
 def _record(blob: bytes, bits: int) -> Record:
