@@ -1,6 +1,6 @@
-"""Damaged bytes of every supported format never stop a run: a seeded loop flips and cuts
-bytes (most of them in the headers, where parsers branch) and the whole run must end
-with a state for every file, exit 0 or 1, in bounded time."""
+"""Damaged bytes of every supported format, videos included, never stop a run: a seeded
+loop flips and cuts bytes (most of them in the headers, where parsers branch) and the
+whole run must end with a state for every file, exit 0 or 1, in bounded time."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from clips import ffmpeg, hevc_copy, pan_clip
 from conftest import hashsearch_command, load_photo, resized
 
 MUTANTS_PER_FORMAT = 24
@@ -68,6 +69,14 @@ def _originals() -> dict[str, bytes]:
     return encoded
 
 
+def _videos(folder: Path) -> dict[str, bytes]:
+    """A small H.264 MP4 with its index first (flips land in it) and an HEVC MOV."""
+    clip = pan_clip(folder / "clip.mp4", "coffee.png", 2, size=(160, 90))
+    ffmpeg("-i", clip, "-c", "copy", "-movflags", "+faststart", folder / "fast.mp4")
+    hevc_copy(clip, folder / "clip.mov", width=160)
+    return {".mp4": (folder / "fast.mp4").read_bytes(), ".mov": (folder / "clip.mov").read_bytes()}
+
+
 def _mutants(data: bytes, rng: random.Random) -> list[bytes]:
     out = []
     for number in range(MUTANTS_PER_FORMAT):
@@ -88,8 +97,10 @@ def test_flipped_and_cut_files_of_every_format_get_a_verdict(tmp_path: Path) -> 
     library, backup = tmp_path / "library", tmp_path / "backup"
     library.mkdir()
     cv2.imwrite(str(library / "coffee.jpg"), resized(load_photo("coffee.png"), 0.2))
+    videos = _videos(tmp_path / "clips")
+    (library / "clip.mp4").write_bytes(videos[".mp4"])
     written = []
-    for suffix, data in _originals().items():
+    for suffix, data in {**_originals(), **videos}.items():
         folder = backup / suffix.lstrip(".")
         folder.mkdir(parents=True)
         for number, mutant in enumerate(_mutants(data, rng)):

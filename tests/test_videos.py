@@ -200,6 +200,19 @@ def test_frames_larger_than_max_pixels_are_refused(cli, videos) -> None:
     assert state == "unreadable" and "too large" in (reason or "")
 
 
+def test_frames_beyond_8k_are_refused_whatever_max_pixels_says(cli, videos, tmp_path) -> None:
+    lib, _ = videos
+    huge = tmp_path / "backup" / "a" / "huge.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=8192x5200:d=0.1", "-r", 10, "-c:v", "libx264",
+           "-preset", "ultrafast", huge)  # fmt: skip
+    run = cli("--haystack", lib, "--needles", huge.parent.parent, "--json", "--no-cache")
+    assert _states(run.out)["a/huge.mp4"] == (
+        "unreadable",
+        "video frames too large: 8192x5200 pixels (limit 40,000,000: --max-pixels, "
+        "and at most 40,000,000 for a video)",
+    )
+
+
 def test_the_cache_keeps_videos(cli, videos, tmp_path) -> None:
     lib, needles = videos
     first = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")

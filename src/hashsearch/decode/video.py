@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ImageError
-from .image import DEFAULT_MAX_PIXELS, check_pixels
+from .image import DEFAULT_MAX_PIXELS
 
 Gray = npt.NDArray[np.uint8]
 T = TypeVar("T")
@@ -38,6 +38,9 @@ DEFAULT_MAX_FRAMES = 600
 #: length its container states was cut short: its end cannot be compared.
 MISSING_END_SECONDS = 2.0
 MISSING_END_SHARE = 0.05
+#: The largest video frame decoded (8K UHD and a little more), whatever --max-pixels
+#: says: a decoder keeps several frames (references, threads) at once.
+MAX_FRAME_PIXELS = 40_000_000
 #: Keyframes alone are enough when no two lie more than this many steps apart (nor the
 #: last from the end) and the first is within KEY_START_SLACK seconds of the start: then
 #: any frame of a copy has a sampled frame at most about half a step from it.
@@ -88,6 +91,16 @@ def sample_frames(
     return _pass(path, make, step, max_frames, max_pixels, stated, keyframes_only=False)
 
 
+def _check_frame(width: int, height: int, max_pixels: int) -> None:
+    """Refuse frames larger than ``max_pixels`` or :data:`MAX_FRAME_PIXELS`."""
+    limit = min(max_pixels, MAX_FRAME_PIXELS)
+    if width * height > limit:
+        raise ImageError(
+            f"video frames too large: {width}x{height} pixels (limit {limit:,}: --max-pixels, "
+            f"and at most {MAX_FRAME_PIXELS:,} for a video)"
+        )
+
+
 def _stated_duration(path: str, max_pixels: int) -> float:
     """The length the container states (0 when it states none); refuses oversized frames."""
     import cv2
@@ -98,7 +111,7 @@ def _stated_duration(path: str, max_pixels: int) -> float:
             raise ImageError("not a video FFmpeg can decode (no readable video stream)")
         width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        check_pixels(width, height, max_pixels)
+        _check_frame(width, height, max_pixels)
         fps = capture.get(cv2.CAP_PROP_FPS)
         count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
         return float(count / fps) if fps > 0 and count > 0 else 0.0
@@ -143,7 +156,7 @@ def _pass(
             ok, frame = capture.retrieve()
             if not ok or frame is None:
                 continue
-            check_pixels(frame.shape[1], frame.shape[0], max_pixels)
+            _check_frame(frame.shape[1], frame.shape[0], max_pixels)
             gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
             sampled.append((seconds, make(seconds, np.asarray(gray, dtype=np.uint8))))
             next_time = (int(seconds / step + 1e-6) + 1) * step

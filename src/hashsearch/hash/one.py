@@ -7,6 +7,7 @@ alike, so both give the same verdict on the same file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,9 +28,13 @@ MAX_UNKNOWN_BYTES = 64 * 1024**2
 ALGORITHM_VERSION = 6  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages
 #: A video may take the per-file time limit once for each this many seconds of its length.
 VIDEO_SECONDS_PER_LIMIT = 60.0
+#: ... but never more than this many times it: a file that states a length of days gets
+#: half an hour at the default limit, then it is unreadable, not a hang.
+MAX_VIDEO_LIMITS = 30
 
 
 Kind = Literal["image", "video"]
+_FFMPEG_ADDRESS = re.compile(r" @ 0x[0-9a-f]+")  # "[h264 @ 0x55ee1c34d240] error ..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +143,7 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
     """
 
     def stretch(seconds: float) -> None:
-        stretch_time_limit(seconds / VIDEO_SECONDS_PER_LIMIT)
+        stretch_time_limit(min(seconds / VIDEO_SECONDS_PER_LIMIT, MAX_VIDEO_LIMITS))
 
     def sample(keyframes: bool) -> tuple[VideoSignature, bool]:
         return video_signature(
@@ -153,7 +158,7 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
         (video, _), said = decoder_messages(lambda: sample(False))
         damage = damage_in(said)
     if damage is not None:
-        raise ImageError(f"damaged video: {damage}")
+        raise ImageError(f"damaged video: {_FFMPEG_ADDRESS.sub('', damage)}")
     return video
 
 
