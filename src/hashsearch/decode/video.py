@@ -29,9 +29,12 @@ from .image import DEFAULT_MAX_PIXELS
 Gray = npt.NDArray[np.uint8]
 T = TypeVar("T")
 
-#: Seconds between sampled frames: a copy trimmed at any point has, for each of its
-#: frames, a library frame at most half a step away in time.
+#: Seconds between sampled keyframes (a phone puts one about every second).
 DEFAULT_STEP = 1.0
+#: Seconds between sampled frames when every frame is decoded anyway: a copy trimmed at
+#: any frame then has, for each keyframe of the original, a sampled frame within an
+#: eighth of a second (frames half a second apart in a pan no longer look the same).
+DENSE_STEP = 0.25
 #: At most this many frames per video; a longer clip is sampled more sparsely.
 DEFAULT_MAX_FRAMES = 600
 #: A file whose frames end this much (seconds, or this share of its length) before the
@@ -68,11 +71,13 @@ def sample_frames(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     on_duration: Callable[[float], None] | None = None,
     keyframes: bool = True,
+    dense_step: float = DENSE_STEP,
 ) -> tuple[list[tuple[float, T]], VideoInfo]:
-    """``make(seconds, gray)`` of a frame every ``step`` seconds of the video at ``path``.
+    """``make(seconds, gray)`` of frames of the video at ``path``, at most ``max_frames``.
 
-    First only the keyframes are decoded (fast: a phone puts one every second or so);
-    when they lie too far apart, every frame is decoded and one taken each ``step``.
+    First only the keyframes are decoded (fast: a phone puts one every second or so), one
+    kept each ``step``; when they lie too far apart, every frame is decoded and one kept
+    each ``dense_step``.
     Raises :class:`ImageError` when the file has no video stream FFmpeg can decode, no
     frame at all, frames larger than ``max_pixels``, or frames that end well before the
     length its container states (a file cut short). ``on_duration`` hears the stated
@@ -82,13 +87,12 @@ def sample_frames(
     stated = _stated_duration(path, max_pixels)
     if on_duration is not None:
         on_duration(stated)
-    if stated > step * max_frames:
-        step = stated / max_frames
+    step, dense_step = (max(s, stated / max_frames) for s in (step, dense_step))
     if keyframes:
         keyed, info = _pass(path, make, step, max_frames, max_pixels, stated, True)
         if info.longest_gap <= MAX_KEY_GAP * step:
             return keyed, info
-    return _pass(path, make, step, max_frames, max_pixels, stated, keyframes_only=False)
+    return _pass(path, make, dense_step, max_frames, max_pixels, stated, keyframes_only=False)
 
 
 def _check_frame(width: int, height: int, max_pixels: int) -> None:

@@ -25,6 +25,13 @@ TRIM_SECONDS = 3.0
 MIN_COVERED = 0.9
 #: At least this many matching frames (or every frame of a shorter clip).
 MIN_MATCHED_FRAMES = 3
+#: A frame matches when it passes the layout check against the other clip's frame shown
+#: at its time; of the frames with detail, this share must pass the detail check too. A
+#: lower share (0.5 was tried) finds more copies re-encoded small and hard, but also
+#: another pan over the same scene a few pixels off the first: a false "found".
+MIN_CONFIRMED = 0.9
+#: Below this many frames every frame must match; from it on, one may fail.
+SHORT_CLIP_FRAMES = 5
 #: A still clip (every sampled frame shows the same picture: a tripod, a sleeping
 #: child) carries no evidence in its frames' order: another clip of the same scene
 #: would match at any offset. It is found only in a library clip of the same length
@@ -40,14 +47,16 @@ class Coverage:
 
     path: str
     offset: float  # seconds: needle time + offset = library time
-    matched: int  # needle frames matched
+    matched: int  # needle frames whose layout matched
     inside: int  # needle frames that fall inside the library copy
+    detailed_matched: int  # frames with detail whose detail matched too (the evidence)
+    detailed_inside: int  # frames with detail inside the library copy
     missing_start: float  # seconds of the needle before the library copy starts
     missing_end: float  # seconds of the needle after it ends
     similarity: float  # mean layout similarity of the matched frames
     distance: int  # bits between the closest candidate frames' hashes
     still: bool  # the needle is a still clip (see STILL_LENGTH_SLACK)
-    blank: bool  # ... and its frames hold next to no detail
+    blank: bool  # too few needle frames hold detail to count as evidence
     length_difference: float  # seconds between the two clips' lengths
 
     @property
@@ -56,13 +65,24 @@ class Coverage:
         return self.matched / self.inside if self.inside else 0.0
 
     @property
-    def goodness(self) -> tuple[bool, float, int]:
-        """The order in which coverages are preferred: enough frames, share, count."""
-        return (self.covered >= MIN_COVERED, self.covered, self.matched)
+    def goodness(self) -> tuple[bool, float, float, float]:
+        """The order in which coverages are preferred: enough frames, their share, the
+        share whose detail agrees, then how alike they are (the offset that lines the
+        frames up best)."""
+        confirmed = self.detailed_matched / self.detailed_inside if self.detailed_inside else 0.0
+        return (self.layout_agrees, self.covered, confirmed, self.similarity)
 
-    def frames_agree(self, frames: int) -> bool:
-        """True when enough frames match at this offset."""
-        return self.covered >= MIN_COVERED and self.matched >= min(MIN_MATCHED_FRAMES, frames)
+    @property
+    def layout_agrees(self) -> bool:
+        """True when (nearly) every frame inside the library copy matched its layout."""
+        return _most(self.matched, self.inside, MIN_COVERED)
+
+    def frames_agree(self) -> bool:
+        """True when enough frames match at this offset, frames with detail included."""
+        if self.blank or not self.layout_agrees:
+            return False
+        enough = self.detailed_matched >= min(MIN_MATCHED_FRAMES, self.detailed_inside)
+        return enough and _most(self.detailed_matched, self.detailed_inside, MIN_CONFIRMED)
 
     @property
     def trimmed_only(self) -> bool:
@@ -73,3 +93,12 @@ class Coverage:
         if self.still:
             return self.length_difference <= STILL_LENGTH_SLACK
         return max(self.missing_start, self.missing_end) <= TRIM_SECONDS
+
+
+def _most(hits: int, total: int, share: float) -> bool:
+    """True when ``hits`` of ``total`` is at least ``share``, forgiving one miss from five
+    frames on (one flash or blurred frame in an 8-frame clip is not a different clip)."""
+    if total <= 0:
+        return False
+    forgiven = 0 if total < SHORT_CLIP_FRAMES else max(1, int(total * (1 - share)))
+    return total - hits <= forgiven

@@ -15,19 +15,23 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
-from .coverage import Coverage
+from .coverage import MIN_MATCHED_FRAMES, Coverage
 from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules, Status
 from .verify import Prepared, compare, prepare
 
 #: Offsets tried per library video: the ones most frame pairs vote for.
-OFFSETS_TRIED = 3
+OFFSETS_TRIED = 6
+#: A clip sampled this many times more sparsely than the other is the one judged frame
+#: by frame (each of its frames has a frame of the other close in time).
+SPARSER = 1.5
 #: Prepared frames kept between comparisons.
 PREPARED_CACHE = 1024
 
@@ -59,7 +63,7 @@ class VideoMatcher:
         video = result.video
         assert video is not None
         coverages = sorted(self.coverages(video), key=_goodness_of, reverse=True)
-        agreeing = [c for c in coverages if c.frames_agree(len(video.frames))]
+        agreeing = [c for c in coverages if c.frames_agree()]
         whole = [c for c in agreeing if c.trimmed_only]
         kept = [c for c in whole if self._keeps_size(c, video)]
         near = tuple(_match(c, self.videos[c.path]) for c in coverages if c not in agreeing)[:3]
@@ -70,8 +74,8 @@ class VideoMatcher:
             width, height = best.size
             why = f"only a smaller copy in the library ({width}x{height})"
             return _verdict(result, "smaller", best, why, near)
-        if agreeing and agreeing[0].blank:
-            why = "a still clip with too little detail to tell it from another (a wall, a sky)"
+        if coverages and coverages[0].blank and coverages[0].layout_agrees:
+            why = "too little detail to tell this clip from another (a wall, a sky, darkness)"
             return _verdict(result, "new", None, why, near)
         if agreeing and agreeing[0].still:
             other = self.videos[agreeing[0].path].duration
@@ -90,11 +94,10 @@ class VideoMatcher:
 
     def matches(self, video: VideoSignature) -> list[Match]:
         """Every library video that covers ``video`` (as "found" would), best first."""
-        frames = len(video.frames)
         return [
             _match(c, self.videos[c.path])
             for c in sorted(self.coverages(video), key=_goodness_of, reverse=True)
-            if c.frames_agree(frames) and c.trimmed_only and self._keeps_size(c, video)
+            if c.frames_agree() and c.trimmed_only and self._keeps_size(c, video)
         ]
 
     def coverages(self, needle: VideoSignature) -> list[Coverage]:
@@ -115,7 +118,8 @@ class VideoMatcher:
             pairs[path][key] = distance if known is None else min(known, distance)
         needle_frames = [prepare(frame.thumb) for frame in needle.frames]
         still = bool(pairs) and self._still(needle_frames)
-        blank = still and all(frame.flat or frame.smooth for frame in needle_frames)
+        detailed = sum(1 for frame in needle_frames if not (frame.flat or frame.smooth))
+        blank = detailed < min(MIN_MATCHED_FRAMES, len(needle_frames))
         return [
             self._best_offset(needle, needle_frames, path, candidates, (still, blank))
             for path, candidates in pairs.items()
@@ -134,22 +138,23 @@ class VideoMatcher:
         candidates: dict[tuple[int, int], int],
         still: tuple[bool, bool],
     ) -> Coverage:
-        """Try the offsets most candidate pairs agree on; keep the one that covers most."""
+        """Try the offsets most candidate pairs agree on; keep the one that covers most.
+
+        Both clips are sampled on their own grid, so a copy trimmed at any frame pairs
+        each of its frames with library frames a fraction of a step earlier and later:
+        both offsets are tried, and the one whose frames line up wins.
+        """
         library = self.videos[path]
         tolerance = 0.6 * max(needle.step, library.step)
-        votes: dict[int, set[int]] = defaultdict(set)
+        votes: dict[float, set[int]] = defaultdict(set)
         for i, j in candidates:
-            votes[round((library.times[j] - needle.times[i]) / tolerance)].add(i)
-        tried = sorted(votes, key=lambda b: (-len(votes[b]), abs(b)))[:OFFSETS_TRIED]
+            votes[round(library.times[j] - needle.times[i], 1)].add(i)
+        tried = sorted(votes, key=lambda d: (-len(votes[d]), abs(d)))[:OFFSETS_TRIED]
         best: Coverage | None = None
-        for bucket in tried:
-            pairs = {
-                (i, j): bits
-                for (i, j), bits in candidates.items()
-                if _near(library, needle, i, j, bucket, tolerance)
-            }
-            offset = float(np.median([library.times[j] - needle.times[i] for i, j in pairs]))
-            coverage = self._coverage(needle, needle_frames, path, pairs, offset, tolerance, still)
+        for offset in tried:
+            coverage = self._coverage(
+                needle, needle_frames, path, min(candidates.values()), offset, tolerance, still
+            )
             if best is None or coverage.goodness > best.goodness:
                 best = coverage
         assert best is not None
@@ -160,37 +165,48 @@ class VideoMatcher:
         needle: VideoSignature,
         needle_frames: Sequence[Prepared],
         path: str,
-        pairs: dict[tuple[int, int], int],
+        distance: int,
         offset: float,
         tolerance: float,
         still: tuple[bool, bool],
     ) -> Coverage:
+        """How well ``path`` covers the needle at ``offset`` (needle time + offset =
+        library time), judged on the frames of the more sparsely sampled of the two."""
         library = self.videos[path]
-        matched: dict[int, float] = {}
-        distance = min(pairs.values())
-        # the hashes found the video and the offset; now every needle frame is verified
-        # against the library frames shown at its time, whatever their hashes say (the
-        # dHash of a flat or soft frame flips bits under re-encoding; the check does not)
-        for i, seconds in enumerate(needle.times):
-            wanted = seconds + offset
-            low = bisect.bisect_left(library.times, wanted - tolerance)
-            high = bisect.bisect_right(library.times, wanted + tolerance)
-            for j in sorted(range(low, high), key=lambda j: abs(library.times[j] - wanted)):
-                same = compare(needle_frames[i], self._prepared(path, j), self.rules.min_similarity)
+        library_frames = _Frames(library.times, lambda j: self._prepared(path, j), -offset)
+        needle_side = _Frames(needle.times, needle_frames.__getitem__, offset)
+        if library.step > SPARSER * needle.step:  # a phone original beside a dense copy
+            judged, other = library_frames, needle_side
+        else:
+            judged, other = needle_side, library_frames
+        matched: dict[int, float] = {}  # layout similarity of each judged frame that matched
+        confirmed: set[int] = set()  # ... of those, the frames whose detail agrees too
+        # the hashes found the video and the offset; now every judged frame is verified
+        # against the other clip's frames shown at its time, whatever their hashes say
+        # (the dHash of a flat or soft frame flips bits under re-encoding; the check does not)
+        for k, seconds in enumerate(judged.times):
+            for m in other.near(seconds + judged.shift, tolerance):
+                same = compare(judged.frame(k), other.frame(m), self.rules.min_similarity)
+                if same.similarity >= self.rules.min_similarity:
+                    matched[k] = max(matched.get(k, 0.0), same.similarity)
                 if same.same:
-                    matched[i] = same.similarity
+                    confirmed.add(k)
                     break
-        first, last = library.times[0] - tolerance, library.times[-1] + tolerance
-        inside = sum(1 for t in needle.times if first <= t + offset <= last)
-        similarity = float(np.mean(list(matched.values()))) if matched else 0.0
+        first, last = other.times[0] - tolerance, other.times[-1] + tolerance
+        inside = {k for k, t in enumerate(judged.times) if first <= t + judged.shift <= last}
+        # frames without detail (a wall, the sky, darkness) are judged on their layout
+        # alone: they must match, but only frames with detail count as evidence
+        detailed = {k for k in inside if not (judged.frame(k).flat or judged.frame(k).smooth)}
         return Coverage(
             path,
             offset,
-            len(matched),
-            inside,
+            len(matched.keys() & inside),
+            len(inside),
+            detailed_matched=len(detailed & confirmed),
+            detailed_inside=len(detailed),
             missing_start=max(0.0, -offset),
             missing_end=max(0.0, needle.duration + offset - library.duration),
-            similarity=similarity,
+            similarity=float(np.mean(list(matched.values()))) if matched else 0.0,
             distance=distance,
             still=still[0],
             blank=still[1],
@@ -206,13 +222,23 @@ class VideoMatcher:
         return prepare(self.videos[path].frames[number].thumb)
 
 
-def _near(
-    library: VideoSignature, needle: VideoSignature, i: int, j: int, bucket: int, tolerance: float
-) -> bool:
-    return abs((library.times[j] - needle.times[i]) / tolerance - bucket) <= 1
+@dataclass(frozen=True, slots=True)
+class _Frames:
+    """One clip's sampled frames as the coverage walks them: times, frames, and the
+    shift that takes its times to the other clip's."""
+
+    times: Sequence[float]
+    frame: Callable[[int], Prepared]
+    shift: float
+
+    def near(self, seconds: float, tolerance: float) -> list[int]:
+        """The frames shown within ``tolerance`` of ``seconds``, nearest first."""
+        low = bisect.bisect_left(self.times, seconds - tolerance)
+        high = bisect.bisect_right(self.times, seconds + tolerance)
+        return sorted(range(low, high), key=lambda k: abs(self.times[k] - seconds))
 
 
-def _goodness_of(coverage: Coverage) -> tuple[bool, float, int]:
+def _goodness_of(coverage: Coverage) -> tuple[bool, float, float, float]:
     return coverage.goodness
 
 
