@@ -1,9 +1,10 @@
-"""What is kept of each video: the signature of a frame every second, with its time.
+"""What is kept of each video: the signatures of its sampled frames, with their times.
 
 A video is compared frame by frame (:mod:`hashsearch.match.video`), so it keeps what a
 photo keeps for each sampled frame (hashes, 64 x 64 thumbnail) and, beside them, when
-each frame is shown and how long the clip is. Size: 4,148 bytes per sampled frame, about
-250 KB per minute of video (at most 600 frames, 2.5 MB, for any clip).
+each frame is shown and how long the clip is. Size: 4,148 bytes per sampled frame: about
+250 KB per minute sampled at its keyframes, 1 MB when every frame was decoded (a frame
+each 0.25 s; see :mod:`hashsearch.decode.video`); at most 600 frames, 2.5 MB, a clip.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Decide, for each needle video, whether one library video covers it.
 
-A video is compared by its sampled frames (a frame every second, see
-:mod:`hashsearch.hash.clip`). A library video covers a needle video when, at one fixed
-time offset between them, nearly every needle frame that falls inside the library copy
-passes the same two checks as a photo (:mod:`hashsearch.match.verify`) against a library
-frame shown within half a step of it, and at most a few seconds of the needle lie
-outside the library copy. One offset for all frames means the frames match in the same
-order; a re-encoded, re-muxed, resized or turned copy keeps its frames and their times.
+A video is compared by its sampled frames (its keyframes about once a second, or a
+frame each 0.25 s when every frame was decoded; :mod:`hashsearch.decode.video`). A
+library video covers a needle video when, at one fixed time offset between them, nearly
+every frame of the more sparsely sampled clip inside the overlap passes the same two
+checks as a photo (:mod:`hashsearch.match.verify`) against a frame of the other shown
+near its time, and at most a few seconds of the needle lie outside the library copy.
+One offset for all frames means the frames match in the same order; a re-encoded,
+re-muxed, resized, turned or trimmed copy keeps its frames and their times.
 What counts as found: :mod:`hashsearch.match.coverage`.
 """
 
