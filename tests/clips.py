@@ -27,7 +27,7 @@ def ffmpeg(*args: object) -> None:
 
 def pan_clip(
     path: Path,
-    photo: str,
+    photo: str | Path,
     seconds: float,
     *,
     start: tuple[int, int] = (0, 0),
@@ -35,14 +35,15 @@ def pan_clip(
     size: tuple[int, int] = (640, 360),
     keyframe_every: int = FPS,
 ) -> Path:
-    """A ``seconds`` long H.264 clip panning over ``photo`` (scaled to 2x ``size``), a
-    keyframe every ``keyframe_every`` frames (a phone: every second)."""
+    """A ``seconds`` long H.264 clip panning over ``photo`` (a shared photo's name, or any
+    picture's path; scaled to 2x ``size``), a keyframe every ``keyframe_every`` frames (a
+    phone: every second)."""
     width, height = size
     x0, y0 = start
     vx, vy = speed
     crop = f"crop={width}:{height}:x='{x0}+t*{vx}':y='{y0}+t*{vy}'"
     ffmpeg(
-        "-loop", "1", "-t", seconds, "-i", PHOTOS / photo,
+        "-loop", "1", "-t", seconds, "-i", PHOTOS / photo,  # an absolute path stays as it is
         "-vf", f"scale={2 * width}:{2 * height},{crop},format=yuv420p",
         "-r", FPS, "-c:v", "libx264", "-preset", "veryfast", "-g", keyframe_every, path,
     )  # fmt: skip

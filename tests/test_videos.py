@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import hashsearch
@@ -36,6 +37,7 @@ def videos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     done = needles / "copies"
     hevc_copy(rocket, done / "rocket-hevc-small.mp4")
     trimmed_copy(coffee, done / "coffee-trimmed.mp4", start=1.0)
+    trimmed_copy(rocket, done / "rocket-trimmed-between-frames.mp4", start=1.37)
     remuxed_copy(chelsea, done / "chelsea.mp4")
     upright_copy(chelsea, lib / "2024" / "chelsea-upright.mp4")
     turned_copy(chelsea, done / "chelsea-turned-by-flag.mp4")
@@ -60,13 +62,14 @@ def test_copies_are_found_and_other_clips_are_new(cli, videos, tmp_path) -> None
         "copies/chelsea.mp4": ("found", None),
         "copies/coffee-trimmed.mp4": ("found", None),
         "copies/rocket-hevc-small.mp4": ("found", None),
+        "copies/rocket-trimmed-between-frames.mp4": ("found", None),
         "new-scene/astronaut.mp4": ("new", None),
         "same-place/rocket-again.mp4": ("new", None),
     }
     listed = cli("--haystack", lib, "--needles", needles, "--cache", tmp_path / "c.db")
     assert listed.lines == ["new-scene", "same-place"]
     assert "0 images and 4 videos hashed" in listed.err
-    assert "6 files (6 videos)" in listed.err
+    assert "7 files (7 videos)" in listed.err
 
 
 def test_a_folder_of_videos_all_in_the_library_is_done(cli, videos) -> None:
@@ -215,7 +218,7 @@ def test_the_cache_keeps_videos(cli, videos, tmp_path) -> None:
     again = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")
     assert _states(again.out) == _states(first.out)
     info = hashsearch.cache_info(hashsearch.SearchOptions(cache_path=tmp_path / "c.db"))
-    assert info.files == 10
+    assert info.files == 11
 
 
 def test_the_library_api_gives_the_commands_verdict(videos) -> None:
@@ -274,6 +277,26 @@ def test_a_blank_still_clip_is_never_found(cli, tmp_path) -> None:
     hevc_copy(lib / "wall.mp4", backup / "a" / "wall-copy.mp4", width=640)
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
     assert _states(run.out)["a/wall-copy.mp4"] == (
+        "new",
+        "too little detail to tell this clip from another (a wall, a sky, darkness)",
+    )
+
+
+def test_a_pan_over_a_soft_gradient_is_never_found(cli, tmp_path) -> None:
+    # frames with no detail match on their layout alone, so they are no evidence: the
+    # same pan over a photo is a cut of the library clip, over a gradient it proves nothing
+    ys, xs = np.mgrid[0:720, 0:1280].astype(np.float32)
+    gradient = tmp_path / "gradient.png"
+    write_image(gradient, np.dstack([90 + 60 * xs / 1280 + 20 * ys / 720] * 3).astype(np.uint8))
+    lib, backup = tmp_path / "lib", tmp_path / "backup"
+    for name, picture in (("sky", gradient), ("coins", "coins.png")):
+        pan_clip(lib / f"{name}.mp4", picture, 10)
+        # seconds 2 to 6 of the library's pan, filmed again
+        pan_clip(backup / "a" / f"{name}-part.mp4", picture, 4, start=(40, 16))
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    states = _states(run.out)
+    assert states["a/coins-part.mp4"] == ("found", None)
+    assert states["a/sky-part.mp4"] == (
         "new",
         "too little detail to tell this clip from another (a wall, a sky, darkness)",
     )
