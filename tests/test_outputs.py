@@ -153,7 +153,7 @@ def test_dupes_groups_near_duplicates_in_one_tree(cli, tmp_path) -> None:
     assert run.out == (
         "a/coffee.jpg\nb/coffee-small.jpg\ncoffee.png\n\nchelsea.jpg\nz/chelsea copy.jpg\n"
     )
-    assert "6 images hashed; 2 groups of near-duplicates (5 images)" in run.err
+    assert "6 images hashed; 2 groups of near-duplicates (5 files)" in run.err
     doc = json.loads(cli("--dupes", inbox, "--json").out)
     assert [[p["path"] for p in g] for g in doc["groups"]][1] == [
         "chelsea.jpg",

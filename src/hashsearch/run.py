@@ -101,6 +101,7 @@ class DupesResult:
     images: int
     problems: list[Problem]
     skipped: list[Problem]
+    videos: int = 0  # videos compared (with each other, never with the images)
 
 
 def search(
@@ -196,7 +197,7 @@ def dupes(
     library, hay = _haystack(tree, hashed, options)
     paths = list(library.images.signatures) + list(library.videos.videos)
     groups = representative_groups(paths, library.matches_of([hashed[p] for p in paths]))
-    return DupesResult(tree.root, groups, hay.images + hay.videos, hay.problems, tree.skipped)
+    return DupesResult(tree.root, groups, hay.images, hay.problems, tree.skipped, hay.videos)
 
 
 def _hash_with_cache(

@@ -84,6 +84,7 @@ def dupes_document(result: DupesResult) -> dict[str, Any]:
         "schema": JSON_SCHEMA,
         **named(result.root, "root"),
         "images": result.images,
+        "videos": result.videos,
         "groups": [_group(group, result.root) for group in result.groups],
         "unreadable": [_problem(p, result.root) for p in result.problems],
     }

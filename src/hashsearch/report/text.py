@@ -220,8 +220,8 @@ def dupes_summary(result: DupesResult) -> str:
     """One line: images hashed, groups and the images in them, and how many were unreadable."""
     copies = sum(len(group) for group in result.groups)
     return (
-        f"{result.images} images hashed; {len(result.groups)} groups of near-duplicates "
-        f"({copies} images); {len(result.problems)} could not be read"
+        f"{_hashed(result.images, result.videos)}; {len(result.groups)} groups of "
+        f"near-duplicates ({copies} files); {len(result.problems)} could not be read"
     )
 
 
