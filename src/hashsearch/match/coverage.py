@@ -96,9 +96,11 @@ class Coverage:
 
 
 def _most(hits: int, total: int, share: float) -> bool:
-    """True when ``hits`` of ``total`` is at least ``share``, forgiving one miss from five
+    """True when ``hits`` of ``total`` is at least ``share`` (see :func:`forgiven`)."""
+    return total > 0 and total - hits <= forgiven(total, share)
+
+
+def forgiven(total: int, share: float) -> int:
+    """How many of ``total`` frames may fail when ``share`` must pass: one from five
     frames on (one flash or blurred frame in an 8-frame clip is not a different clip)."""
-    if total <= 0:
-        return False
-    forgiven = 0 if total < SHORT_CLIP_FRAMES else max(1, int(total * (1 - share)))
-    return total - hits <= forgiven
+    return 0 if total < SHORT_CLIP_FRAMES else max(1, int(total * (1 - share)))

@@ -24,7 +24,7 @@ import numpy as np
 from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
-from .coverage import MIN_MATCHED_FRAMES, Coverage
+from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
 from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules, Status
 from .verify import Prepared, compare, prepare
 
@@ -33,8 +33,8 @@ OFFSETS_TRIED = 6
 #: A clip sampled this many times more sparsely than the other is the one judged frame
 #: by frame (each of its frames has a frame of the other close in time).
 SPARSER = 1.5
-#: Prepared frames kept between comparisons.
-PREPARED_CACHE = 1024
+#: Prepared frames kept between comparisons (about 250 KB each).
+PREPARED_CACHE = 256
 
 
 class VideoMatcher:
@@ -117,7 +117,7 @@ class VideoMatcher:
             key = (owners[query], library_frame)
             known = pairs[path].get(key)
             pairs[path][key] = distance if known is None else min(known, distance)
-        needle_frames = [prepare(frame.thumb) for frame in needle.frames]
+        needle_frames = [prepare(frame.thumb, reused=True) for frame in needle.frames]
         still = bool(pairs) and self._still(needle_frames)
         detailed = sum(1 for frame in needle_frames if not (frame.flat or frame.smooth))
         blank = detailed < min(MIN_MATCHED_FRAMES, len(needle_frames))
@@ -147,10 +147,12 @@ class VideoMatcher:
         """
         library = self.videos[path]
         tolerance = 0.6 * max(needle.step, library.step)
-        votes: dict[float, set[int]] = defaultdict(set)
-        for i, j in candidates:
-            votes[round(library.times[j] - needle.times[i], 1)].add(i)
-        tried = sorted(votes, key=lambda d: (-len(votes[d]), abs(d)))[:OFFSETS_TRIED]
+        # each frame pair votes for its offset, the closer its hashes the more (frames
+        # shown at the same moment of the same shot have the nearest hashes)
+        votes: dict[float, float] = defaultdict(float)
+        for (i, j), bits in candidates.items():
+            votes[round(library.times[j] - needle.times[i], 1)] += 1 / (1 + bits)
+        tried = sorted(votes, key=lambda d: (-votes[d], abs(d)))[:OFFSETS_TRIED]
         best: Coverage | None = None
         for offset in tried:
             coverage = self._coverage(
@@ -158,6 +160,8 @@ class VideoMatcher:
             )
             if best is None or coverage.goodness > best.goodness:
                 best = coverage
+            if coverage.frames_agree() and coverage.matched == coverage.inside:
+                break  # every frame lines up at the offset most pairs voted for
         assert best is not None
         return best
 
@@ -180,28 +184,37 @@ class VideoMatcher:
             judged, other = library_frames, needle_side
         else:
             judged, other = needle_side, library_frames
+        first, last = other.times[0] - tolerance, other.times[-1] + tolerance
+        inside = [k for k, t in enumerate(judged.times) if first <= t + judged.shift <= last]
+        # frames without detail (a wall, the sky, darkness) are judged on their layout
+        # alone: they must match, but only frames with detail count as evidence
+        detailed: set[int] = set()
+        # misses an offset may still afford (the detail budget counted on every frame
+        # inside, which is never less: a hopeless offset is left early, never a good one)
+        spare = [forgiven(len(inside), MIN_COVERED), forgiven(len(inside), MIN_CONFIRMED)]
         matched: dict[int, float] = {}  # layout similarity of each judged frame that matched
         confirmed: set[int] = set()  # ... of those, the frames whose detail agrees too
         # the hashes found the video and the offset; now every judged frame is verified
         # against the other clip's frames shown at its time, whatever their hashes say
         # (the dHash of a flat or soft frame flips bits under re-encoding; the check does not)
-        for k, seconds in enumerate(judged.times):
-            for m in other.near(seconds + judged.shift, tolerance):
+        for k in inside:
+            if not (judged.frame(k).flat or judged.frame(k).smooth):
+                detailed.add(k)
+            for m in other.near(judged.times[k] + judged.shift, tolerance):
                 same = compare(judged.frame(k), other.frame(m), self.rules.min_similarity)
                 if same.similarity >= self.rules.min_similarity:
                     matched[k] = max(matched.get(k, 0.0), same.similarity)
                 if same.same:
                     confirmed.add(k)
                     break
-        first, last = other.times[0] - tolerance, other.times[-1] + tolerance
-        inside = {k for k, t in enumerate(judged.times) if first <= t + judged.shift <= last}
-        # frames without detail (a wall, the sky, darkness) are judged on their layout
-        # alone: they must match, but only frames with detail count as evidence
-        detailed = {k for k in inside if not (judged.frame(k).flat or judged.frame(k).smooth)}
+            spare[0] -= k not in matched
+            spare[1] -= k in detailed and k not in confirmed
+            if min(spare) < 0:
+                break  # this offset can no longer cover the needle: the next one
         return Coverage(
             path,
             offset,
-            len(matched.keys() & inside),
+            len(matched),
             len(inside),
             detailed_matched=len(detailed & confirmed),
             detailed_inside=len(detailed),
@@ -220,7 +233,7 @@ class VideoMatcher:
         return self.videos[coverage.path].long_side >= MIN_COPY_SIDE * needle.long_side
 
     def _prepare_frame(self, path: str, number: int) -> Prepared:
-        return prepare(self.videos[path].frames[number].thumb)
+        return prepare(self.videos[path].frames[number].thumb, reused=True)
 
 
 @dataclass(frozen=True, slots=True)
