@@ -300,3 +300,19 @@ def test_a_pan_over_a_soft_gradient_is_never_found(cli, tmp_path) -> None:
         "new",
         "too little detail to tell this clip from another (a wall, a sky, darkness)",
     )
+
+
+def test_threads_hashing_videos_at_once_get_what_one_thread_gets(videos, tmp_path) -> None:
+    # keyframes-only decoding is asked of FFmpeg through the environment while a file is
+    # opened; a thread opening another file meanwhile (a Dask worker) must not inherit it
+    from concurrent.futures import ThreadPoolExecutor
+
+    lib, _ = videos
+    sparse = pan_clip(tmp_path / "sparse.mp4", "coins.png", 6, keyframe_every=250)
+    paths = [str(lib / "2024" / "rocket.mp4"), str(sparse)] * 4
+    alone = {p: signature_of_video(p).times for p in set(paths)}
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda p: signature_of_video(p).times, paths))
+    assert together == [alone[p] for p in paths]
+    assert len(alone[str(sparse)]) == 24  # every frame decoded: one kept each 0.25 s
+    assert len(alone[str(lib / "2024" / "rocket.mp4")]) == 12  # a keyframe a second

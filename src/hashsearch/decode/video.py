@@ -109,7 +109,7 @@ def _stated_duration(path: str, max_pixels: int) -> float:
     """The length the container states (0 when it states none); refuses oversized frames."""
     import cv2
 
-    capture = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    capture = _open(path, keyframes_only=False)
     try:
         if not capture.isOpened():
             raise ImageError("not a video FFmpeg can decode (no readable video stream)")
@@ -187,13 +187,14 @@ def _open(path: str, keyframes_only: bool) -> Any:
     """A VideoCapture of ``path``; ``keyframes_only`` asks FFmpeg to skip every other frame.
 
     OpenCV reads that request from the environment when it opens a file, so it is set
-    for the moment of opening only, under a lock.
+    for the moment of opening only, under a lock that every opening takes (a thread of a
+    Dask worker opening a file meanwhile must not inherit it).
     """
     import cv2
 
-    if not keyframes_only:
-        return cv2.VideoCapture(path, cv2.CAP_FFMPEG)
     with _options_lock:
+        if not keyframes_only:
+            return cv2.VideoCapture(path, cv2.CAP_FFMPEG)
         saved = os.environ.get(_OPTIONS)
         os.environ[_OPTIONS] = "avdiscard;nonkey"
         try:
@@ -212,7 +213,7 @@ def poster_frame(path: str, seconds: float = 1.0) -> npt.NDArray[np.uint8]:
     """The colour (BGR) frame shown at ``seconds`` (or the last one of a shorter clip)."""
     import cv2
 
-    capture = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    capture = _open(path, keyframes_only=False)
     try:
         if not capture.isOpened():
             raise ImageError("not a video FFmpeg can decode")
