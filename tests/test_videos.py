@@ -304,7 +304,9 @@ def test_a_pan_over_a_soft_gradient_is_never_found(cli, tmp_path) -> None:
 
 def test_threads_hashing_videos_at_once_get_what_one_thread_gets(videos, tmp_path) -> None:
     # keyframes-only decoding is asked of FFmpeg through the environment while a file is
-    # opened; a thread opening another file meanwhile (a Dask worker) must not inherit it
+    # opened; a thread opening another file meanwhile (a Dask worker) must not inherit it.
+    # (The window is narrow: this run did not catch it without the lock either; the lock
+    # closes it by construction, this test keeps the outcome in sight.)
     from concurrent.futures import ThreadPoolExecutor
 
     lib, _ = videos
