@@ -5,10 +5,11 @@ MJPEG, VP9 ...). Decoding every frame of a minute of 1080p costs seconds; a keyf
 the one frame that decodes alone, and phones put one every second or so. So the
 keyframes are decoded first, and used when they cover the clip densely (no gap over
 about a second); otherwise (a copy re-encoded with a keyframe every 8 s) every frame is
-decoded and one taken each second. Each sampled frame is handed on at once (made into a
-signature), so memory is bounded by one frame, never by the clip's length. Frames come
-turned as a player shows them (OpenCV applies the rotation flag), so a copy stored
-turned with a flag and one re-encoded upright give the same frames.
+decoded and, being decoded anyway, one kept each 0.25 s. Each sampled frame is handed
+on at once (made into a signature), so memory is bounded by one frame, never by the
+clip's length. Frames come turned as a player shows them (OpenCV applies the rotation
+flag), so a copy stored turned with a flag and one re-encoded upright give the same
+frames.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class VideoInfo:
     frames: int  # frames decoded
     keyframes_only: bool  # sampled from keyframes alone (the fast way)
     longest_gap: float  # seconds between decoded frames (or before the first, after the last)
+    step: float  # seconds between kept frames
 
 
 def sample_frames(
@@ -84,15 +86,12 @@ def sample_frames(
     length before decoding starts (for a time limit that grows with it); ``keyframes``
     False decodes every frame at once.
     """
-    stated = _stated_duration(path, max_pixels)
-    if on_duration is not None:
-        on_duration(stated)
-    step, dense_step = (max(s, stated / max_frames) for s in (step, dense_step))
     if keyframes:
-        keyed, info = _pass(path, make, step, max_frames, max_pixels, stated, True)
-        if info.longest_gap <= MAX_KEY_GAP * step:
+        keyed, info = _pass(path, make, step, max_frames, max_pixels, on_duration, True)
+        if info.longest_gap <= MAX_KEY_GAP * info.step:
             return keyed, info
-    return _pass(path, make, dense_step, max_frames, max_pixels, stated, keyframes_only=False)
+        on_duration = None  # heard once
+    return _pass(path, make, dense_step, max_frames, max_pixels, on_duration, False)
 
 
 def _check_frame(width: int, height: int, max_pixels: int) -> None:
@@ -105,34 +104,17 @@ def _check_frame(width: int, height: int, max_pixels: int) -> None:
         )
 
 
-def _stated_duration(path: str, max_pixels: int) -> float:
-    """The length the container states (0 when it states none); refuses oversized frames."""
-    import cv2
-
-    capture = _open(path, keyframes_only=False)
-    try:
-        if not capture.isOpened():
-            raise ImageError("not a video FFmpeg can decode (no readable video stream)")
-        width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
-        height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        _check_frame(width, height, max_pixels)
-        fps = capture.get(cv2.CAP_PROP_FPS)
-        count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
-        return float(count / fps) if fps > 0 and count > 0 else 0.0
-    finally:
-        capture.release()
-
-
 def _pass(
     path: str,
     make: Callable[[float, Gray], T],
     step: float,
     max_frames: int,
     max_pixels: int,
-    stated: float,
+    on_duration: Callable[[float], None] | None,
     keyframes_only: bool,
 ) -> tuple[list[tuple[float, T]], VideoInfo]:
-    """One pass through the file: every frame, or keyframes alone, sampled each ``step``."""
+    """One pass through the file: every frame, or keyframes alone, one kept each ``step``
+    (or sparser, for a clip longer than ``max_frames`` steps)."""
     import cv2
 
     capture = _open(path, keyframes_only)
@@ -142,6 +124,12 @@ def _pass(
         fps = capture.get(cv2.CAP_PROP_FPS)
         width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        _check_frame(width, height, max_pixels)  # refused before any frame is decoded
+        count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+        stated = float(count / fps) if fps > 0 and count > 0 else 0.0  # what it claims
+        if on_duration is not None:
+            on_duration(stated)
+        step = max(step, stated / max_frames)
         sampled: list[tuple[float, T]] = []
         decoded, last, next_time = 0, 0.0, 0.0
         gap = math.inf  # until the first frame is seen at the start
@@ -177,7 +165,7 @@ def _pass(
             "its container states"
         )
     gap = max(gap, duration - last)
-    return sampled, VideoInfo(duration, width, height, decoded, keyframes_only, gap)
+    return sampled, VideoInfo(duration, width, height, decoded, keyframes_only, gap, step)
 
 
 _options_lock = threading.Lock()

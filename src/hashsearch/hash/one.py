@@ -71,11 +71,6 @@ class HashResult:
     kind: Kind = "image"  # "video" for a video, readable or not
 
     @property
-    def readable(self) -> bool:
-        """True when there is something to compare: a picture's pages or a video's frames."""
-        return self.signature is not None or self.video is not None
-
-    @property
     def hash(self) -> ImageHash | None:
         """The dHash of the whole image, when there is one."""
         return None if self.signature is None else self.signature.hash
@@ -127,12 +122,6 @@ def kind_of(path: str) -> str:
         extension = os.path.splitext(path)[1].lower()
         return f"unknown format ({extension or 'no extension'})"
     return "image"
-
-
-def not_compared(path: str) -> str | None:
-    """Why the file at ``path`` is neither a picture nor a video to compare, or None."""
-    kind = kind_of(path)
-    return None if kind in ("image", "video") else kind
 
 
 def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSignature:

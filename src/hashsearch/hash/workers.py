@@ -49,13 +49,10 @@ def hash_in_workers(
 ) -> None:
     """Hash ``paths`` in ``jobs`` processes, handing each result to ``on_result``."""
 
-    def failed(path: str, reason: str) -> HashResult:
-        return failure(path, reason)
-
     run_in_workers(
         paths,
         _WithParams(task, params),
-        failed,
+        failure,
         jobs=jobs,
         on_result=on_result,
         should_stop=should_stop,
