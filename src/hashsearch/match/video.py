@@ -66,7 +66,7 @@ class VideoMatcher:
         coverages = sorted(self.coverages(video), key=_goodness_of, reverse=True)
         agreeing = [c for c in coverages if c.frames_agree()]
         whole = [c for c in agreeing if c.trimmed_only]
-        kept = [c for c in whole if self._keeps_size(c, video)]
+        kept = [c for c in whole if self._covers(c, video)]
         near = tuple(_match(c, self.videos[c.path]) for c in coverages if c not in agreeing)[:3]
         if kept:
             return _verdict(result, "found", _match(kept[0], self.videos[kept[0].path]), None, near)
@@ -98,8 +98,15 @@ class VideoMatcher:
         return [
             _match(c, self.videos[c.path])
             for c in sorted(self.coverages(video), key=_goodness_of, reverse=True)
-            if c.frames_agree() and c.trimmed_only and self._keeps_size(c, video)
+            if self._covers(c, video)
         ]
+
+    def _covers(self, coverage: Coverage, needle: VideoSignature) -> bool:
+        """True when ``coverage`` makes the needle found: its frames agree, the library
+        copy lacks at most a trim, and its frames are not much smaller."""
+        return (
+            coverage.frames_agree() and coverage.trimmed_only and self._keeps_size(coverage, needle)
+        )
 
     def coverages(self, needle: VideoSignature) -> list[Coverage]:
         """Each library video with candidate frames, at the offset that covers most."""
@@ -117,27 +124,22 @@ class VideoMatcher:
             key = (owners[query], library_frame)
             known = pairs[path].get(key)
             pairs[path][key] = distance if known is None else min(known, distance)
-        needle_frames = [prepare(frame.thumb, reused=True) for frame in needle.frames]
-        still = bool(pairs) and self._still(needle_frames)
-        detailed = sum(1 for frame in needle_frames if not (frame.flat or frame.smooth))
-        blank = detailed < min(MIN_MATCHED_FRAMES, len(needle_frames))
-        return [
-            self._best_offset(needle, needle_frames, path, candidates, (still, blank))
-            for path, candidates in pairs.items()
-        ]
-
-    def _still(self, frames: Sequence[Prepared]) -> bool:
-        """True when every sampled frame shows the same picture as the first."""
+        if not pairs:
+            return []
+        # the needle's frames prepared as they are needed, the latest few kept (a long
+        # clip's frames, prepared all at once, would take 250 KB each)
+        ready = functools.lru_cache(maxsize=PREPARED_CACHE)(
+            lambda number: prepare(needle.frames[number].thumb, reused=True)
+        )
+        count = len(needle.frames)
         limit = self.rules.min_similarity
-        return all(compare(frames[0], frame, limit).same for frame in frames[1:])
+        still = all(compare(ready(0), ready(k), limit).same for k in range(1, count))
+        detailed = sum(1 for k in range(count) if not (ready(k).flat or ready(k).smooth))
+        clip = _Needle(needle, ready, still, blank=detailed < min(MIN_MATCHED_FRAMES, count))
+        return [self._best_offset(clip, path, candidates) for path, candidates in pairs.items()]
 
     def _best_offset(
-        self,
-        needle: VideoSignature,
-        needle_frames: Sequence[Prepared],
-        path: str,
-        candidates: dict[tuple[int, int], int],
-        still: tuple[bool, bool],
+        self, clip: _Needle, path: str, candidates: dict[tuple[int, int], int]
     ) -> Coverage:
         """Try the offsets most candidate pairs agree on; keep the one that covers most.
 
@@ -145,7 +147,7 @@ class VideoMatcher:
         each of its frames with library frames a fraction of a step earlier and later:
         both offsets are tried, and the one whose frames line up wins.
         """
-        library = self.videos[path]
+        library, needle = self.videos[path], clip.video
         tolerance = 0.6 * max(needle.step, library.step)
         # each frame pair votes for its offset, the closer its hashes the more (frames
         # shown at the same moment of the same shot have the nearest hashes)
@@ -155,9 +157,7 @@ class VideoMatcher:
         tried = sorted(votes, key=lambda d: (-votes[d], abs(d)))[:OFFSETS_TRIED]
         best: Coverage | None = None
         for offset in tried:
-            coverage = self._coverage(
-                needle, needle_frames, path, min(candidates.values()), offset, tolerance, still
-            )
+            coverage = self._coverage(clip, path, min(candidates.values()), offset, tolerance)
             if best is None or coverage.goodness > best.goodness:
                 best = coverage
             if coverage.frames_agree() and coverage.matched == coverage.inside:
@@ -166,20 +166,13 @@ class VideoMatcher:
         return best
 
     def _coverage(
-        self,
-        needle: VideoSignature,
-        needle_frames: Sequence[Prepared],
-        path: str,
-        distance: int,
-        offset: float,
-        tolerance: float,
-        still: tuple[bool, bool],
+        self, clip: _Needle, path: str, distance: int, offset: float, tolerance: float
     ) -> Coverage:
         """How well ``path`` covers the needle at ``offset`` (needle time + offset =
         library time), judged on the frames of the more sparsely sampled of the two."""
-        library = self.videos[path]
+        library, needle = self.videos[path], clip.video
         library_frames = _Frames(library.times, lambda j: self._prepared(path, j), -offset)
-        needle_side = _Frames(needle.times, needle_frames.__getitem__, offset)
+        needle_side = _Frames(needle.times, clip.frame, offset)
         if library.step > SPARSER * needle.step:  # a phone original beside a dense copy
             judged, other = library_frames, needle_side
         else:
@@ -222,8 +215,8 @@ class VideoMatcher:
             missing_end=max(0.0, needle.duration + offset - library.duration),
             similarity=float(np.mean(list(matched.values()))) if matched else 0.0,
             distance=distance,
-            still=still[0],
-            blank=still[1],
+            still=clip.still,
+            blank=clip.blank,
             length_difference=abs(library.duration - needle.duration),
         )
 
@@ -234,6 +227,17 @@ class VideoMatcher:
 
     def _prepare_frame(self, path: str, number: int) -> Prepared:
         return prepare(self.videos[path].frames[number].thumb, reused=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Needle:
+    """The needle video as matching walks it: its frames prepared on demand, and whether
+    it is a still clip, or one with too little detail to be evidence."""
+
+    video: VideoSignature
+    frame: Callable[[int], Prepared]
+    still: bool
+    blank: bool
 
 
 @dataclass(frozen=True, slots=True)
