@@ -127,6 +127,20 @@ def long_library(root: Path, count: int) -> tuple[Path, Path]:
     return library, backup
 
 
+def start_in_own_session(
+    *args: str | os.PathLike[str], output: int = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """``hashsearch ARGS`` started in a session of its own (so it and every process it
+    starts can be signalled, or looked for, together), its output captured as text."""
+    return subprocess.Popen(
+        hashsearch_command(*args),
+        stdout=output,
+        stderr=output,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def wait_for_first_entries(cache: Path, timeout: float = 60) -> None:
     """Wait until a running hashsearch has written its first entries to ``cache``."""
     import sqlite3

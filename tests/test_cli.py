@@ -18,6 +18,7 @@ from conftest import (
     long_library,
     resized,
     run_obeying_file_modes,
+    start_in_own_session,
     wait_for_first_entries,
     write_image,
 )
@@ -214,14 +215,8 @@ def test_ctrl_c_exits_130_and_keeps_partial_work_in_the_cache(tmp_path) -> None:
 
     hay, needles = long_library(tmp_path, 400)
     cache = tmp_path / "c.sqlite3"
-    process = subprocess.Popen(
-        hashsearch_command(
-            "--jobs", "1", "--haystack", hay, "--needles", needles, "--cache", cache
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    process = start_in_own_session(
+        "--jobs", "1", "--haystack", hay, "--needles", needles, "--cache", cache
     )
     wait_for_first_entries(cache)
     time.sleep(1.5)

@@ -20,6 +20,7 @@ from conftest import (
     load_photo,
     long_library,
     resized,
+    start_in_own_session,
     wait_for_first_entries,
     write_image,
 )
@@ -125,13 +126,7 @@ def _session_alive(pgid: int) -> bool:
 def test_a_stop_signal_ends_the_run_and_every_process(tmp_path, sent, status) -> None:
     lib, needles = long_library(tmp_path, 1000)  # seconds of hashing: the signal lands mid-run
     cache = tmp_path / "c.db"
-    process = subprocess.Popen(
-        hashsearch_command("--haystack", lib, "--needles", needles, "--cache", cache),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_in_own_session("--haystack", lib, "--needles", needles, "--cache", cache)
     wait_for_first_entries(cache)
     time.sleep(1.0)
     os.kill(process.pid, sent)  # to hashsearch alone, as a service manager would
@@ -148,11 +143,8 @@ def test_a_stop_signal_ends_the_run_and_every_process(tmp_path, sent, status) ->
 
 def test_workers_end_when_hashsearch_is_killed_outright(tmp_path) -> None:
     lib, needles = long_library(tmp_path, 1000)
-    process = subprocess.Popen(
-        hashsearch_command("--haystack", lib, "--needles", needles, "--no-cache", "-q"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    process = start_in_own_session(
+        "--haystack", lib, "--needles", needles, "--no-cache", "-q", output=subprocess.DEVNULL
     )
     time.sleep(2.0)
     assert process.poll() is None, "the run ended before it could be killed"

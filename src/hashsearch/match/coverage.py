@@ -43,12 +43,13 @@ STILL_LENGTH_SLACK = 0.1
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """How well one library video covers a needle video at its best offset."""
+    """How well one library video covers a needle video at one offset."""
 
     path: str
     offset: float  # seconds: needle time + offset = library time
-    matched: int  # needle frames whose layout matched
-    inside: int  # needle frames that fall inside the library copy
+    # frames judged: those of the more sparsely sampled clip, inside the overlap
+    matched: int  # judged frames whose layout matched
+    inside: int  # judged frames inside the overlap
     detailed_matched: int  # frames with detail whose detail matched too (the evidence)
     detailed_inside: int  # frames with detail inside the library copy
     missing_start: float  # seconds of the needle before the library copy starts
@@ -61,7 +62,7 @@ class Coverage:
 
     @property
     def covered(self) -> float:
-        """The share of needle frames inside the library copy that matched."""
+        """The share of the judged frames that matched."""
         return self.matched / self.inside if self.inside else 0.0
 
     @property
