@@ -205,8 +205,10 @@ def test_a_disk_that_fills_while_copying_stops_cleanly(mixed, tmp_path) -> None:
                         pass
         copied = copy_not_found(result, {str(out)!r}, on_progress=fill)
         files = sorted(str(p) for p in __import__("pathlib").Path({str(out)!r}).rglob("*"))
+        from hashsearch.report.copying import copy_problems  # the line the command says
         print(json.dumps({{"outcomes": [c.outcome for c in copied.files],
-                          "reasons": [c.reason for c in copied.files], "files": files}}))
+                          "reasons": [c.reason for c in copied.files], "files": files,
+                          "said": copy_problems(copied)}}))
     """)
     done = _on_small_disk(script, out, "8m")
     assert done.returncode == 0, done.stderr
@@ -216,6 +218,9 @@ def test_a_disk_that_fills_while_copying_stops_cleanly(mixed, tmp_path) -> None:
     first_stop = outcomes.index("not copied")
     assert all(o == "not copied" for o in outcomes[first_stop:])
     assert "the disk is full" in report["reasons"][first_stop]
+    not_copied = len(outcomes) - first_stop
+    assert report["said"].startswith(f"error: {not_copied} of {len(outcomes)} files not copied")
+    assert "the disk is full" in report["said"] and "run again to finish" in report["said"]
     names = [Path(f).name for f in report["files"]]
     assert not any(n.startswith(".hashsearch-") for n in names)  # no half file
     copied_names = {Path(f).name for f in report["files"]} - {"filler", "card", "deep", "er"}
@@ -230,3 +235,32 @@ def test_the_library_api_copies_the_same_files(mixed, tmp_path) -> None:
     assert {os.path.relpath(c.path, backup) for c in copied.files} == NOT_FOUND
     with pytest.raises(hashsearch.UsageError):
         copy_not_found(result, str(backup / "x"))
+
+
+def test_the_command_ends_with_exit_2_and_one_line_when_the_disk_fills(
+    cli, mixed, tmp_path, monkeypatch
+) -> None:
+    import errno
+
+    import hashsearch.copy_file as copy_file
+
+    lib, backup = mixed
+    out = tmp_path / "to-import"
+    real, calls = copy_file._write_verified, []
+
+    def filling(source: str, target: str) -> str:
+        calls.append(source)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(source, target)
+
+    monkeypatch.setattr(copy_file, "_write_verified", filling)
+    run = cli("--haystack", lib, "--needles", backup, "--copy-new-to", out, "--no-cache")
+    assert run.code == 2
+    said = [line for line in run.err.splitlines() if line.startswith("hashsearch: error:")]
+    assert said == [
+        f"hashsearch: error: 4 of 6 files not copied into {out} (first: "
+        f"{calls[2]}: the disk is full (no space left on device)); -v lists each file; "
+        "run again to finish"
+    ]
+    assert len(_tree(out)) == 2 and not list(out.rglob(".hashsearch-*"))
