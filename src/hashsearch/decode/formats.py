@@ -31,6 +31,12 @@ def is_video_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in VIDEO_EXTENSIONS
 
 
+def is_video(content: str, name: str) -> bool:
+    """True when a file is a video: its first bytes say so (``content``, the format its
+    header names), or they say nothing and its name does (an MPEG stream, an odd box)."""
+    return content == "video" or (content == "unknown" and is_video_name(name))
+
+
 def is_raw_name(name: str) -> bool:
     """True for a camera RAW file name (by extension, in any letter case)."""
     return os.path.splitext(name)[1].lower() in RAW_EXTENSIONS

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ImageError
-from .formats import is_raw_name, is_video_name
+from .formats import is_raw_name, is_video
 from .header import SNIFF_BYTES, read_header
 from .image import DEFAULT_MAX_PIXELS, decode_gray, jpeg_reduction, raw_preview
 from .read import read_regular_file
@@ -71,9 +71,7 @@ def preview_file(path: str, longest: int, quality: int) -> Preview:
     import cv2
 
     try:
-        head = read_regular_file(path, head=SNIFF_BYTES)
-        kind = read_header(head).format
-        if kind == "video" or (kind == "unknown" and is_video_name(path)):
+        if is_video(read_header(read_regular_file(path, head=SNIFF_BYTES)).format, path):
             image = _shrunk(poster_frame(path), longest)
         else:
             image = decode_preview(read_regular_file(path), longest, name=path)

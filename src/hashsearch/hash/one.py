@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..decode.formats import is_image_name, is_video_name
+from ..decode.formats import is_image_name, is_video, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
@@ -116,7 +116,7 @@ def kind_of(path: str) -> str:
     if kind == "unknown" and is_image_name(path) and os.lstat(path).st_size > MAX_UNKNOWN_BYTES:
         # nothing in its first bytes says image: not read whole just to find that out
         raise ImageError("not an image: its first bytes match no image format")
-    if kind == "video" or (kind == "unknown" and is_video_name(path)):
+    if is_video(kind, path):
         return "video"
     if kind == "unknown" and not is_image_name(path):
         extension = os.path.splitext(path)[1].lower()
