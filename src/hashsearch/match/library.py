@@ -19,22 +19,18 @@ class Library:
 
     def judge(self, results: Sequence[HashResult], thorough: bool) -> list[ImageVerdict]:
         """A verdict on each needle file, photos and videos each against their own kind."""
-        pictures = [n for n, r in enumerate(results) if r.kind == "image"]
-        judged = self.images.judge_many([results[n] for n in pictures], thorough)
-        verdicts = dict(zip(pictures, judged, strict=True))
-        for number, result in enumerate(results):
-            if result.kind == "image":
-                continue
-            if result.video is not None:
-                verdicts[number] = self.videos.judge(result)
-            else:
-                why = result.reason or "unreadable"
-                verdicts[number] = ImageVerdict(result.path, "unreadable", reason=why, kind="video")
+        # a readable video against the library's videos; every other file (a photo, or
+        # a file without a picture: unreadable, not compared) as the photo matcher says
+        videos = [n for n, r in enumerate(results) if r.video is not None]
+        others = [n for n, r in enumerate(results) if r.video is None]
+        judged = self.images.judge_many([results[n] for n in others], thorough)
+        verdicts = dict(zip(others, judged, strict=True))
+        verdicts.update((n, self.videos.judge(results[n])) for n in videos)
         return [verdicts[number] for number in range(len(results))]
 
     def matches_of(self, results: Sequence[HashResult]) -> dict[str, list[Match]]:
         """The accepted matches of each readable file, photos and videos alike, by path."""
-        found = self.images.matches_of([r for r in results if r.kind == "image"])
+        found = self.images.matches_of([r for r in results if r.video is None])
         for result in results:
             if result.video is not None:
                 found[result.path] = self.videos.matches(result.video)

@@ -213,7 +213,9 @@ class Matcher:
                 verdicts.append(ImageVerdict(result.path, "not compared", reason=reason))
             elif result.signature is None:
                 reason = result.reason or "unreadable"
-                verdicts.append(ImageVerdict(result.path, "unreadable", reason=reason))
+                verdicts.append(
+                    ImageVerdict(result.path, "unreadable", reason=reason, kind=result.kind)
+                )
             else:
                 verdicts.append(self._file_verdict(result, by_file[result.path]))
         return verdicts
