@@ -130,3 +130,64 @@ def test_without_the_extra_a_one_line_message(cli, library, monkeypatch) -> None
     run = cli("--haystack", hay, "--needles", needles, "--no-cache", "--scheduler", "tcp://x:1")
     assert run.code == 2
     assert run.err == "hashsearch: error: --scheduler needs Dask: pip install 'hashsearch[dask]'\n"
+
+
+def hang_or_crash(path: str, params: HashParams) -> HashResult:
+    """hash_one, except that files named *hang* never return and *crash* kill their
+    process, like a decoder stuck in a loop or one that segfaults."""
+    name = os.path.basename(path)
+    if "hang" in name:
+        while True:
+            pass
+    if "crash" in name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return hash_one(path, params)
+
+
+def test_a_hanging_or_crashing_file_costs_that_file_only_on_a_cluster(
+    cluster, library, tmp_path
+) -> None:
+    from distributed import Client
+
+    from hashsearch.hash.cluster import hash_on_cluster
+
+    hay, _ = library
+    good = sorted(str(p) for p in hay.iterdir())[:8]
+    hang, crash = str(tmp_path / "hang.jpg"), str(tmp_path / "crash.jpg")
+    for bad in (hang, crash):
+        Path(bad).write_bytes(Path(good[0]).read_bytes())
+    paths = [*good[:3], hang, *good[3:6], crash, *good[6:]]
+    results: dict[str, HashResult] = {}
+    start = time.monotonic()
+    hash_on_cluster(
+        paths,
+        HashParams(),
+        cluster,
+        on_result=lambda r: results.__setitem__(r.path, r),
+        task=hang_or_crash,
+        time_limit=1.0,
+    )
+    assert time.monotonic() - start < 30  # the hang held nothing up for long
+    for bad in (hang, crash):
+        assert results[bad].signature is None
+        assert results[bad].reason == "the decoder crashed or ran over the time limit of 1 s"
+    assert results[good[0]] == hash_paths([good[0]], HashParams(), jobs=1)[good[0]]
+    assert all(results[p].signature is not None for p in good)
+    # the children that ended were replaced; the workers are alive, and no child outlives them
+    with Client(cluster) as client:
+        children = client.run(_children_of_this_process)
+    assert all(len(pids) <= 1 for pids in children.values())
+
+
+def _children_of_this_process() -> list[int]:
+    """The processes whose parent is this Dask worker (its hashing child, if any)."""
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                found.append(int(entry))
+    return found

@@ -64,7 +64,14 @@ def hash_paths(
         if todo and scheduler:
             from .cluster import hash_on_cluster
 
-            hash_on_cluster(todo, params, scheduler, on_result=collect, should_stop=should_stop)
+            hash_on_cluster(
+                todo,
+                params,
+                scheduler,
+                on_result=collect,
+                should_stop=should_stop,
+                time_limit=time_limit,
+            )
         elif todo:
             hash_in_workers(
                 todo,

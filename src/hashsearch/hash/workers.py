@@ -146,12 +146,16 @@ def _run_alone(
     try:
         results = pool.submit(_run_batch, [path], task).result()
     except BrokenProcessPool:
-        reason = f"the decoder crashed or ran over the time limit of {time_limit:g} s"
-        results = [failed(path, reason)]
+        results = [failed(path, lost_file_reason(time_limit))]
     finally:
         _stop_pool(pool)
     for result in results:
         on_result(result)
+
+
+def lost_file_reason(seconds: float) -> str:
+    """Why a file whose worker process ended has no result."""
+    return f"the decoder crashed or ran over the time limit of {seconds:g} s"
 
 
 def _check_workers_start(time_limit: float) -> None:
