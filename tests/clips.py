@@ -82,3 +82,22 @@ def upright_copy(source: Path, path: Path) -> Path:
     """``source`` turned a quarter in its pixels, as a player shows :func:`turned_copy`."""
     ffmpeg("-i", source, "-vf", "transpose=2", "-c:v", "libx264", "-preset", "veryfast", path)
     return path
+
+
+def fixed_camera_clip(
+    path: Path, seconds: float, *, walker_from: tuple[int, int], walker_speed: tuple[int, int]
+) -> Path:
+    """A camera on a tripod: the same photo as background the whole time, and a small
+    picture (another photo, 96 px) crossing it at ``walker_speed`` pixels a second from
+    ``walker_from``, as someone walks through a fixed street camera's view."""
+    x0, y0 = walker_from
+    vx, vy = walker_speed
+    ffmpeg(
+        "-loop", "1", "-t", seconds, "-i", PHOTOS / "coffee.png",
+        "-loop", "1", "-t", seconds, "-i", PHOTOS / "rocket.jpg",
+        "-filter_complex",
+        f"[0]scale=640:360[back];[1]scale=96:96[walker];"
+        f"[back][walker]overlay=x='{x0}+t*{vx}':y='{y0}+t*{vy}',format=yuv420p",
+        "-r", FPS, "-c:v", "libx264", "-preset", "veryfast", "-g", FPS, path,
+    )  # fmt: skip
+    return path

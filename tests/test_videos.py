@@ -15,6 +15,7 @@ import pytest
 import hashsearch
 from clips import (
     ffmpeg,
+    fixed_camera_clip,
     hevc_copy,
     pan_clip,
     remuxed_copy,
@@ -254,19 +255,46 @@ def _still_clip(path: Path, seconds: float) -> Path:
     return path
 
 
-def test_a_still_clip_is_found_only_in_a_library_clip_as_long(cli, tmp_path) -> None:
-    # a tripod shot: its frames' order proves nothing, another clip of the scene matches
-    # at any offset; only its length tells a copy from another clip
+def test_a_still_clip_is_never_found(cli, tmp_path) -> None:
+    # a tripod shot of a still scene: its frames match any other recording of the scene
+    # at any moment; not even its copy can be told from another clip as long
     lib, backup = tmp_path / "lib", tmp_path / "backup"
     still = _still_clip(lib / "tripod.mp4", 4)
     hevc_copy(still, backup / "copy" / "tripod-hevc.mp4", width=640)
-    _still_clip(backup / "another" / "tripod-longer.mp4", 9)
+    _still_clip(backup / "another" / "tripod-again.mp4", 4)
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    why = "nothing in it moves enough to tell it from another recording of the scene"
+    assert _states(run.out) == {
+        "copy/tripod-hevc.mp4": ("new", why),
+        "another/tripod-again.mp4": ("new", why),
+    }
+
+
+def test_a_fixed_camera_tells_its_moments_apart(cli, tmp_path) -> None:
+    # a street camera on a tripod: every frame shows the same street, so each frame of
+    # another recording passes the photo checks; only who walks where, when, differs
+    lib, backup = tmp_path / "lib", tmp_path / "backup"
+    walk = {"walker_from": (20, 60), "walker_speed": (40, 12)}
+    original = fixed_camera_clip(lib / "street.mp4", 12, **walk)
+    hevc_copy(original, backup / "copies" / "street-hevc.mp4", width=480)
+    trimmed_copy(original, backup / "copies" / "street-trimmed.mp4", start=1.37)
+    # as long as the library clip, filmed a minute later: someone else walks through
+    fixed_camera_clip(
+        backup / "later" / "street.mp4", 12, walker_from=(560, 240), walker_speed=(-35, -10)
+    )
+    # seconds 6 to 18 of the same walk: half of it is not in the library
+    fixed_camera_clip(
+        backup / "half" / "street.mp4", 12, walker_from=(260, 132), walker_speed=(40, 12)
+    )
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
     states = _states(run.out)
-    assert states["copy/tripod-hevc.mp4"] == ("found", None)
-    state, reason = states["another/tripod-longer.mp4"]
-    assert state == "new"
-    assert reason == "a still clip: a library clip shows the same scene, but lasts 4 s, not 9 s"
+    assert states["copies/street-hevc.mp4"] == ("found", None)
+    assert states["copies/street-trimmed.mp4"] == ("found", None)
+    assert states["later/street.mp4"][0] == "new"
+    assert states["half/street.mp4"] == (
+        "smaller",
+        "only a shorter cut in the library (6 s of 12 s)",
+    )
 
 
 def test_a_blank_still_clip_is_never_found(cli, tmp_path) -> None:

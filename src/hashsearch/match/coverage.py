@@ -10,7 +10,9 @@ found (README, "Videos"):
 * a needle that is itself a cut of a longer library video is found: all of it is there;
 * a library copy with a much smaller frame (half the long side) is "smaller", as for
   photos; videos are never compared with photos;
-* a still clip (see :data:`STILL_LENGTH_SLACK`) only in a library clip as long.
+* the frames must match at their own moment (:mod:`.timing`): a clip in which nothing
+  moves (a tripod shot of a still scene) cannot be told from another recording of the
+  scene and is never found.
 """
 
 from __future__ import annotations
@@ -32,13 +34,6 @@ MIN_MATCHED_FRAMES = 3
 MIN_CONFIRMED = 0.9
 #: Below this many frames every frame must match; from it on, one may fail.
 SHORT_CLIP_FRAMES = 5
-#: A still clip (every sampled frame shows the same picture: a tripod, a sleeping
-#: child) carries no evidence in its frames' order: another clip of the same scene
-#: would match at any offset. It is found only in a library clip of the same length
-#: (within this many seconds), as a re-encoded or re-muxed copy is; a still clip
-#: whose frames hold next to no detail (a plain wall, a clear sky) cannot be told
-#: from another at all and is never found.
-STILL_LENGTH_SLACK = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +51,12 @@ class Coverage:
     missing_end: float  # seconds of the needle after it ends
     similarity: float  # mean layout similarity of the matched frames
     distance: int  # bits between the closest candidate frames' hashes
-    still: bool  # the needle is a still clip (see STILL_LENGTH_SLACK)
     blank: bool  # too few needle frames hold detail to count as evidence
-    length_difference: float  # seconds between the two clips' lengths
+    # of the frames whose detail matched: those that could be timed (detail, and frames of
+    # the other clip far enough away), and of those, on time and off time (timing.py)
+    timed: int = 0
+    on_time: int = 0
+    off_time: int = 0
 
     @property
     def covered(self) -> float:
@@ -66,12 +64,12 @@ class Coverage:
         return self.matched / self.inside if self.inside else 0.0
 
     @property
-    def goodness(self) -> tuple[bool, float, float, float]:
-        """The order in which coverages are preferred: enough frames, their share, the
-        share whose detail agrees, then how alike they are (the offset that lines the
-        frames up best)."""
+    def goodness(self) -> tuple[bool, bool, float, float, float]:
+        """The order in which coverages are preferred: frames that agree (at their own
+        moment), enough frames, their share, the share whose detail agrees, then how alike
+        they are (the offset that lines the frames up best)."""
         confirmed = self.detailed_matched / self.detailed_inside if self.detailed_inside else 0.0
-        return (self.layout_agrees, self.covered, confirmed, self.similarity)
+        return (self.frames_agree(), self.layout_agrees, self.covered, confirmed, self.similarity)
 
     @property
     def layout_agrees(self) -> bool:
@@ -79,21 +77,36 @@ class Coverage:
         return _most(self.matched, self.inside, MIN_COVERED)
 
     def frames_agree(self) -> bool:
-        """True when enough frames match at this offset, frames with detail included."""
+        """True when enough frames match at this offset, frames with detail included, and
+        they match at their own moment."""
+        return self.pictures_agree() and self.on_time_enough and not self.off_time_often
+
+    def pictures_agree(self) -> bool:
+        """True when enough frames pass the photo checks at this offset (timing aside)."""
         if self.blank or not self.layout_agrees:
             return False
         enough = self.detailed_matched >= min(MIN_MATCHED_FRAMES, self.detailed_inside)
         return enough and _most(self.detailed_matched, self.detailed_inside, MIN_CONFIRMED)
 
     @property
+    def on_time_enough(self) -> bool:
+        """True when enough frames match at their own moment (all of them, below three)."""
+        return self.timed > 0 and self.on_time >= min(MIN_MATCHED_FRAMES, self.timed)
+
+    @property
+    def off_time_often(self) -> bool:
+        """True when more frames match another moment better than a copy ever has."""
+        return self.off_time > forgiven(self.timed, MIN_CONFIRMED)
+
+    @property
+    def unmoving(self) -> bool:
+        """True when the pictures agree but nothing in the clip moves enough to time them."""
+        return self.pictures_agree() and not self.on_time_enough and not self.off_time_often
+
+    @property
     def trimmed_only(self) -> bool:
-        """True when the library copy lacks at most a few seconds at either end (a still
-        clip: when both are as long)."""
-        if self.blank:
-            return False
-        if self.still:
-            return self.length_difference <= STILL_LENGTH_SLACK
-        return max(self.missing_start, self.missing_end) <= TRIM_SECONDS
+        """True when the library copy lacks at most a few seconds at either end."""
+        return not self.blank and max(self.missing_start, self.missing_end) <= TRIM_SECONDS
 
 
 def _most(hits: int, total: int, share: float) -> bool:

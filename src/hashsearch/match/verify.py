@@ -147,6 +147,14 @@ def compare(needle: Prepared, haystack: Prepared, min_similarity: float) -> Verd
     return Verdict(same, similarity, detail)
 
 
+def detail_correlation(a: Prepared, b: Prepared) -> float | None:
+    """How alike the detail of two whole images is, a fine pixel of shift allowed (None
+    when either has no detail to compare: nearly blank or smooth)."""
+    if a.flat or a.smooth or b.flat or b.smooth:
+        return None
+    return _detail(a.fine[0], b.fine[0], _SHIFT, _SHIFT)[0]
+
+
 def _layout(whole: Prepared, cropped: Prepared) -> tuple[float, tuple[int, int, int]]:
     """Best layout correlation of ``whole`` against ``cropped``'s insets and shifts."""
     windows = cropped.windows if cropped.windows is not None else _windows(cropped.coarse)

@@ -7,16 +7,17 @@ every frame of the more sparsely sampled clip inside the overlap passes the same
 checks as a photo (:mod:`hashsearch.match.verify`) against a frame of the other shown
 near its time, and at most a few seconds of the needle lie outside the library copy.
 One offset for all frames means the frames match in the same order; a re-encoded,
-re-muxed, resized, turned or trimmed copy keeps its frames and their times.
-What counts as found: :mod:`hashsearch.match.coverage`.
+re-muxed, resized, turned or trimmed copy keeps its frames and their times. The frames
+must also match at their own moment, better than at moments a second or two away
+(:mod:`hashsearch.match.timing`): that is what tells a copy from another recording of
+a scene filmed from a tripod. What counts as found: :mod:`hashsearch.match.coverage`.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,7 @@ from ..hash.one import HashResult
 from ..index import HashIndex
 from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
 from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules, Status
+from .timing import Frames, Timing, timing
 from .verify import Prepared, compare, prepare
 
 #: Offsets tried per library video: the ones most frame pairs vote for.
@@ -78,12 +80,8 @@ class VideoMatcher:
         if coverages and coverages[0].blank and coverages[0].layout_agrees:
             why = "too little detail to tell this clip from another (a wall, a sky, darkness)"
             return _verdict(result, "new", None, why, near)
-        if agreeing and agreeing[0].still:
-            other = self.videos[agreeing[0].path].duration
-            why = (
-                f"a still clip: a library clip shows the same scene, but lasts {other:.0f} s, "
-                f"not {video.duration:.0f} s"
-            )
+        if not agreeing and coverages and coverages[0].unmoving:
+            why = "nothing in it moves enough to tell it from another recording of the scene"
             return _verdict(result, "new", None, why, near)
         if agreeing:
             part = agreeing[0]
@@ -132,10 +130,8 @@ class VideoMatcher:
             lambda number: prepare(needle.frames[number].thumb, reused=True)
         )
         count = len(needle.frames)
-        limit = self.rules.min_similarity
-        still = all(compare(ready(0), ready(k), limit).same for k in range(1, count))
         detailed = sum(1 for k in range(count) if not (ready(k).flat or ready(k).smooth))
-        clip = _Needle(needle, ready, still, blank=detailed < min(MIN_MATCHED_FRAMES, count))
+        clip = _Needle(needle, ready, blank=detailed < min(MIN_MATCHED_FRAMES, count))
         return [self._best_offset(clip, path, candidates) for path, candidates in pairs.items()]
 
     def _best_offset(
@@ -171,8 +167,8 @@ class VideoMatcher:
         """How well ``path`` covers the needle at ``offset`` (needle time + offset =
         library time), judged on the frames of the more sparsely sampled of the two."""
         library, needle = self.videos[path], clip.video
-        library_frames = _Frames(library.times, lambda j: self._prepared(path, j), -offset)
-        needle_side = _Frames(needle.times, clip.frame, offset)
+        library_frames = Frames(library.times, lambda j: self._prepared(path, j), -offset)
+        needle_side = Frames(needle.times, clip.frame, offset)
         if library.step > SPARSER * needle.step:  # a phone original beside a dense copy
             judged, other = library_frames, needle_side
         else:
@@ -186,7 +182,8 @@ class VideoMatcher:
         # inside, which is never less: a hopeless offset is left early, never a good one)
         spare = [forgiven(len(inside), MIN_COVERED), forgiven(len(inside), MIN_CONFIRMED)]
         matched: dict[int, float] = {}  # layout similarity of each judged frame that matched
-        confirmed: set[int] = set()  # ... of those, the frames whose detail agrees too
+        confirmed: dict[int, int] = {}  # ... of those, the frames whose detail agrees too,
+        # and the other clip's frame it agrees with
         # the hashes found the video and the offset; now every judged frame is verified
         # against the other clip's frames shown at its time, whatever their hashes say
         # (the dHash of a flat or soft frame flips bits under re-encoding; the check does not)
@@ -198,26 +195,38 @@ class VideoMatcher:
                 if same.similarity >= self.rules.min_similarity:
                     matched[k] = max(matched.get(k, 0.0), same.similarity)
                 if same.same:
-                    confirmed.add(k)
+                    confirmed[k] = m
                     break
             spare[0] -= k not in matched
             spare[1] -= k in detailed and k not in confirmed
             if min(spare) < 0:
+                timings: list[Timing] = []
                 break  # this offset can no longer cover the needle: the next one
+        else:  # the frames that matched: at their own moment, or at any?
+            timings = [
+                timing(
+                    judged.frame(k),
+                    other.frame(m),
+                    [other.frame(j) for j in other.far(judged.times[k] + judged.shift)],
+                )
+                for k, m in confirmed.items()
+                if k in detailed
+            ]
         return Coverage(
             path,
             offset,
             len(matched),
             len(inside),
-            detailed_matched=len(detailed & confirmed),
+            detailed_matched=len(detailed & confirmed.keys()),
             detailed_inside=len(detailed),
             missing_start=max(0.0, -offset),
             missing_end=max(0.0, needle.duration + offset - library.duration),
             similarity=float(np.mean(list(matched.values()))) if matched else 0.0,
             distance=distance,
-            still=clip.still,
             blank=clip.blank,
-            length_difference=abs(library.duration - needle.duration),
+            timed=len(timings) - timings.count(Timing.UNTIMED),
+            on_time=timings.count(Timing.ON_TIME),
+            off_time=timings.count(Timing.OFF_TIME),
         )
 
     def _keeps_size(self, coverage: Coverage, needle: VideoSignature) -> bool:
@@ -232,31 +241,14 @@ class VideoMatcher:
 @dataclass(frozen=True, slots=True)
 class _Needle:
     """The needle video as matching walks it: its frames prepared on demand, and whether
-    it is a still clip, or one with too little detail to be evidence."""
+    it has too little detail to be evidence."""
 
     video: VideoSignature
     frame: Callable[[int], Prepared]
-    still: bool
     blank: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Frames:
-    """One clip's sampled frames as the coverage walks them: times, frames, and the
-    shift that takes its times to the other clip's."""
-
-    times: Sequence[float]
-    frame: Callable[[int], Prepared]
-    shift: float
-
-    def near(self, seconds: float, tolerance: float) -> list[int]:
-        """The frames shown within ``tolerance`` of ``seconds``, nearest first."""
-        low = bisect.bisect_left(self.times, seconds - tolerance)
-        high = bisect.bisect_right(self.times, seconds + tolerance)
-        return sorted(range(low, high), key=lambda k: abs(self.times[k] - seconds))
-
-
-def _goodness_of(coverage: Coverage) -> tuple[bool, float, float, float]:
+def _goodness_of(coverage: Coverage) -> tuple[bool, bool, float, float, float]:
     return coverage.goodness
 
 
