@@ -61,14 +61,14 @@ _SIZE_TOKEN = re.compile(
 MIN_SIDE = 48  # smaller files are icons, not pictures anyone keeps in a library
 
 
-def fetch() -> Path:
-    """Download and unpack the packages (once); return the folder they are unpacked in."""
+def fetch(packages: tuple[str, ...] = PACKAGES) -> Path:
+    """Download and unpack ``packages`` (once); return the folder they are unpacked in."""
     debs, unpacked = CACHE / "debs", CACHE / "unpacked"
     debs.mkdir(parents=True, exist_ok=True)
-    missing = [p for p in PACKAGES if not list(debs.glob(f"{p}_*.deb"))]
+    missing = [p for p in packages if not list(debs.glob(f"{p}_*.deb"))]
     if missing:
         subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
-    for package in PACKAGES:
+    for package in packages:
         target = unpacked / package
         if not target.exists():
             [deb] = debs.glob(f"{package}_*.deb")
