@@ -77,6 +77,34 @@ def fetch(packages: tuple[str, ...] = PACKAGES) -> Path:
     return unpacked
 
 
+#: OpenCV's sample videos (the opencv-doc package): real footage, by what it shows.
+FOOTAGE = {
+    "street (fixed camera)": "examples/data/vtest.avi",
+    "tree in the wind (fixed camera)": "examples/data/tree.avi",
+    "animated film scene": "examples/data/Megamind.avi",
+    "box moved by hand": "opencv4/html/box.mp4.gz",
+    "cup moved by hand": "opencv4/html/cup.mp4.gz",
+}
+
+
+def footage() -> dict[str, Path]:
+    """Real video files (fetched and unpacked once): what each shows -> its path."""
+    docs = fetch(("opencv-doc",)) / "opencv-doc/usr/share/doc/opencv-doc"
+    found = {}
+    for name, inside in FOOTAGE.items():
+        source = docs / inside
+        if source.suffix == ".gz":  # the HTML pages' videos are stored compressed
+            plain = CACHE / "footage" / source.stem
+            if not plain.exists():
+                plain.parent.mkdir(parents=True, exist_ok=True)
+                with plain.with_suffix(".part").open("wb") as out:
+                    subprocess.run(["gunzip", "-c", str(source)], stdout=out, check=True)
+                plain.with_suffix(".part").rename(plain)
+            source = plain
+        found[name] = source
+    return found
+
+
 def _sources(unpacked: Path) -> dict[str, list[tuple[str, str, bytes]]]:
     """(package folder, file name, bytes) of the candidate images of each genre."""
     genres: dict[str, list[tuple[str, str, bytes]]] = defaultdict(list)

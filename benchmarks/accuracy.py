@@ -9,8 +9,11 @@ photos that are not in the haystack (also resized) and "another shot of the same
 scene" (the 60 % view shifted by 40 %). To those it adds real look-alikes from the corpus
 of benchmarks/lookalikes.py: 60 images per genre (astrophotos, sky art, textures,
 pictures in the alpha channel, documents, wallpapers) in the haystack and 30 others of
-each genre as negatives. Every file is hashed once; then the verdicts are computed at
-the default settings (and with --sweep across thresholds and similarities).
+each genre as negatives; and burst shots from real footage (OpenCV's sample videos,
+benchmarks/_corpus.py): a frame every 8 s in the haystack, the frames 1, 2 and 4 s after
+each as negatives: the same scene a moment later. Every file is hashed once; then the
+verdicts are computed at the default settings (and with --sweep across thresholds and
+similarities).
 Prints recall per edit and the share of negatives kept apart.
 """
 
@@ -26,7 +29,7 @@ from pathlib import Path
 import cv2
 
 from _common import SHARED_PHOTOS, machine, source_photos
-from _corpus import CACHE
+from _corpus import CACHE, footage
 from _corpus import build as build_corpus
 from _edits import BENIGN, HARD, ROTATIONS, quadrants, scene_pair
 from hashsearch import (
@@ -44,6 +47,9 @@ from hashsearch import (
 HELD_OUT = ("rocket.jpg", "grass.png", "horse.png", "coins.png")
 #: Per look-alike genre: images put in the haystack, and others of the genre as negatives.
 LOOKALIKE_LIBRARY, LOOKALIKE_NEW, LOOKALIKE_SOURCE = 60, 30, 700
+#: Burst shots from real footage: seconds between the frames in the haystack, and how much
+#: later the negatives were taken.
+BURST_EVERY, BURST_LATER = 8.0, (1.0, 2.0, 4.0)
 
 
 def _write(path: Path, image, quality: int = 92) -> str:
@@ -96,7 +102,34 @@ def build(root: Path) -> tuple[list[str], dict[str, list[str]], dict[str, list[s
             (haystack if side == "haystack" else negatives[f"look-alike: {genre}"]).append(
                 str(target)
             )
+    for name, shots in _bursts().items():
+        for number, (first, *later) in enumerate(shots):
+            haystack.append(_write(root / "haystack" / f"{name}-{number}.jpg", first))
+            for seconds, image in zip(BURST_LATER, later, strict=True):
+                folder = root / "negatives" / f"{name}-{number}-{seconds:g}s"
+                later_shot = _write(folder / "img.jpg", image)
+                negatives["a moment later (real footage)"].append(later_shot)
     return haystack, needles, negatives
+
+
+def _bursts() -> dict[str, list[list[object]]]:
+    """Per footage: for each first frame (one every BURST_EVERY s), it and the frames taken
+    BURST_LATER seconds after it."""
+    bursts: dict[str, list[list[object]]] = {}
+    for name, path in footage().items():
+        capture = cv2.VideoCapture(str(path))
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        frames = []
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            frames.append(frame)
+        capture.release()
+        offsets = [0, *(round(fps * s) for s in BURST_LATER)]
+        starts = range(0, len(frames) - offsets[-1], max(1, round(fps * BURST_EVERY)))
+        bursts[name.split()[0]] = [[frames[i + o] for o in offsets] for i in starts]
+    return bursts
 
 
 def _lookalikes() -> dict[str, list[Path]]:

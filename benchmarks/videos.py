@@ -37,7 +37,7 @@ import cv2
 import imageio_ffmpeg
 
 from _common import machine, make_camera_jpegs, source_photos
-from _corpus import CACHE, build, fetch
+from _corpus import CACHE, build, footage
 from hashsearch import SearchOptions, search, signature_of_file, signature_of_video
 
 FPS = 30
@@ -161,16 +161,6 @@ def build_trees(work: Path, count: int) -> tuple[Path, Path, dict[str, str]]:
     return lib, backup, kinds
 
 
-#: OpenCV's sample videos: real footage, in the opencv-doc package.
-FOOTAGE = {
-    "street (fixed camera)": "examples/data/vtest.avi",
-    "tree in the wind (fixed camera)": "examples/data/tree.avi",
-    "animated film scene": "examples/data/Megamind.avi",
-    "box moved by hand": "opencv4/html/box.mp4.gz",
-    "cup moved by hand": "opencv4/html/cup.mp4.gz",
-}
-
-
 def build_footage(work: Path) -> tuple[Path, Path, dict[str, str]]:
     """Library and backup trees from real footage; each backup clip's kind (or "apart")."""
     lib, backup = work / "footage-library", work / "footage-backup"
@@ -178,16 +168,9 @@ def build_footage(work: Path) -> tuple[Path, Path, dict[str, str]]:
     if done.exists():
         kinds = dict(line.split("\t") for line in done.read_text().splitlines())
         return lib, backup, kinds
-    docs = fetch(("opencv-doc",)) / "opencv-doc/usr/share/doc/opencv-doc"
     rng = random.Random(1)
     kinds = {}
-    for number, (name, inside) in enumerate(FOOTAGE.items()):
-        source = docs / inside
-        if source.suffix == ".gz":
-            plain = work / "footage-sources" / source.stem
-            plain.parent.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["gunzip", "-c", str(source)], stdout=plain.open("wb"), check=True)
-            source = plain
+    for number, (name, source) in enumerate(footage().items()):
         capture = cv2.VideoCapture(str(source))
         fps = capture.get(cv2.CAP_PROP_FPS)
         length = capture.get(cv2.CAP_PROP_FRAME_COUNT) / fps

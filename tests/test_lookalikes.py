@@ -136,3 +136,24 @@ def test_dupes_json_gives_each_member_against_the_representative(cli, tmp_path: 
         representative = [e for e in group if e.get("representative")]
         members = [e for e in group if not e.get("representative")]
         assert len(representative) == 1 and all(e["similarity"] > 0.85 for e in members)
+
+
+def _street(walker_at: tuple[int, int]) -> np.ndarray:
+    """A fixed camera's view (a photo as the street) with someone (another photo, 90x120)
+    standing at ``walker_at``: a burst shot is the same view with them further on."""
+    street = cv2.resize(load_photo("coffee.png"), (640, 480), interpolation=cv2.INTER_AREA)
+    walker = cv2.resize(load_photo("astronaut.png"), (90, 120), interpolation=cv2.INTER_AREA)
+    x, y = walker_at
+    street[y : y + 120, x : x + 90] = walker
+    return street
+
+
+def test_a_burst_shot_a_moment_later_is_new_its_copies_are_found() -> None:
+    # everything but the walker is the same: layout and detail pass the checks; but two
+    # pictures with as much detail as each other must agree closely, and these do not
+    first = _street((100, 300))
+    assert _verdict(first, _street((300, 300))) == "new"  # they walked on
+    jpeg = cv2.imdecode(cv2.imencode(".jpg", first, [cv2.IMWRITE_JPEG_QUALITY, 40])[1], 1)
+    brighter = np.clip(first.astype(np.int16) + 25, 0, 255).astype(np.uint8)
+    for copy in (jpeg, brighter, resized(first, 0.5)):
+        assert _verdict(first, copy) == "found"

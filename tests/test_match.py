@@ -80,3 +80,16 @@ def test_matches_report_distance_similarity_and_transform() -> None:
     [match] = matcher.matches(signature(np.ascontiguousarray(image[::-1, ::-1]), 8))
     assert (match.path, match.transform) == ("a", "rot180")
     assert match.similarity > 0.99 and match.distance <= 2
+
+
+def test_the_matrices_resample_and_blur_as_opencv_does() -> None:
+    from hashsearch.match.matrices import area_matrix, blur_matrix
+
+    image = np.random.default_rng(3).uniform(0, 255, (64, 64)).astype(np.float32)
+    for side in (32, 48, 64):
+        m = area_matrix(64, side)
+        expected = cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA)
+        assert np.allclose(m @ image @ m.T, expected, atol=1e-3)
+    for sigma in (0.5, 2.0):
+        m = blur_matrix(64, sigma)
+        assert np.allclose(m @ image @ m.T, cv2.GaussianBlur(image, (0, 0), sigma), atol=1e-3)

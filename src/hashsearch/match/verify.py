@@ -16,6 +16,10 @@ easily. Each candidate is therefore compared on the 64 x 64 thumbnails, twice:
    or noised keeps its detail in place; a different galaxy, wall or drawing with the
    same layout does not, and a block where one image has structure the other lacks (the
    hands of a clock, one more star) counts against it however well the rest agrees.
+   Two images with as much detail as each other (neither blurred, shrunk, noised or
+   re-compressed hard against the other) must agree closely: a burst shot, the same
+   scene a moment later (someone walked on, leaves moved), agrees less than any such
+   copy (``strict``; video frames are told apart by their timing instead).
 
 A thumbnail with next to nothing left once the plane is removed is "low information"
 and must match pixel for pixel. Every constant was measured with
@@ -33,6 +37,7 @@ import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..hash.signature import Thumb, inset_crops
+from .matrices import area_matrix, blur_matrix
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
 #: pass the hash stage <= 0.8 (benchmarks/accuracy.py).
@@ -53,6 +58,14 @@ FLAT_MAX_DIFFERENCE = 3.0
 #: Band-passed detail with a spread below this (gray levels) is no detail: smooth images
 #: are judged on their layout alone.
 FLAT_DETAIL_STD = 0.6
+#: Images whose detail energies lie within this factor of each other have the same
+#: level of detail; their detail must then correlate at least SAME_LEVEL_MIN_DETAIL.
+#: Measured: copies at the same level (re-encoded, brightened, cropped a little) 0.85 and
+#: more but for 0.4 %; frames of OpenCV's sample videos 0.5 to 4 s apart (a fixed street
+#: camera, a tree in the wind, a box and a cup moved by hand) 0.72-0.85 (83 % of those
+#: that passed the other checks), benchmarks/accuracy.py.
+SAME_DETAIL_LEVEL = 1.25
+SAME_LEVEL_MIN_DETAIL = 0.85
 
 COARSE_SIDE = 32
 FINE_SIDE = 64
@@ -102,7 +115,7 @@ def prepare(thumb: Thumb, reused: bool = False) -> Prepared:
     crops = [crop.astype(np.float32) for crop in inset_crops(thumb)]
 
     def resized(crop: Floats, side: int) -> Floats:
-        matrix = _area_matrix(crop.shape[0], side)
+        matrix = area_matrix(crop.shape[0], side)
         return np.asarray(matrix @ crop @ matrix.T, dtype=np.float32)
 
     coarse: Floats = np.stack([resized(c, COARSE_SIDE) for c in crops])
@@ -119,8 +132,11 @@ def prepare(thumb: Thumb, reused: bool = False) -> Prepared:
     )
 
 
-def compare(needle: Prepared, haystack: Prepared, min_similarity: float) -> Verdict:
-    """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?"""
+def compare(
+    needle: Prepared, haystack: Prepared, min_similarity: float, strict: bool = True
+) -> Verdict:
+    """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?
+    ``strict``: demand close agreement of images with the same level of detail."""
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
         difference = float(np.abs(needle.raw - haystack.raw).mean())
@@ -128,9 +144,8 @@ def compare(needle: Prepared, haystack: Prepared, min_similarity: float) -> Verd
             return Verdict(False, 0.0, 0.0)
         if needle.smooth and haystack.smooth:
             return Verdict(True, 1.0)
-        detail, disagreeing = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
-        same = detail >= MIN_DETAIL and disagreeing <= MAX_DISAGREEING
-        return Verdict(same, 1.0, detail)
+        detail, disagreeing, level = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
+        return Verdict(_agrees(detail, disagreeing, level, strict), 1.0, detail)
     forward = _layout(needle, haystack)
     backward = _layout(haystack, needle)
     similarity, (inset, dy, dx), whole, cropped = max(
@@ -142,9 +157,15 @@ def compare(needle: Prepared, haystack: Prepared, min_similarity: float) -> Verd
         return Verdict(False, similarity, 0.0)
     if needle.smooth and haystack.smooth:
         return Verdict(True, similarity)
-    detail, disagreeing = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
-    same = detail >= MIN_DETAIL and disagreeing <= MAX_DISAGREEING
-    return Verdict(same, similarity, detail)
+    detail, disagreeing, level = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
+    return Verdict(_agrees(detail, disagreeing, level, strict), similarity, detail)
+
+
+def _agrees(detail: float, disagreeing: float, level: float, strict: bool) -> bool:
+    """The detail check's verdict from its scores (``level``: the ratio of detail energies)."""
+    if detail < MIN_DETAIL or disagreeing > MAX_DISAGREEING:
+        return False
+    return not strict or level > SAME_DETAIL_LEVEL or detail >= SAME_LEVEL_MIN_DETAIL
 
 
 def detail_correlation(a: Prepared, b: Prepared) -> float | None:
@@ -182,8 +203,9 @@ def _windows(coarse: Floats) -> Floats:
     return _unit(_detrended(windows, shape))
 
 
-def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> tuple[float, float]:
-    """Detail correlation where the layout matched, and the share of detail that disagrees."""
+def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> tuple[float, float, float]:
+    """Detail correlation where the layout matched, the share of detail that disagrees, and
+    the ratio of the two detail energies (1 or more)."""
     window = _FINE_WINDOW
     a = whole[_SHIFT : _SHIFT + window, _SHIFT : _SHIFT + window]
     # the layout's shift, in fine pixels, then the best of one fine pixel around it
@@ -198,7 +220,9 @@ def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> tuple[float, fl
                 score = float(_unit(a.reshape(1, -1))[0] @ _unit(b.reshape(1, -1))[0])
                 if score > best:
                     best, placed = score, b
-    return best, _disagreeing(a[1:-1, 1:-1], placed[1:-1, 1:-1])
+    energies = sorted(float((x * x).sum()) for x in (a, placed))
+    level = energies[1] / max(energies[0], _FLAT_SPREAD)
+    return best, _disagreeing(a[1:-1, 1:-1], placed[1:-1, 1:-1]), level
 
 
 def _disagreeing(a: Floats, b: Floats) -> float:
@@ -223,45 +247,8 @@ def _blocks(image: Floats) -> Floats:
 
 def _band(image: Floats) -> Floats:
     """A difference of Gaussians (kernels and borders as OpenCV's GaussianBlur)."""
-    low, high = (_blur_matrix(image.shape[0], sigma) for sigma in DETAIL_SIGMAS)
+    low, high = (blur_matrix(image.shape[0], sigma) for sigma in DETAIL_SIGMAS)
     return np.asarray(low @ image @ low.T - high @ image @ high.T, dtype=np.float32)
-
-
-@functools.cache
-def _area_matrix(source: int, target: int) -> Floats:
-    """Resampling by area, as a (target x source) matrix: each output pixel is the mean of
-    the input it covers, partly covered pixels weighted by the part (OpenCV's INTER_AREA)."""
-    matrix = np.zeros((target, source), dtype=np.float64)
-    scale = source / target
-    for out in range(target):
-        start, end = out * scale, (out + 1) * scale
-        for pixel in range(int(np.floor(start)), min(source, int(np.ceil(end)))):
-            matrix[out, pixel] = min(end, pixel + 1) - max(start, pixel)
-    matrix /= matrix.sum(axis=1, keepdims=True)
-    return matrix.astype(np.float32)
-
-
-@functools.cache
-def _blur_matrix(side: int, sigma: float) -> Floats:
-    """Gaussian blur along one axis as a matrix: OpenCV's kernel for float images
-    (size 8 sigma + 1, made odd) and its default border (reflect, edge pixel not repeated)."""
-    size = round(sigma * 8 + 1) | 1
-    offsets = np.arange(size) - (size - 1) / 2
-    kernel = np.exp(-(offsets**2) / (2 * sigma * sigma))
-    kernel /= kernel.sum()
-    matrix = np.zeros((side, side), dtype=np.float64)
-    for row in range(side):
-        for weight, offset in zip(kernel, offsets.astype(int), strict=True):
-            column = _reflect_101(row + offset, side)
-            matrix[row, column] += weight
-    return matrix.astype(np.float32)
-
-
-def _reflect_101(index: int, side: int) -> int:
-    """OpenCV's BORDER_REFLECT_101: ... 2 1 | 0 1 2 ... side-1 | side-2 ..."""
-    period = 2 * side - 2
-    index = abs(index) % period
-    return period - index if index >= side else index
 
 
 def _detrended(rows: Floats, shape: tuple[int, ...]) -> Floats:

@@ -191,7 +191,8 @@ class VideoMatcher:
             if not (judged.frame(k).flat or judged.frame(k).smooth):
                 detailed.add(k)
             for m in other.near(judged.times[k] + judged.shift, tolerance):
-                same = compare(judged.frame(k), other.frame(m), self.rules.min_similarity)
+                # frames up to half a second apart: told apart by their timing, not strictly
+                same = compare(judged.frame(k), other.frame(m), self.rules.min_similarity, False)
                 if same.similarity >= self.rules.min_similarity:
                     matched[k] = max(matched.get(k, 0.0), same.similarity)
                 if same.same:
