@@ -4,8 +4,10 @@ OpenCV's VideoCapture decodes through the FFmpeg inside the wheel (H.264, HEVC, 
 MJPEG, VP9 ...). Decoding every frame of a minute of 1080p costs seconds; a keyframe is
 the one frame that decodes alone, and phones put one every second or so. So the
 keyframes are decoded first, and used when they cover the clip densely (no gap over
-about a second); otherwise (a copy re-encoded with a keyframe every 8 s) every frame is
-decoded and, being decoded anyway, one kept each 0.25 s. Each sampled frame is handed
+about a second); otherwise (a copy re-encoded with a keyframe every 8 s) the frames are
+decoded in order, one kept each 0.25 s, all but those no other frame refers to (FFmpeg
+skips them without harm: a quarter less work for a re-encode from x264); if that leaves
+gaps, every frame. Each sampled frame is handed
 on at once (made into a signature), so memory is bounded by one frame, never by the
 clip's length. Frames come turned as a player shows them (OpenCV applies the rotation
 flag), so a copy stored turned with a flag and one re-encoded upright give the same
@@ -50,6 +52,8 @@ MAX_FRAME_PIXELS = 40_000_000
 #: any frame of a copy has a sampled frame at most about half a step from it.
 MAX_KEY_GAP = 1.05
 KEY_START_SLACK = 0.1
+#: What FFmpeg may skip in each pass (its AVDISCARD names), in the order tried.
+KEYFRAMES, REFERENCED, EVERY_FRAME = "nonkey", "nonref", None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +64,7 @@ class VideoInfo:
     width: int  # as shown (after the rotation flag)
     height: int
     frames: int  # frames decoded
-    keyframes_only: bool  # sampled from keyframes alone (the fast way)
+    skipped: str | None  # what FFmpeg skipped: all but KEYFRAMES or REFERENCED, or nothing
     longest_gap: float  # seconds between decoded frames (or before the first, after the last)
     step: float  # seconds between kept frames
 
@@ -87,11 +91,14 @@ def sample_frames(
     False decodes every frame at once.
     """
     if keyframes:
-        keyed, info = _pass(path, make, step, max_frames, max_pixels, on_duration, True)
+        keyed, info = _pass(path, make, step, max_frames, max_pixels, on_duration, KEYFRAMES)
         if info.longest_gap <= MAX_KEY_GAP * info.step:
             return keyed, info
         on_duration = None  # heard once
-    return _pass(path, make, dense_step, max_frames, max_pixels, on_duration, False)
+        kept, info = _pass(path, make, dense_step, max_frames, max_pixels, None, REFERENCED)
+        if info.longest_gap <= MAX_KEY_GAP * info.step:
+            return kept, info
+    return _pass(path, make, dense_step, max_frames, max_pixels, on_duration, EVERY_FRAME)
 
 
 def _check_frame(width: int, height: int, max_pixels: int) -> None:
@@ -111,13 +118,13 @@ def _pass(
     max_frames: int,
     max_pixels: int,
     on_duration: Callable[[float], None] | None,
-    keyframes_only: bool,
+    skipped: str | None,
 ) -> tuple[list[tuple[float, T]], VideoInfo]:
-    """One pass through the file: every frame, or keyframes alone, one kept each ``step``
-    (or sparser, for a clip longer than ``max_frames`` steps)."""
+    """One pass through the file, FFmpeg skipping the ``skipped`` frames, one kept each
+    ``step`` (or sparser, for a clip longer than ``max_frames`` steps)."""
     import cv2
 
-    capture = _open(path, keyframes_only)
+    capture = _open(path, skipped)
     try:
         if not capture.isOpened():
             raise ImageError("not a video FFmpeg can decode (no readable video stream)")
@@ -157,7 +164,7 @@ def _pass(
     if not sampled:
         raise ImageError("no frame of the video could be decoded")
     duration = max(last + (1 / fps if fps > 0 else 0.0), 0.0)
-    if keyframes_only:
+    if skipped == KEYFRAMES:
         duration = max(duration, stated)  # the frames after the last keyframe were skipped
     elif stated - duration > max(MISSING_END_SECONDS, MISSING_END_SHARE * stated):
         raise ImageError(
@@ -165,14 +172,14 @@ def _pass(
             "its container states"
         )
     gap = max(gap, duration - last)
-    return sampled, VideoInfo(duration, width, height, decoded, keyframes_only, gap, step)
+    return sampled, VideoInfo(duration, width, height, decoded, skipped, gap, step)
 
 
 _options_lock = threading.Lock()
 
 
-def _open(path: str, keyframes_only: bool) -> Any:
-    """A VideoCapture of ``path``; ``keyframes_only`` asks FFmpeg to skip every other frame.
+def _open(path: str, skipped: str | None) -> Any:
+    """A VideoCapture of ``path``, FFmpeg asked to skip the ``skipped`` frames.
 
     OpenCV reads that request from the environment when it opens a file, so it is set
     for the moment of opening only, under a lock that every opening takes (a thread of a
@@ -181,14 +188,15 @@ def _open(path: str, keyframes_only: bool) -> Any:
     import cv2
 
     with _options_lock:
-        if not keyframes_only:
+        if skipped is None:
             return cv2.VideoCapture(path, cv2.CAP_FFMPEG)
         saved = os.environ.get(_OPTIONS)
-        os.environ[_OPTIONS] = "avdiscard;nonkey"
+        os.environ[_OPTIONS] = f"avdiscard;{skipped}"
+        # keyframes decode one at a time: a second decoding thread only waits (a minute
+        # of phone H.264 took 8 % longer with two, HEVC 10 %)
+        threads = [cv2.CAP_PROP_N_THREADS, 1] if skipped == KEYFRAMES else []
         try:
-            # keyframes decode one at a time: a second decoding thread only waits (a
-            # minute of phone H.264 took 8 % longer with two, HEVC 10 %)
-            return cv2.VideoCapture(path, cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
+            return cv2.VideoCapture(path, cv2.CAP_FFMPEG, threads)
         finally:
             if saved is None:
                 del os.environ[_OPTIONS]
@@ -203,7 +211,7 @@ def poster_frame(path: str, seconds: float = 1.0) -> npt.NDArray[np.uint8]:
     """The colour (BGR) frame shown at ``seconds`` (or the last one of a shorter clip)."""
     import cv2
 
-    capture = _open(path, keyframes_only=False)
+    capture = _open(path, EVERY_FRAME)
     try:
         if not capture.isOpened():
             raise ImageError("not a video FFmpeg can decode")

@@ -87,7 +87,7 @@ def video_signature(
     keyframes: bool = True,
 ) -> tuple[VideoSignature, bool]:
     """Sample the video at ``path`` and keep the signature of every sampled frame; also
-    whether the frames are keyframes alone (``keyframes`` False: never)."""
+    whether FFmpeg skipped frames to sample it faster (``keyframes`` False: never)."""
 
     import cv2
 
@@ -107,4 +107,4 @@ def video_signature(
     frames = tuple(frame for _, frame in sampled)
     times = tuple(seconds for seconds, _ in sampled)
     video = VideoSignature(frames, times, info.duration, (info.width, info.height))
-    return video, info.keyframes_only
+    return video, info.skipped is not None

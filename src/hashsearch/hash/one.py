@@ -139,11 +139,11 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
             path, params.hash_size, params.algorithm, params.decode.max_pixels, stretch, keyframes
         )
 
-    (video, keyed), said = decoder_messages(lambda: sample(True))
+    (video, skipped), said = decoder_messages(lambda: sample(True))
     damage = damage_in(said)
-    if damage is not None and keyed:
-        # keyframes decoded alone can make a decoder complain of references it skipped
-        # itself: the whole stream, decoded in order, is the judge
+    if damage is not None and skipped:
+        # frames skipped on purpose (all but keyframes, or frames nothing refers to) can
+        # make a decoder complain of references it skipped itself: the whole stream judges
         (video, _), said = decoder_messages(lambda: sample(False))
         damage = damage_in(said)
     if damage is not None:
