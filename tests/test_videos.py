@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -347,3 +348,22 @@ def test_threads_hashing_videos_at_once_get_what_one_thread_gets(videos, tmp_pat
     assert together == [alone[p] for p in paths]
     assert len(alone[str(sparse)]) == 24  # every frame decoded: one kept each 0.25 s
     assert len(alone[str(lib / "2024" / "rocket.mp4")]) == 12  # a keyframe a second
+
+
+def test_a_frame_is_on_time_when_its_moment_matches_best() -> None:
+    from hashsearch.hash.signature import signature
+    from hashsearch.match.timing import Timing, timing
+    from hashsearch.match.verify import Prepared, prepare
+
+    photo = cv2.cvtColor(load_photo("rocket.jpg"), cv2.COLOR_BGR2GRAY)
+
+    def frame(x: int) -> Prepared:  # a pan: the view from x on
+        return prepare(signature(photo[:, x : x + 300], 8).thumb)
+
+    here, a_step_on, far_on = frame(0), frame(4), frame(60)
+    assert timing(here, a_step_on, [far_on]) is Timing.ON_TIME
+    assert timing(here, far_on, [a_step_on]) is Timing.OFF_TIME  # another moment fits better
+    assert timing(here, here, [here]) is Timing.ANY_TIME  # nothing moved
+    blank = prepare(np.full((64, 64), 128, np.uint8))
+    assert timing(blank, blank, [blank]) is Timing.UNTIMED
+    assert timing(here, a_step_on, []) is Timing.UNTIMED  # no frame far enough away
