@@ -28,14 +28,14 @@ from typing import IO, Any
 from ..errors import WorkerError
 from .isolate import arm_time_limit, die_with_parent, time_limit
 from .one import HashParams, HashResult, failure
-from .workers import lost_file_reason
+from .workers import Task, lost_file_reason
 
 _LENGTH = struct.Struct("<Q")
 _local = threading.local()  # each worker thread's child
 
 
 def hash_in_child(
-    paths: Sequence[str], params: HashParams, task: Any, seconds: float
+    paths: Sequence[str], params: HashParams, task: Task, seconds: float
 ) -> list[HashResult]:
     """``task(path, params)`` for each path, in this thread's child, ``seconds`` at most
     each (a file that ends the child gets a local run's reason)."""
