@@ -367,3 +367,14 @@ def test_a_frame_is_on_time_when_its_moment_matches_best() -> None:
     blank = prepare(np.full((64, 64), 128, np.uint8))
     assert timing(blank, blank, [blank]) is Timing.UNTIMED
     assert timing(here, a_step_on, []) is Timing.UNTIMED  # no frame far enough away
+
+
+def test_a_clip_too_short_to_time_is_new_with_that_reason(cli, tmp_path) -> None:
+    # its frames match, but none lies 1.5 s from another: nothing tells its moment
+    lib, backup = tmp_path / "lib", tmp_path / "backup"
+    short = pan_clip(lib / "blink.mp4", "rocket.jpg", 1.2, keyframe_every=6)
+    remuxed_copy(short, backup / "a" / "blink.mov")
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    assert _states(run.out) == {
+        "a/blink.mov": ("new", "too short to tell it from another recording of the scene")
+    }

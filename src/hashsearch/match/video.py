@@ -82,6 +82,8 @@ class VideoMatcher:
             return _verdict(result, "new", None, why, near)
         if not agreeing and coverages and coverages[0].unmoving:
             why = "nothing in it moves enough to tell it from another recording of the scene"
+            if not coverages[0].timed:  # no two frames FAR_SECONDS apart with detail
+                why = "too short to tell it from another recording of the scene"
             return _verdict(result, "new", None, why, near)
         if agreeing:
             part = agreeing[0]
