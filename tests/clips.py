@@ -101,3 +101,12 @@ def fixed_camera_clip(
         "-r", FPS, "-c:v", "libx264", "-preset", "veryfast", "-g", FPS, path,
     )  # fmt: skip
     return path
+
+
+def with_sound(source: Path, path: Path) -> Path:
+    """``source``'s video stream (copied) with a sound track (a tone) beside it."""
+    ffmpeg(
+        "-i", source, "-f", "lavfi", "-i", "sine=frequency=440", "-shortest",
+        "-c:v", "copy", "-c:a", "aac", path,
+    )  # fmt: skip
+    return path

@@ -23,6 +23,7 @@ from clips import (
     trimmed_copy,
     turned_copy,
     upright_copy,
+    with_sound,
 )
 from conftest import PHOTOS, load_photo, write_image
 from hashsearch import HashParams, MatchRules, VideoMatcher, signature_of_video
@@ -377,4 +378,35 @@ def test_a_clip_too_short_to_time_is_new_with_that_reason(cli, tmp_path) -> None
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
     assert _states(run.out) == {
         "a/blink.mov": ("new", "too short to tell it from another recording of the scene")
+    }
+
+
+def test_sound_is_read_from_the_track_list(tmp_path) -> None:
+    from hashsearch.decode.sound import has_sound
+
+    silent = pan_clip(tmp_path / "silent.mp4", "coins.png", 2)
+    loud = with_sound(silent, tmp_path / "loud.mp4")
+    remuxed_copy(loud, tmp_path / "loud.mov")
+    remuxed_copy(loud, tmp_path / "loud.mkv")
+    (tmp_path / "cut.mp4").write_bytes(loud.read_bytes()[:200])
+    (tmp_path / "text.mp4").write_text("not a video")
+    assert (has_sound(str(loud)), has_sound(str(tmp_path / "loud.mov"))) == (True, True)
+    assert has_sound(str(silent)) is False
+    for unknown in ("loud.mkv", "cut.mp4", "text.mp4", "missing.mp4"):
+        assert has_sound(str(tmp_path / unknown)) is None  # not told: no rule applies
+
+
+def test_a_library_copy_without_the_sound_is_not_the_video(cli, tmp_path) -> None:
+    # deleting the original for it would lose the sound: listed, as for a thumbnail
+    lib, backup = tmp_path / "lib", tmp_path / "backup"
+    silent = pan_clip(tmp_path / "silent.mp4", "coins.png", 6)
+    with_sound(silent, lib / "with-sound.mp4")
+    remuxed_copy(silent, lib / "muted.mp4")
+    with_sound(pan_clip(tmp_path / "other.mp4", "chelsea.png", 6), backup / "a" / "talk.mp4")
+    remuxed_copy(tmp_path / "other.mp4", lib / "talk-muted.mp4")
+    remuxed_copy(silent, backup / "b" / "muted.mov")
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    assert _states(run.out) == {
+        "a/talk.mp4": ("smaller", "only a copy without its sound in the library"),
+        "b/muted.mov": ("found", None),  # without sound itself, it loses nothing
     }

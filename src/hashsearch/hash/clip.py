@@ -5,6 +5,7 @@ photo keeps for each sampled frame (hashes, 64 x 64 thumbnail) and, beside them,
 each frame is shown and how long the clip is. Size: 4,148 bytes per sampled frame: about
 250 KB per minute sampled at its keyframes, 1 MB when every frame was decoded (a frame
 each 0.25 s; see :mod:`hashsearch.decode.video`); at most 600 frames, 2.5 MB, a clip.
+And whether the file carries sound (:mod:`hashsearch.decode.sound`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..decode.image import DEFAULT_MAX_PIXELS
+from ..decode.sound import has_sound
 from ..decode.video import DEFAULT_MAX_FRAMES, DEFAULT_STEP, Gray, sample_frames
 from .signature import Signature, record_size, signature
 
-#: The first bytes of a video's cache record (a photo's record starts with its hashes).
-MAGIC = b"HSVIDEO1"
-_HEAD = struct.Struct("<dIII")  # duration, width, height, frames
+#: The first bytes of a video's cache record (a photo's record starts with its hashes);
+#: the last digit is the record's version (1, without the sound byte, is read again).
+MAGIC = b"HSVIDEO2"
+_HEAD = struct.Struct("<dIIIB")  # duration, width, height, frames, sound (0 no, 1 yes, 2 ?)
+_SOUND = {False: 0, True: 1, None: 2}
 #: Frames are shrunk to this long side (pixels) before hashing.
 FRAME_SIDE = 512
 
@@ -34,6 +38,7 @@ class VideoSignature:
     times: tuple[float, ...]  # seconds from the start, one per frame, increasing
     duration: float  # seconds
     size: tuple[int, int]  # width, height as shown
+    sound: bool | None = None  # whether the file carries a sound track (None: unknown)
 
     @property
     def long_side(self) -> int:
@@ -49,17 +54,18 @@ class VideoSignature:
 
     def to_bytes(self) -> bytes:
         """The cache record: magic, length, size, frame count, times, then each frame."""
-        head = MAGIC + _HEAD.pack(self.duration, *self.size, len(self.frames))
+        sound = _SOUND[self.sound]
+        head = MAGIC + _HEAD.pack(self.duration, *self.size, len(self.frames), sound)
         times = np.asarray(self.times, dtype="<f4").tobytes()
         return head + times + b"".join(frame.to_bytes() for frame in self.frames)
 
     @classmethod
     def from_bytes(cls, data: bytes, bits: int) -> VideoSignature:
         """Inverse of :meth:`to_bytes`; ValueError when the record does not add up."""
-        if not is_video_record(data):
-            raise ValueError("not a video record")
+        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _HEAD.size:
+            raise ValueError("not a video record of this version")
         start = len(MAGIC)
-        duration, width, height, count = _HEAD.unpack_from(data, start)
+        duration, width, height, count, sound = _HEAD.unpack_from(data, start)
         start += _HEAD.size
         times = np.frombuffer(data, dtype="<f4", count=count, offset=start)
         start += 4 * count
@@ -70,12 +76,13 @@ class VideoSignature:
             Signature.from_bytes(data[start + k * length : start + (k + 1) * length], bits)
             for k in range(count)
         )
-        return cls(frames, tuple(float(t) for t in times), float(duration), (width, height))
+        heard = {v: k for k, v in _SOUND.items()}.get(sound)
+        return cls(frames, tuple(float(t) for t in times), float(duration), (width, height), heard)
 
 
 def is_video_record(data: bytes) -> bool:
-    """True when a cache record holds a video (it starts with :data:`MAGIC`)."""
-    return data.startswith(MAGIC)
+    """True when a cache record holds a video (of any version of :data:`MAGIC`)."""
+    return data.startswith(MAGIC[:-1])
 
 
 def video_signature(
@@ -106,5 +113,6 @@ def video_signature(
     )
     frames = tuple(frame for _, frame in sampled)
     times = tuple(seconds for seconds, _ in sampled)
-    video = VideoSignature(frames, times, info.duration, (info.width, info.height))
+    size = (info.width, info.height)
+    video = VideoSignature(frames, times, info.duration, size, has_sound(path))
     return video, info.skipped is not None

@@ -76,6 +76,8 @@ class VideoMatcher:
             best = _match(whole[0], self.videos[whole[0].path])
             width, height = best.size
             why = f"only a smaller copy in the library ({width}x{height})"
+            if not self._keeps_sound(whole[0], video):
+                why = "only a copy without its sound in the library"
             return _verdict(result, "smaller", best, why, near)
         if coverages and coverages[0].blank and coverages[0].layout_agrees:
             why = "too little detail to tell this clip from another (a wall, a sky, darkness)"
@@ -103,9 +105,12 @@ class VideoMatcher:
 
     def _covers(self, coverage: Coverage, needle: VideoSignature) -> bool:
         """True when ``coverage`` makes the needle found: its frames agree, the library
-        copy lacks at most a trim, and its frames are not much smaller."""
+        copy lacks at most a trim, its frames are not much smaller, and it keeps the sound."""
         return (
-            coverage.frames_agree() and coverage.trimmed_only and self._keeps_size(coverage, needle)
+            coverage.frames_agree()
+            and coverage.trimmed_only
+            and self._keeps_size(coverage, needle)
+            and self._keeps_sound(coverage, needle)
         )
 
     def coverages(self, needle: VideoSignature) -> list[Coverage]:
@@ -236,6 +241,11 @@ class VideoMatcher:
         if self.rules.accept_smaller or not needle.long_side:
             return True
         return self.videos[coverage.path].long_side >= MIN_COPY_SIDE * needle.long_side
+
+    def _keeps_sound(self, coverage: Coverage, needle: VideoSignature) -> bool:
+        """False when the needle has sound and the library copy has none (the sound would
+        be lost with the needle); unknown on either side counts as kept."""
+        return not (needle.sound is True and self.videos[coverage.path].sound is False)
 
     def _prepare_frame(self, path: str, number: int) -> Prepared:
         return prepare(self.videos[path].frames[number].thumb, reused=True)
