@@ -60,10 +60,11 @@ FLAT_MAX_DIFFERENCE = 3.0
 FLAT_DETAIL_STD = 0.6
 #: Images whose detail energies lie within this factor of each other have the same
 #: level of detail; their detail must then correlate at least SAME_LEVEL_MIN_DETAIL.
-#: Measured: copies at the same level (re-encoded, brightened, cropped a little) 0.85 and
-#: more but for 0.4 %; frames of OpenCV's sample videos 0.5 to 4 s apart (a fixed street
-#: camera, a tree in the wind, a box and a cup moved by hand) 0.72-0.85 (83 % of those
-#: that passed the other checks), benchmarks/accuracy.py.
+#: Measured once on the accuracy benchmark's edited copies and look-alikes: copies at
+#: the same level (re-encoded, brightened, cropped a little) reach 0.85 but for 0.4 %;
+#: frames of OpenCV's sample videos 0.5 to 4 s apart (a fixed street camera, a tree in
+#: the wind, a box and a cup moved by hand) that passed the other checks had 0.72-0.85
+#: (83 % of them). benchmarks/accuracy.py shows the effect: bursts kept apart 0.27 -> 0.84.
 SAME_DETAIL_LEVEL = 1.25
 SAME_LEVEL_MIN_DETAIL = 0.85
 
