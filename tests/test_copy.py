@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,6 +114,22 @@ def test_dry_run_writes_nothing(cli, mixed, tmp_path) -> None:
     assert "would copy: card/MVI_0004.mp4 ->" in run.err
 
 
+def _failing_on_call(
+    number: int, real: Callable[..., Any], fault: BaseException
+) -> tuple[Callable[..., Any], list[tuple[Any, ...]]]:
+    """``real``, except that call ``number`` raises ``fault`` (a fault mid-run); and the
+    arguments of every call so far."""
+    calls: list[tuple[Any, ...]] = []
+
+    def wrapped(*args: Any) -> Any:
+        calls.append(args)
+        if len(calls) == number:
+            raise fault
+        return real(*args)
+
+    return wrapped, calls
+
+
 def test_an_interrupted_copy_leaves_no_half_file_and_the_next_run_finishes(
     cli, mixed, tmp_path, monkeypatch
 ) -> None:
@@ -119,15 +137,10 @@ def test_an_interrupted_copy_leaves_no_half_file_and_the_next_run_finishes(
 
     lib, backup = mixed
     out = tmp_path / "to-import"
-    real_fsync, calls = os.fsync, []
-
-    def interrupted(fd: int) -> None:
-        calls.append(fd)
-        if len(calls) == 3:  # the second file's bytes are written, not yet placed
-            # (each file syncs its data, then its folder)
-            raise KeyboardInterrupt
-        real_fsync(fd)
-
+    real_fsync = os.fsync
+    # the third sync: the second file's bytes are written, not yet placed (each file
+    # syncs its data, then its folder)
+    interrupted, _ = _failing_on_call(3, real_fsync, KeyboardInterrupt())
     monkeypatch.setattr(copy_file.os, "fsync", interrupted)
     run = cli("--haystack", lib, "--needles", backup, "--copy-new-to", out, "--no-cache")
     assert run.code == 130
@@ -246,21 +259,15 @@ def test_the_command_ends_with_exit_2_and_one_line_when_the_disk_fills(
 
     lib, backup = mixed
     out = tmp_path / "to-import"
-    real, calls = copy_file._write_verified, []
-
-    def filling(source: str, target: str) -> str:
-        calls.append(source)
-        if len(calls) == 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(source, target)
-
+    full = OSError(errno.ENOSPC, "No space left on device")
+    filling, calls = _failing_on_call(3, copy_file._write_verified, full)
     monkeypatch.setattr(copy_file, "_write_verified", filling)
     run = cli("--haystack", lib, "--needles", backup, "--copy-new-to", out, "--no-cache")
     assert run.code == 2
     said = [line for line in run.err.splitlines() if line.startswith("hashsearch: error:")]
     assert said == [
         f"hashsearch: error: 4 of 6 files not copied into {out} (first: "
-        f"{calls[2]}: the disk is full (no space left on device)); -v lists each file; "
+        f"{calls[2][0]}: the disk is full (no space left on device)); -v lists each file; "
         "run again to finish"
     ]
     assert len(_tree(out)) == 2 and not list(out.rglob(".hashsearch-*"))
