@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .callbacks import OnProgress, ShouldStop
+from .callbacks import OnProgress, ShouldStop, stop_requested
 from .copy_file import OUTCOMES, Copied, DiskFull, Outcome, copy_one, size_of
 from .errors import Cancelled, HashsearchError, UsageError
 from .run import SearchResult
@@ -51,8 +51,9 @@ def check_copy_folder(folder: str, *trees: str) -> None:
     target = os.path.realpath(folder)
     for tree in trees:
         real = os.path.realpath(tree)
-        if os.path.commonpath([target, real]) in (real, target):
-            where = "inside" if os.path.commonpath([target, real]) == real else "around"
+        common = os.path.commonpath([target, real])
+        if common in (real, target):
+            where = "inside" if common == real else "around"
             raise UsageError(
                 f"--copy-new-to {folder}: lies {where} {tree}; "
                 "the copies go to a folder outside both trees"
@@ -94,7 +95,7 @@ def _copy_all(
     done: list[Copied] = []
     full: str | None = None
     for number, (plan, (source, target)) in enumerate(zip(planned, jobs, strict=True)):
-        if should_stop is not None and should_stop():
+        if stop_requested(should_stop):
             raise Cancelled("stopped while copying")
         if full is not None:
             done.append(Copied(source, target, "not copied", full))

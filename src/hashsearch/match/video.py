@@ -189,8 +189,7 @@ class VideoMatcher:
         # inside, which is never less: a hopeless offset is left early, never a good one)
         spare = [forgiven(len(inside), MIN_COVERED), forgiven(len(inside), MIN_CONFIRMED)]
         matched: dict[int, float] = {}  # layout similarity of each judged frame that matched
-        confirmed: dict[int, int] = {}  # ... of those, the frames whose detail agrees too,
-        # and the other clip's frame it agrees with
+        confirmed: dict[int, int] = {}  # ... whose detail agrees too: the frame it agrees with
         # the hashes found the video and the offset; now every judged frame is verified
         # against the other clip's frames shown at its time, whatever their hashes say
         # (the dHash of a flat or soft frame flips bits under re-encoding; the check does not)
@@ -199,7 +198,9 @@ class VideoMatcher:
                 detailed.add(k)
             for m in other.near(judged.times[k] + judged.shift, tolerance):
                 # frames up to half a second apart: told apart by their timing, not strictly
-                same = compare(judged.frame(k), other.frame(m), self.rules.min_similarity, False)
+                same = compare(
+                    judged.frame(k), other.frame(m), self.rules.min_similarity, strict=False
+                )
                 if same.similarity >= self.rules.min_similarity:
                     matched[k] = max(matched.get(k, 0.0), same.similarity)
                 if same.same:
