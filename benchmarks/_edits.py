@@ -33,7 +33,8 @@ def _crop(image: Image, fraction: float) -> Image:
 
 
 def _thumbnail(image: Image, longest: int = 320) -> Image:
-    return _scale(image, longest / max(image.shape[:2]))
+    """A thumbnail, as photo tools make them: shrunk to ``longest`` px, never enlarged."""
+    return _scale(image, min(1.0, longest / max(image.shape[:2])))
 
 
 def _watermark(image: Image) -> Image:
