@@ -9,16 +9,24 @@ them, and the chosen images are written to a corpus folder, one folder per genre
   texture      game textures: stone, metal, wood, grass, tiles (OpenArena, Colobot)
   alpha        clip art whose picture is carried by the alpha channel (Open Clip Art)
   document     screenshots and diagrams from manuals (GIMP, KStars)
-  wallpaper    desktop wallpapers, gradients and vignettes (Debian, GNOME, KDE, MATE, sway)
+  wallpaper    desktop wallpapers, gradients and vignettes (Debian, GNOME, KDE, MATE, sway,
+               LXQt, Xfce, Lomiri, UKUI)
 
 True duplicates inside the sources are removed by a rule that does not look at the
 pictures' likeness (which would throw away exactly the hard cases): files with the same
-bytes, files that decode to the same pixels, and files in one folder of one package
-whose names differ only by a size token (``1920x1080``, ``16x9``, a trailing icon size
-or ``-256``, ``@2x``, ``small``, ``thumb``, ``dark`` ...) are one artwork; the largest
-is kept. Recolourings and derivatives under other names (a texture in grey and in
-yellow, a photo with a filter applied) are not found by this rule and stay in as
-distinct images.
+bytes, files that decode to the same pixels, and files of one package whose folder and
+name differ only by size or variant tokens (``1920x1080``, ``16x9``, ``64x64/``, a
+trailing icon size or ``-256``, ``@2x``, ``small``, ``thumb``, ``dark``, ``symbolic``
+...) are one artwork; so are a KDE wallpaper's pictures (``NAME/contents/images/*`` and
+its ``contents/screenshot``). The largest is kept. GIMP's filter gallery
+(``images/filters``: a handful of photos, each shown through a hundred filters, blurred,
+noised, greyscaled ...) is left out: its pictures are edits of one photo, which a copy
+check must find, not keep apart. The wallpaper genre takes only what its packages ship
+as wallpapers or backgrounds (not their icons and boot-splash frames). Recolourings and
+derivatives under other names (a texture in grey and in yellow, warm and cold versions
+of one wallpaper) are not found by these rules and stay in as distinct images.
+
+CORPUS_VERSION names these rules; a corpus built under other rules is built again.
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ import io
 import os
 import random
 import re
+import shutil
 import subprocess
+import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -50,14 +60,29 @@ PACKAGES = (
     "plasma-workspace-wallpapers",
     "mate-backgrounds",
     "sway-backgrounds",
+    "lomiri-wallpapers",
+    "lomiri-wallpapers-16.04",
+    "lomiri-wallpapers-20.04",
+    "ukui-wallpapers",
+    "lxqt-themes",
+    "debian-edu-artwork-emerald",
+    "debian-edu-artwork-softwaves",
+    "xfdesktop4-data",
 )
+#: The wallpaper packages (their wallpapers and backgrounds: see _WALLPAPER).
+WALLPAPERS = PACKAGES[PACKAGES.index("desktop-base") :]
+#: Bumped whenever the corpus rules change (the corpus folder is named after it).
+CORPUS_VERSION = 2
 
-_IMAGE = re.compile(r"\.(png|jpe?g|tga)$", re.IGNORECASE)
+_IMAGE = re.compile(r"\.(png|jpe?g|tga|webp)$", re.IGNORECASE)
 _SIZE_TOKEN = re.compile(
     r"(\d+x\d+|@\dx|[-_.]?\d{2,4}px|[-_](16|22|24|32|48|64|96|\d{3,4})$"
-    r"|[-_.]?(small|large|big|thumb|thumbnail|preview|nologo|hd|hidpi|dark|light)\b)",
+    r"|[-_.]?(small|large|big|thumb|thumbnail|preview|nologo|hd|hidpi|dark|light|symbolic)\b)",
     re.IGNORECASE,
 )
+_FOLDER_SIZE = re.compile(r"/(\d+x\d+|scalable)(?=/)")  # icon themes: hicolor/48x48/emblems
+_WALLPAPER = re.compile(r"/(backgrounds?|wallpapers?|grub)/", re.IGNORECASE)
+_FILTER_GALLERY = "/images/filters/"
 MIN_SIDE = 48  # smaller files are icons, not pictures anyone keeps in a library
 
 
@@ -129,14 +154,10 @@ def _sources(unpacked: Path) -> dict[str, list[tuple[str, str, bytes]]]:
     add("alpha", unpacked / "openclipart-png")
     add("document", unpacked / "gimp-help-en/usr/share/gimp/2.0/help/en")
     add("document", unpacked / "kstars-data/usr/share/doc/HTML/en")
-    for package in (
-        "desktop-base",
-        "gnome-backgrounds",
-        "plasma-workspace-wallpapers",
-        "mate-backgrounds",
-        "sway-backgrounds",
-    ):
+    for package in WALLPAPERS:
         add("wallpaper", unpacked / package)
+    genres["document"] = [c for c in genres["document"] if _FILTER_GALLERY not in c[0] + "/"]
+    genres["wallpaper"] = [c for c in genres["wallpaper"] if _WALLPAPER.search(c[0] + "/")]
     return genres
 
 
@@ -162,6 +183,9 @@ def _decode(data: bytes) -> np.ndarray | None:
 
 
 def _artwork(folder: str, name: str) -> tuple[str, str]:
+    if "/contents/" in folder + "/":  # a KDE wallpaper: NAME/contents/{images/*,screenshot}
+        return folder[: (folder + "/").index("/contents/")], ""
+    folder = _FOLDER_SIZE.sub("/", folder)
     stem = os.path.splitext(name)[0]
     for _ in range(3):  # "logo-text-version-64" -> "logo-text-version"; "wall_1920x1080_dark"
         stem = _SIZE_TOKEN.sub("", stem).strip("-_. ")
@@ -206,10 +230,24 @@ def build(target: Path, per_genre: int, seed: int = 0) -> dict[str, list[Path]]:
             if name.lower().endswith((".png", ".jpg", ".jpeg")):
                 path = folder / f"{number:04d}{os.path.splitext(name)[1].lower()}"
                 path.write_bytes(data)
-            else:  # TGA: written as PNG, pixels unchanged
+            else:  # TGA, WebP: written as PNG, pixels unchanged
                 path = folder / f"{number:04d}.png"
                 cv2.imwrite(str(path), image)
             chosen[genre].append(path)
             manifest.append(f"{path.name}\t{key[0]}/{name}\n")
         (folder / "SOURCES.tsv").write_text("".join(manifest), encoding="utf-8")
     return chosen
+
+
+def corpus(per_genre: int = 700) -> Path:
+    """The corpus folder of up to ``per_genre`` images per genre, built on first use."""
+    folder = CACHE / f"corpus-v{CORPUS_VERSION}-{per_genre}"
+    if not (folder / "DONE").exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=CACHE) as building:
+            build(Path(building), per_genre)
+            shutil.rmtree(folder, ignore_errors=True)  # a build that was interrupted
+            Path(building).rename(folder)
+            Path(building).mkdir()  # for TemporaryDirectory's clean-up
+        (folder / "DONE").touch()
+    return folder

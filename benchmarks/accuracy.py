@@ -29,8 +29,8 @@ from pathlib import Path
 import cv2
 
 from _common import SHARED_PHOTOS, machine, source_photos
-from _corpus import CACHE, footage
-from _corpus import build as build_corpus
+from _corpus import corpus as build_corpus
+from _corpus import footage
 from _edits import BENIGN, HARD, ROTATIONS, quadrants, scene_pair
 from hashsearch import (
     ALGORITHMS,
@@ -134,11 +134,7 @@ def _bursts() -> dict[str, list[list[object]]]:
 
 def _lookalikes() -> dict[str, list[Path]]:
     """The look-alike corpus of benchmarks/lookalikes.py (built and cached on first use)."""
-    corpus = CACHE / f"corpus-{LOOKALIKE_SOURCE}"
-    if not (corpus / "DONE").exists():
-        corpus.mkdir(parents=True, exist_ok=True)
-        build_corpus(corpus, LOOKALIKE_SOURCE)
-        (corpus / "DONE").touch()
+    corpus = build_corpus(LOOKALIKE_SOURCE)
     return {
         folder.name: sorted(p for p in folder.iterdir() if p.suffix in (".png", ".jpg"))
         for folder in sorted(corpus.iterdir())

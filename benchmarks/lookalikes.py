@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 from _common import machine
-from _corpus import CACHE, build
+from _corpus import corpus as build_corpus
 from hashsearch import HashParams, Matcher, MatchRules, hash_paths
 
-GENRE_NEW = 200  # new images per genre at most (a third of a small genre); the rest: library
+GENRE_NEW = 200  # new images per genre at most; the rest (at least 250 if it can): library
 MIN_GENRE_LIBRARY = 250
 
 
@@ -39,14 +38,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
-    corpus = CACHE / f"corpus-{args.per_genre}"
-    if not (corpus / "DONE").exists():
-        with tempfile.TemporaryDirectory(dir=CACHE) as building:
-            build(Path(building), args.per_genre)
-            corpus.parent.mkdir(parents=True, exist_ok=True)
-            Path(building).rename(corpus)
-            Path(building).mkdir()  # for TemporaryDirectory's clean-up
-        (corpus / "DONE").touch()
+    corpus = build_corpus(args.per_genre)
     paths = sorted(str(p) for p in corpus.glob("*/*") if p.suffix in (".png", ".jpg", ".jpeg"))
     genre = {p: Path(p).parent.name for p in paths}
 
@@ -101,7 +93,8 @@ def main() -> None:
     for name in sorted(kinds):
         members = sorted(p for p in readable if genre[p] == name)
         rng.shuffle(members)
-        count = min(GENRE_NEW, len(members) // 3)
+        # at least MIN_GENRE_LIBRARY in the library where the genre allows; the rest new
+        count = min(GENRE_NEW, max(len(members) - MIN_GENRE_LIBRARY, len(members) // 5))
         new, library = members[:count], set(members[count:])
         apart = sum(1 for p in new if not any((p, q) in directed for q in library))
         note = "" if len(library) >= MIN_GENRE_LIBRARY else " (library under 250)"

@@ -37,7 +37,8 @@ import cv2
 import imageio_ffmpeg
 
 from _common import machine, make_camera_jpegs, source_photos
-from _corpus import CACHE, build, footage
+from _corpus import corpus as build_corpus
+from _corpus import footage
 from hashsearch import SearchOptions, search, signature_of_file, signature_of_video
 
 FPS = 30
@@ -57,10 +58,7 @@ def ffmpeg(*args: object) -> None:
 
 def scenes(count: int) -> list[Path]:
     """Real pictures at least 360 px on their short side: shared photos, then the corpus."""
-    corpus = CACHE / "corpus-700"
-    if not (corpus / "DONE").exists():
-        build(corpus, 700)
-        (corpus / "DONE").touch()
+    corpus = build_corpus(700)
     found = [p for p in source_photos() if min(cv2.imread(str(p)).shape[:2]) >= 256]
     for genre, wanted in GENRES.items():
         taken = 0
