@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .callbacks import OnProgress, ShouldStop, Warn, ignore_warning
 from .discover import Problem, Tree, discover
@@ -124,8 +124,10 @@ def search(
         if tree.excluded:
             warn(f"the {other} folder lies inside {tree.root}; it is left out of that side")
     paths = hay_tree.files + needle_tree.files
+    params = replace(options.params, looked_up=(needle_tree.root,), library=(hay_tree.root,))
+    roles = replace(options, params=params)  # the backup's videos are only looked up
     hashed = _hash_with_cache(
-        paths, options, on_progress, should_stop, warn, scanned=[hay_tree, needle_tree]
+        paths, roles, on_progress, should_stop, warn, scanned=[hay_tree, needle_tree]
     )
     library, hay = _haystack(hay_tree, hashed, options)
     verdicts = library.judge([hashed[path] for path in needle_tree.files], options.thorough)
@@ -155,7 +157,10 @@ def query(
     _folder_id(haystack, "--haystack")
     hay_tree = discover(haystack, patterns=options.exclude, should_stop=should_stop)
     wanted = [os.path.abspath(image) for image in images]
-    hashed = _hash_with_cache(hay_tree.files + wanted, options, on_progress, should_stop, warn)
+    in_library = set(hay_tree.files)
+    looked_up = tuple(path for path in wanted if path not in in_library)
+    roles = replace(options, params=replace(options.params, looked_up=looked_up))
+    hashed = _hash_with_cache(hay_tree.files + wanted, roles, on_progress, should_stop, warn)
     library, hay = _haystack(hay_tree, hashed, options)
     found = library.matches_of([hashed[path] for path in wanted])
     results = [

@@ -54,6 +54,14 @@ MAX_KEY_GAP = 1.05
 KEY_START_SLACK = 0.1
 #: What FFmpeg may skip in each pass (its AVDISCARD names), in the order tried.
 KEYFRAMES, REFERENCED, EVERY_FRAME = "nonkey", "nonref", None
+#: A clip only looked up (a backup's) keeps a keyframe each NEEDLE_STEP seconds, or each
+#: 1/NEEDLE_MIN_FRAMES of a shorter clip, but at least each second; with fewer than
+#: NEEDLE_MIN_FRAMES keyframes, or keyframes further apart than NEEDLE_MAX_GAP, it is
+#: sampled as a library clip is. What it skips: all but CHOSEN_KEYFRAMES.
+NEEDLE_STEP = 5.0
+NEEDLE_MIN_FRAMES = 8
+NEEDLE_MAX_GAP = 10.0
+CHOSEN_KEYFRAMES = "chosen keyframes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,7 @@ def sample_frames(
     on_duration: Callable[[float], None] | None = None,
     keyframes: bool = True,
     dense_step: float = DENSE_STEP,
+    sparse: bool = False,
 ) -> tuple[list[tuple[float, T]], VideoInfo]:
     """``make(seconds, gray)`` of frames of the video at ``path``, at most ``max_frames``.
 
@@ -88,8 +97,14 @@ def sample_frames(
     frame at all, frames larger than ``max_pixels``, or frames that end well before the
     length its container states (a file cut short). ``on_duration`` hears the stated
     length before decoding starts (for a time limit that grows with it); ``keyframes``
-    False decodes every frame at once.
+    False decodes every frame at once. ``sparse``: a clip only looked up, sampled at
+    chosen keyframes where its codec allows (:mod:`.keyframes`).
     """
+    if sparse and keyframes:
+        chosen = _chosen_keyframes(path, make, max_frames, max_pixels, on_duration)
+        if chosen is not None:
+            return chosen
+        on_duration = None  # heard once
     if keyframes:
         keyed, info = _pass(path, make, step, max_frames, max_pixels, on_duration, KEYFRAMES)
         if info.longest_gap <= MAX_KEY_GAP * info.step:
@@ -101,7 +116,33 @@ def sample_frames(
     return _pass(path, make, dense_step, max_frames, max_pixels, on_duration, EVERY_FRAME)
 
 
-def _check_frame(width: int, height: int, max_pixels: int) -> None:
+def _chosen_keyframes(
+    path: str,
+    make: Callable[[float, Gray], T],
+    max_frames: int,
+    max_pixels: int,
+    on_duration: Callable[[float], None] | None,
+) -> tuple[list[tuple[float, T]], VideoInfo] | None:
+    """A looked-up clip sampled at chosen keyframes, or None where that does not serve."""
+    from .keyframes import sample_keyframes
+
+    def step(stated: float) -> float:
+        wanted = min(NEEDLE_STEP, max(DEFAULT_STEP, stated / NEEDLE_MIN_FRAMES))
+        return max(wanted, stated / max_frames)
+
+    chosen = sample_keyframes(path, make, step, max_pixels, on_duration)
+    if chosen is None:
+        return None
+    sampled, stated, (width, height) = chosen
+    times = [seconds for seconds, _ in sampled]
+    gaps = [b - a for a, b in zip([0.0, *times], [*times, stated], strict=True)]
+    if len(sampled) < NEEDLE_MIN_FRAMES or max(gaps) > NEEDLE_MAX_GAP:
+        return None
+    info = VideoInfo(stated, width, height, len(sampled), CHOSEN_KEYFRAMES, max(gaps), step(stated))
+    return sampled, info
+
+
+def check_frame_size(width: int, height: int, max_pixels: int) -> None:
     """Refuse frames larger than ``max_pixels`` or :data:`MAX_FRAME_PIXELS`."""
     limit = min(max_pixels, MAX_FRAME_PIXELS)
     if width * height > limit:
@@ -131,7 +172,7 @@ def _pass(
         fps = capture.get(cv2.CAP_PROP_FPS)
         width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        _check_frame(width, height, max_pixels)  # refused before any frame is decoded
+        check_frame_size(width, height, max_pixels)  # refused before any frame is decoded
         count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
         stated = float(count / fps) if fps > 0 and count > 0 else 0.0  # what it claims
         if on_duration is not None:
@@ -155,7 +196,7 @@ def _pass(
             ok, frame = capture.retrieve()
             if not ok or frame is None:
                 continue
-            _check_frame(frame.shape[1], frame.shape[0], max_pixels)
+            check_frame_size(frame.shape[1], frame.shape[0], max_pixels)
             gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
             sampled.append((seconds, make(seconds, np.asarray(gray, dtype=np.uint8))))
             next_time = (int(seconds / step + 1e-6) + 1) * step

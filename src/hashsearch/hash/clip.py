@@ -5,7 +5,9 @@ photo keeps for each sampled frame (hashes, 64 x 64 thumbnail) and, beside them,
 each frame is shown and how long the clip is. Size: 4,148 bytes per sampled frame: about
 250 KB per minute sampled at its keyframes, 1 MB when every frame was decoded (a frame
 each 0.25 s; see :mod:`hashsearch.decode.video`); at most 600 frames, 2.5 MB, a clip.
-And whether the file carries sound (:mod:`hashsearch.decode.sound`).
+And whether the file carries sound (:mod:`hashsearch.decode.sound`), and whether it was
+sampled completely (as a library clip) or only a keyframe every few seconds (a clip that
+is only looked up: :mod:`hashsearch.decode.keyframes`).
 """
 
 from __future__ import annotations
@@ -18,13 +20,23 @@ import numpy as np
 
 from ..decode.image import DEFAULT_MAX_PIXELS
 from ..decode.sound import has_sound
-from ..decode.video import DEFAULT_MAX_FRAMES, DEFAULT_STEP, Gray, sample_frames
+from ..decode.video import (
+    CHOSEN_KEYFRAMES,
+    DEFAULT_MAX_FRAMES,
+    DEFAULT_STEP,
+    Gray,
+    sample_frames,
+)
 from .signature import Signature, record_size, signature
 
 #: The first bytes of a video's cache record (a photo's record starts with its hashes);
-#: the last digit is the record's version (1, without the sound byte, is read again).
-MAGIC = b"HSVIDEO2"
-_HEAD = struct.Struct("<dIIIB")  # duration, width, height, frames, sound (0 no, 1 yes, 2 ?)
+#: the last digit is the record's version (1, without the sound byte, is read again; 2,
+#: without the sampling byte, was always sampled completely).
+MAGIC = b"HSVIDEO3"
+_V2 = b"HSVIDEO2"
+#: duration, width, height, frames, sound (0 no, 1 yes, 2 ?), sampled completely (1) or not
+_HEAD = struct.Struct("<dIIIBB")
+_HEAD_V2 = struct.Struct("<dIIIB")
 _SOUND = {False: 0, True: 1, None: 2}
 #: Frames are shrunk to this long side (pixels) before hashing.
 FRAME_SIDE = 512
@@ -39,6 +51,7 @@ class VideoSignature:
     duration: float  # seconds
     size: tuple[int, int]  # width, height as shown
     sound: bool | None = None  # whether the file carries a sound track (None: unknown)
+    complete: bool = True  # sampled as a library clip (False: only a keyframe every few s)
 
     @property
     def long_side(self) -> int:
@@ -55,18 +68,22 @@ class VideoSignature:
     def to_bytes(self) -> bytes:
         """The cache record: magic, length, size, frame count, times, then each frame."""
         sound = _SOUND[self.sound]
-        head = MAGIC + _HEAD.pack(self.duration, *self.size, len(self.frames), sound)
+        head = MAGIC + _HEAD.pack(
+            self.duration, *self.size, len(self.frames), sound, int(self.complete)
+        )
         times = np.asarray(self.times, dtype="<f4").tobytes()
         return head + times + b"".join(frame.to_bytes() for frame in self.frames)
 
     @classmethod
     def from_bytes(cls, data: bytes, bits: int) -> VideoSignature:
         """Inverse of :meth:`to_bytes`; ValueError when the record does not add up."""
-        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _HEAD.size:
+        head = _HEAD if data.startswith(MAGIC) else _HEAD_V2 if data.startswith(_V2) else None
+        if head is None or len(data) < len(MAGIC) + head.size:
             raise ValueError("not a video record of this version")
         start = len(MAGIC)
-        duration, width, height, count, sound = _HEAD.unpack_from(data, start)
-        start += _HEAD.size
+        duration, width, height, count, sound, *sampling = head.unpack_from(data, start)
+        complete = not sampling or sampling[0] == 1
+        start += head.size
         times = np.frombuffer(data, dtype="<f4", count=count, offset=start)
         start += 4 * count
         length = record_size(bits)
@@ -77,7 +94,8 @@ class VideoSignature:
             for k in range(count)
         )
         heard = {v: k for k, v in _SOUND.items()}.get(sound)
-        return cls(frames, tuple(float(t) for t in times), float(duration), (width, height), heard)
+        size = (width, height)
+        return cls(frames, tuple(float(t) for t in times), float(duration), size, heard, complete)
 
 
 def is_video_record(data: bytes) -> bool:
@@ -92,9 +110,11 @@ def video_signature(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     on_duration: Callable[[float], None] | None = None,
     keyframes: bool = True,
+    looked_up: bool = False,
 ) -> tuple[VideoSignature, bool]:
     """Sample the video at ``path`` and keep the signature of every sampled frame; also
-    whether FFmpeg skipped frames to sample it faster (``keyframes`` False: never)."""
+    whether FFmpeg skipped frames to sample it faster (``keyframes`` False: never).
+    ``looked_up``: a clip only looked up may be sampled a keyframe every few seconds."""
 
     import cv2
 
@@ -109,10 +129,18 @@ def video_signature(
         return signature(gray, hash_size, algorithm, (width, height))
 
     sampled, info = sample_frames(
-        path, keep, DEFAULT_STEP, DEFAULT_MAX_FRAMES, max_pixels, on_duration, keyframes
+        path,
+        keep,
+        DEFAULT_STEP,
+        DEFAULT_MAX_FRAMES,
+        max_pixels,
+        on_duration,
+        keyframes,
+        sparse=looked_up,
     )
     frames = tuple(frame for _, frame in sampled)
     times = tuple(seconds for seconds, _ in sampled)
     size = (info.width, info.height)
-    video = VideoSignature(frames, times, info.duration, size, has_sound(path))
+    complete = info.skipped != CHOSEN_KEYFRAMES
+    video = VideoSignature(frames, times, info.duration, size, has_sound(path), complete)
     return video, info.skipped is not None

@@ -39,8 +39,11 @@ def hash_paths(
             results[path] = HashResult(path, None, os_reason(exc))
     cached = cache.get_many(stamps) if cache is not None and not rehash else {}
     for path in stamps:
-        if path in cached:
-            record = cached[path]
+        record = cached.get(path)
+        sparse = isinstance(record, VideoSignature) and not record.complete
+        if sparse and not params.is_looked_up(path):
+            record = None  # sampled sparsely when it was a backup's: now a library's
+        if record is not None:
             if isinstance(record, VideoSignature):
                 results[path] = HashResult(path, None, video=record, kind="video")
             else:

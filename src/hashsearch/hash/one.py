@@ -44,12 +44,27 @@ class HashParams:
     hash_size: int = DEFAULT_HASH_SIZE
     decode: DecodeOptions = field(default_factory=DecodeOptions)
     algorithm: str = "dhash"  # a key of hashsearch.hash.families.ALGORITHMS
+    # the videos under ``looked_up`` (folders or files) and not deeper under ``library``
+    # are only looked up in a library (a backup's): they may be sampled more sparsely
+    # (decode/keyframes.py). Not in the cache key: each record says how it was sampled.
+    looked_up: tuple[str, ...] = ()
+    library: tuple[str, ...] = ()
 
     @property
     def cache_key(self) -> str:
         """Names every parameter that changes a signature (the limits do not)."""
         decoded = "" if self.decode.reduced else ":full-decode"
         return f"{self.algorithm}{self.hash_size}:v{ALGORITHM_VERSION}{decoded}"
+
+    def is_looked_up(self, path: str) -> bool:
+        """True when the video at ``path`` is only looked up (see ``looked_up``)."""
+        needle = max((len(r) for r in self.looked_up if _under(path, r)), default=-1)
+        return needle > max((len(r) for r in self.library if _under(path, r)), default=-1)
+
+
+def _under(path: str, root: str) -> bool:
+    """True when ``path`` is ``root`` or lies inside it."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +149,17 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
     def stretch(seconds: float) -> None:
         stretch_time_limit(min(seconds / VIDEO_SECONDS_PER_LIMIT, MAX_VIDEO_LIMITS))
 
+    looked_up = params.is_looked_up(path)
+
     def sample(keyframes: bool) -> tuple[VideoSignature, bool]:
         return video_signature(
-            path, params.hash_size, params.algorithm, params.decode.max_pixels, stretch, keyframes
+            path,
+            params.hash_size,
+            params.algorithm,
+            params.decode.max_pixels,
+            stretch,
+            keyframes,
+            looked_up=looked_up and keyframes,
         )
 
     (video, skipped), said = decoder_messages(lambda: sample(True))

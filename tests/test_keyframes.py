@@ -1,0 +1,148 @@
+"""A backup's videos are sampled at a keyframe every few seconds; the library's at every one.
+
+Every clip is a real H.264 or HEVC file made at test time (tests/clips.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clips import FPS, ffmpeg, pan_clip, trimmed_copy, turned_copy, upright_copy
+from hashsearch import HashParams, VideoSignature, signature_of_video
+from hashsearch.decode.keyframes import sample_keyframes
+from hashsearch.decode.video import sample_frames
+from hashsearch.hash.cache import HashCache, stamp_of
+
+SECONDS = 40  # a minute's cost question, at a test's size
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A 40 s phone clip in the library (and turned upright); in the backup its copies,
+    and another pan over the same photo."""
+    root = tmp_path_factory.mktemp("keyframes")
+    library = pan_clip(root / "library" / "rocket.mp4", "rocket.jpg", SECONDS, speed=(12, 5))
+    upright_copy(library, root / "library" / "rocket-upright.mp4")  # as "turned" is shown
+    backup = root / "backup"
+    return {
+        "library": library,
+        "hevc": _hevc_copy(library, backup / "copies" / "rocket-hevc.mp4", "open-gop=0"),
+        "open-gop": _hevc_copy(library, backup / "copies" / "rocket-open-gop.mp4", "open-gop=1"),
+        "trimmed": trimmed_copy(library, backup / "copies" / "rocket-trimmed.mp4", start=1.37),
+        "turned": turned_copy(library, backup / "copies" / "rocket-turned.mp4"),
+        "mpeg4": _mpeg4_copy(library, backup / "copies" / "rocket-mpeg4.avi"),
+        "recovery-point": _open_gop_h264(library, backup / "copies" / "rocket-open-gop.mov"),
+        "other": pan_clip(
+            backup / "same-place" / "rocket-again.mp4", "rocket.jpg", SECONDS, start=(300, 200)
+        ),
+    }
+
+
+def _hevc_copy(source: Path, path: Path, gop: str) -> Path:
+    """``source`` as a phone's HEVC, a keyframe a second: IDR pictures (``open-gop=0``)
+    or x265's default CRA pictures (``open-gop=1``)."""
+    ffmpeg(
+        "-i", source, "-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1",
+        "-x265-params", f"log-level=error:keyint={FPS}:{gop}", path,
+    )  # fmt: skip
+    return path
+
+
+def _open_gop_h264(source: Path, path: Path) -> Path:
+    """``source`` re-encoded by x264 with open GOPs: keyframes are recovery points."""
+    ffmpeg(
+        "-i", source, "-c:v", "libx264", "-preset", "veryfast", "-g", FPS,
+        "-x264-params", "open-gop=1", path,
+    )  # fmt: skip
+    return path
+
+
+def _mpeg4_copy(source: Path, path: Path) -> Path:
+    """``source`` re-encoded as MPEG-4 Part 2 (a codec not sampled at chosen keyframes)."""
+    ffmpeg("-i", source, "-c:v", "mpeg4", "-q:v", "3", "-g", FPS, path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["library", "hevc", "open-gop", "turned"])
+def test_chosen_keyframes_are_the_frames_the_keyframe_pass_decodes(clips, name) -> None:
+    path = str(clips[name])
+    full, _ = sample_frames(path, lambda seconds, gray: gray.copy())
+    chosen = sample_keyframes(path, lambda seconds, gray: gray.copy(), lambda _: 5.0, 10**9)
+    assert chosen is not None
+    sampled, stated, shown = chosen
+    by_time = {round(seconds, 3): gray for seconds, gray in full}
+    assert [round(s, 3) for s, _ in sampled] == [0, 5, 10, 15, 20, 25, 30, 35, 39]
+    for seconds, gray in sampled:  # pixel for pixel, turned as a player shows it
+        assert np.array_equal(gray, by_time[round(seconds, 3)])
+    assert stated == pytest.approx(SECONDS, abs=0.1)
+    assert shown == ((360, 640) if name == "turned" else (640, 360))
+
+
+def test_a_backup_clip_keeps_a_keyframe_every_few_seconds(clips) -> None:
+    path = str(clips["hevc"])
+    looked_up = signature_of_video(path, HashParams(looked_up=(str(clips["hevc"].parent),)))
+    library = signature_of_video(path)
+    assert not looked_up.complete and len(looked_up.frames) == 9  # 0, 5 ... 35, 39 s
+    assert library.complete and len(library.frames) == SECONDS
+    assert looked_up.duration == pytest.approx(library.duration, abs=0.1)
+    again = VideoSignature.from_bytes(looked_up.to_bytes(), 64)
+    assert not again.complete and again.times == looked_up.times
+
+
+@pytest.mark.parametrize("name", ["mpeg4", "recovery-point"])
+def test_other_codecs_and_keyframes_are_sampled_as_a_library_clip_is(clips, name) -> None:
+    # MPEG-4 Part 2 is no Annex B stream; an H.264 keyframe that is no IDR picture (x264
+    # with open GOPs) cannot be made to start a stream of its own
+    path = str(clips[name])
+    assert sample_keyframes(path, lambda seconds, gray: None, lambda _: 5.0, 10**9) is None
+    looked_up = signature_of_video(path, HashParams(looked_up=(path,)))
+    assert looked_up.complete and len(looked_up.frames) >= SECONDS  # every keyframe, or more
+
+
+def test_copies_sampled_sparsely_are_found_and_another_pan_is_new(cli, clips, tmp_path) -> None:
+    library, backup = clips["library"].parent, clips["hevc"].parent.parent
+    run = cli("--haystack", library, "--needles", backup, "--json", "--cache", tmp_path / "c.db")
+    assert run.code == 1
+    states = {
+        os.path.basename(f["path"]): f["state"]
+        for folder in json.loads(run.out)["folders"]
+        for f in folder["files"]
+    }
+    assert states == {
+        "rocket-hevc.mp4": "found",
+        "rocket-open-gop.mp4": "found",
+        "rocket-trimmed.mp4": "found",
+        "rocket-turned.mp4": "found",
+        "rocket-mpeg4.avi": "found",
+        "rocket-open-gop.mov": "found",
+        "rocket-again.mp4": "new",
+    }
+    records = _cached(tmp_path / "c.db", [clips["library"], clips["hevc"]])
+    assert records[str(clips["library"])].complete
+    assert not records[str(clips["hevc"])].complete
+
+
+def test_a_backup_clip_sampled_sparsely_is_sampled_again_as_a_library(cli, clips, tmp_path):
+    copies = clips["hevc"].parent
+    cache = tmp_path / "c.db"
+    cli("--haystack", clips["library"].parent, "--needles", copies, "--cache", cache)
+    assert not _cached(cache, [clips["hevc"]])[str(clips["hevc"])].complete
+    # the copies now are the library: the original is looked up in them
+    run = cli("--haystack", copies, "--needles", clips["library"].parent, "--cache", cache)
+    assert run.code == 0, run.out + run.err
+    assert _cached(cache, [clips["hevc"]])[str(clips["hevc"])].complete
+
+
+def _cached(cache: Path, paths: list[Path]) -> dict[str, VideoSignature]:
+    """The video records the cache at ``cache`` holds for ``paths``."""
+    with HashCache.open(cache, HashParams().cache_key, lambda _: None) as opened:
+        assert opened is not None
+        found = opened.get_many({str(p): stamp_of(os.lstat(p)) for p in paths})
+    records = {path: record for path, record in found.items() if isinstance(record, VideoSignature)}
+    assert len(records) == len(paths)
+    return records
