@@ -28,10 +28,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
-
-from .video import Gray, check_frame_size
+import numpy.typing as npt
 
 T = TypeVar("T")
+Gray = npt.NDArray[np.uint8]
+#: Refuses a frame of this width and height (raises ImageError): the caller's limits.
+Check = Callable[[int, int], None]
 
 #: Keyframes decoded together from memory. Each batch is a VideoCapture that probes the
 #: stream first: about 40 ms for H.264 and 150 ms for HEVC at 1080p here, so a minute's
@@ -51,7 +53,7 @@ def sample_keyframes(
     path: str,
     make: Callable[[float, Gray], T],
     step_for: Callable[[float], float],
-    max_pixels: int,
+    check: Check,
     on_duration: Callable[[float], None] | None = None,
 ) -> tuple[list[tuple[float, T]], float, tuple[int, int]] | None:
     """``make(seconds, gray)`` of the first keyframe at or after every step of seconds
@@ -59,7 +61,7 @@ def sample_keyframes(
     the frame size as shown.
 
     None when this file cannot be sampled this way (the caller decodes it fully).
-    Raises :class:`~hashsearch.errors.ImageError` for frames over ``max_pixels``.
+    ``check(width, height)`` refuses frames too large, before and after decoding.
     """
     import cv2
 
@@ -75,7 +77,7 @@ def sample_keyframes(
         turn = int(capture.get(cv2.CAP_PROP_ORIENTATION_META)) % 360
         if codec not in H264 | HEVC or turn not in (0, *_TURNS) or fps <= 0 or count <= 0:
             return None
-        check_frame_size(width, height, max_pixels)
+        check(width, height)
         stated = float(count / fps)
         if on_duration is not None:
             on_duration(stated)
@@ -106,12 +108,12 @@ def sample_keyframes(
             batch.append((seconds, data))
             next_time = (int(seconds / step + 1e-6) + 1) * step
             if len(batch) == BATCH:
-                if not _decode(batch, turn, max_pixels, make, sampled, shown):
+                if not _decode(batch, turn, check, make, sampled, shown):
                     return None
                 batch = []
         if held is not None:
             batch.append(held)
-        if batch and not _decode(batch, turn, max_pixels, make, sampled, shown):
+        if batch and not _decode(batch, turn, check, make, sampled, shown):
             return None
         if not sampled:
             return None
@@ -151,7 +153,7 @@ def _standalone(data: bytes, hevc: bool) -> bytes | None:
 def _decode(
     batch: list[tuple[float, bytes]],
     turn: int,
-    max_pixels: int,
+    check: Check,
     make: Callable[[float, Gray], T],
     sampled: list[tuple[float, T]],
     shown: list[tuple[int, int]],
@@ -171,7 +173,7 @@ def _decode(
                 break
             if len(made) == len(batch):
                 return False
-            check_frame_size(frame.shape[1], frame.shape[0], max_pixels)
+            check(frame.shape[1], frame.shape[0])
             gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
             if turn:
                 gray = cv2.rotate(gray, _TURNS[turn])

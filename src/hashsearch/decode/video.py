@@ -130,7 +130,10 @@ def _chosen_keyframes(
         wanted = min(NEEDLE_STEP, max(DEFAULT_STEP, stated / NEEDLE_MIN_FRAMES))
         return max(wanted, stated / max_frames)
 
-    chosen = sample_keyframes(path, make, step, max_pixels, on_duration)
+    def check(width: int, height: int) -> None:
+        check_frame_size(width, height, max_pixels)
+
+    chosen = sample_keyframes(path, make, step, check, on_duration)
     if chosen is None:
         return None
     sampled, stated, (width, height) = chosen
