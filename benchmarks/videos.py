@@ -1,6 +1,6 @@
 """Does hashsearch find copies of library videos, keep other clips apart, and at what cost?
 
-    python benchmarks/videos.py [--scenes 88] [--workdir DIR]
+    python benchmarks/videos.py [--scenes 88] [--workdir DIR] [--long] [--pan-speed 30]
 
 Clips are made at benchmark time with the ffmpeg of the imageio-ffmpeg wheel: slow
 camera pans over real pictures of many kinds (the shared photos, and wallpapers,
@@ -122,7 +122,9 @@ def make_copy(kind: str, source: Path, target: Path, seconds: float, trim: float
         ffmpeg("-display_rotation", 90, "-i", source, "-c", "copy", target)
 
 
-def build_trees(work: Path, count: int) -> tuple[Path, Path, dict[str, str]]:
+def build_trees(
+    work: Path, count: int, lengths: tuple[float, float] = (6, 14)
+) -> tuple[Path, Path, dict[str, str]]:
     """The library and backup trees; each backup clip's kind (a copy kind, or "apart")."""
     lib, backup = work / "library", work / "backup"
     kinds: dict[str, str] = {}
@@ -136,7 +138,7 @@ def build_trees(work: Path, count: int) -> tuple[Path, Path, dict[str, str]]:
     in_library, elsewhere = pictures[0::2], pictures[1::2]
     jobs = []
     for number, picture in enumerate(in_library):
-        seconds = rng.uniform(6, 14)
+        seconds = rng.uniform(*lengths)
         original = pan(work / "originals" / f"{number:03d}.mp4", picture, seconds, rng)
         turned = number % 4 == 0  # these live in the library upright, in their pixels
         if turned:
@@ -152,7 +154,7 @@ def build_trees(work: Path, count: int) -> tuple[Path, Path, dict[str, str]]:
         again = pan(backup / "same-place" / f"{number:03d}.mp4", picture, seconds, rng)
         kinds[str(again.relative_to(backup))] = "apart"
     for number, picture in enumerate(elsewhere):
-        clip = pan(backup / "other-scene" / f"{number:03d}.mp4", picture, rng.uniform(6, 14), rng)
+        clip = pan(backup / "other-scene" / f"{number:03d}.mp4", picture, rng.uniform(*lengths), rng)
         kinds[str(clip.relative_to(backup))] = "apart"
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda job: make_copy(*job), jobs))
@@ -295,12 +297,18 @@ def main() -> None:
         "--pan-speed", type=float, default=30.0, help="frame pixels a second at most"
     )
     parser.add_argument("--no-timing", action="store_true", help="recall only")
+    parser.add_argument(
+        "--long",
+        action="store_true",
+        help="pans of 40 to 70 s (a backup's are sampled at a keyframe every 5 s)",
+    )
     args = parser.parse_args()
     set_pan_speed(args.pan_speed)
     with tempfile.TemporaryDirectory() as scratch:
         work = args.workdir or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        lib, backup, kinds = build_trees(work, args.scenes)
+        lengths = (40.0, 70.0) if args.long else (6.0, 14.0)
+        lib, backup, kinds = build_trees(work, args.scenes, lengths)
         print(f"machine: {machine()}")
         print()
         report(lib, backup, kinds, args.jobs, "camera pans over real pictures")
