@@ -154,7 +154,8 @@ def build_trees(
         again = pan(backup / "same-place" / f"{number:03d}.mp4", picture, seconds, rng)
         kinds[str(again.relative_to(backup))] = "apart"
     for number, picture in enumerate(elsewhere):
-        clip = pan(backup / "other-scene" / f"{number:03d}.mp4", picture, rng.uniform(*lengths), rng)
+        seconds = rng.uniform(*lengths)
+        clip = pan(backup / "other-scene" / f"{number:03d}.mp4", picture, seconds, rng)
         kinds[str(clip.relative_to(backup))] = "apart"
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda job: make_copy(*job), jobs))
