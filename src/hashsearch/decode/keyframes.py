@@ -15,6 +15,11 @@ every keyframe). The first keyframe at or after each step of seconds (and the la
 is kept; batches of them are decoded from memory by a second VideoCapture, each a
 picture of its own. Memory holds one batch of compressed keyframes.
 
+A packet's time is the container's: in an MP4 cut without re-encoding (an edit list
+that starts the clip between keyframes) it runs from the first packet kept, a fraction
+of a second before the first frame shown, so every time is off by the same amount,
+which matching allows for (it finds the offset that lines the frames up).
+
 Anything unexpected (another codec, packets without start codes, an H.264 keyframe that
 is not an IDR picture, a keyframe that did not come out as exactly one frame) returns
 None and the caller decodes the usual way.
@@ -97,7 +102,9 @@ def sample_keyframes(
                 break
             if not capture.get(cv2.CAP_PROP_LRF_HAS_KEY_FRAME):
                 continue
-            seconds = max(0.0, capture.get(cv2.CAP_PROP_POS_MSEC) / 1000)
+            seconds = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000
+            if seconds < 0:  # before the clip's start (an edit list cut it): never shown
+                continue
             data = _standalone(np.asarray(packet).tobytes(), codec in HEVC)
             if data is None:
                 return None
