@@ -150,3 +150,10 @@ def _cached(cache: Path, paths: list[Path]) -> dict[str, VideoSignature]:
     records = {path: record for path, record in found.items() if isinstance(record, VideoSignature)}
     assert len(records) == len(paths)
     return records
+
+
+def test_a_clip_that_barely_changes_keeps_every_keyframe(tmp_path) -> None:
+    # its timing needs every keyframe: with one in five, too few show their moment
+    still = pan_clip(tmp_path / "still.mp4", "coffee.png", 24, speed=(0, 0))
+    looked_up = signature_of_video(str(still), HashParams(looked_up=(str(tmp_path),)))
+    assert looked_up.complete and len(looked_up.frames) == 24

@@ -12,6 +12,7 @@ is only looked up: :mod:`hashsearch.decode.keyframes`).
 
 from __future__ import annotations
 
+import itertools
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from ..decode.video import (
     DEFAULT_MAX_FRAMES,
     DEFAULT_STEP,
     Gray,
+    VideoInfo,
     sample_frames,
 )
 from .signature import Signature, record_size, signature
@@ -128,19 +130,33 @@ def video_signature(
             gray = np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), np.uint8)
         return signature(gray, hash_size, algorithm, (width, height))
 
-    sampled, info = sample_frames(
-        path,
-        keep,
-        DEFAULT_STEP,
-        DEFAULT_MAX_FRAMES,
-        max_pixels,
-        on_duration,
-        keyframes,
-        sparse=looked_up,
-    )
+    def sample(sparse: bool) -> tuple[list[tuple[float, Signature]], VideoInfo]:
+        limits = (DEFAULT_MAX_FRAMES, max_pixels, on_duration, keyframes)
+        return sample_frames(path, keep, DEFAULT_STEP, *limits, sparse=sparse)
+
+    sampled, info = sample(looked_up)
+    if info.skipped == CHOSEN_KEYFRAMES and _barely_changes([s for _, s in sampled]):
+        sampled, info = sample(False)
     frames = tuple(frame for _, frame in sampled)
     times = tuple(seconds for seconds, _ in sampled)
     size = (info.width, info.height)
     complete = info.skipped != CHOSEN_KEYFRAMES
     video = VideoSignature(frames, times, info.duration, size, has_sound(path), complete)
     return video, info.skipped is not None
+
+
+#: Chosen keyframes whose thumbnails differ from the next by less than this (mean gray
+#: levels, each thumbnail's mean removed), at the median, show a clip that barely
+#: changes: its timing (match/timing.py) needs every keyframe, as a library clip keeps.
+#: Measured on benchmarks/videos.py --long: a pan over a soft, nearly blank wallpaper
+#: 0.1 (with 14 keyframes, too few showed their moment: "nothing in it moves"); every
+#: other clip 3.0 or more, a fixed street camera 5.7.
+STILL_DIFFERENCE = 1.0
+
+
+def _barely_changes(frames: list[Signature]) -> bool:
+    """True when consecutive frames' thumbnails hardly differ (see STILL_DIFFERENCE)."""
+    thumbs = [frame.thumb.astype(np.float32) for frame in frames]
+    centred = [thumb - thumb.mean() for thumb in thumbs]
+    differences = [float(np.abs(a - b).mean()) for a, b in itertools.pairwise(centred)]
+    return bool(differences) and float(np.median(differences)) < STILL_DIFFERENCE
