@@ -43,8 +43,11 @@ Check = Callable[[int, int], None]
 #: Keyframes decoded together from memory. Each batch is a VideoCapture that probes the
 #: stream first: about 40 ms for H.264 and 150 ms for HEVC at 1080p here, so a minute's
 #: 13 keyframes go in one batch; memory holds at most this many compressed keyframes
-#: (about 5 MB for 1080p, 80 MB for 8K).
+#: (about 5 MB for 1080p), and about BATCH_BYTES whatever their size.
 BATCH = 16
+#: A batch is decoded early once its compressed keyframes reach this many bytes (a
+#: hostile file's giant packets must not pile up; an 8K HEVC keyframe is about 5 MB).
+BATCH_BYTES = 32_000_000
 #: FourCCs of H.264 and HEVC streams as OpenCV reports them.
 H264 = frozenset({"avc1", "avc3", "h264", "x264", "davc"})
 HEVC = frozenset({"hvc1", "hev1", "hevc", "h265", "x265"})
@@ -114,7 +117,7 @@ def sample_keyframes(
             held = None
             batch.append((seconds, data))
             next_time = (int(seconds / step + 1e-6) + 1) * step
-            if len(batch) == BATCH:
+            if len(batch) == BATCH or sum(len(d) for _, d in batch) >= BATCH_BYTES:
                 if not _decode(batch, turn, check, make, sampled, shown):
                     return None
                 batch = []
