@@ -157,3 +157,36 @@ def test_a_clip_that_barely_changes_keeps_every_keyframe(tmp_path) -> None:
     still = pan_clip(tmp_path / "still.mp4", "coffee.png", 24, speed=(0, 0))
     looked_up = signature_of_video(str(still), HashParams(looked_up=(str(tmp_path),)))
     assert looked_up.complete and len(looked_up.frames) == 24
+
+
+def test_damaged_backup_clips_get_a_verdict_through_the_keyframe_path(cli, tmp_path) -> None:
+    # long enough (10 s) to be sampled at chosen keyframes; damaged in the middle, cut,
+    # or with a keyframe's bytes zeroed: a verdict each, never a crash or a hang
+    clip = pan_clip(tmp_path / "clip.mp4", "coffee.png", 10, size=(160, 90))
+    data = clip.read_bytes()
+    library, backup = tmp_path / "library", tmp_path / "backup"
+    library.mkdir()
+    (library / "clip.mp4").write_bytes(data)
+    middle = len(data) // 2
+    damaged = {
+        "flipped.mp4": data[:middle] + bytes(b ^ 0x5A for b in data[middle : middle + 4000])
+        + data[middle + 4000 :],
+        "zeroed.mp4": data[:middle] + bytes(20000) + data[middle + 20000 :],
+        "cut.mp4": data[: len(data) * 6 // 10],
+        "tail-garbage.mp4": data + bytes(range(256)) * 64,
+    }  # fmt: skip
+    for name, content in damaged.items():
+        (backup / name).parent.mkdir(exist_ok=True)
+        (backup / name).write_bytes(content)
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code in (0, 1), run.err
+    states = {
+        os.path.basename(f["path"]): (f["state"], f["reason"])
+        for folder in json.loads(run.out)["folders"]
+        for f in folder["files"]
+    }
+    assert set(states) == set(damaged)
+    assert states["tail-garbage.mp4"][0] == "found"  # the clip is whole before the garbage
+    for name in ("flipped.mp4", "zeroed.mp4", "cut.mp4"):  # "video cut short: ..." and the like
+        state, reason = states[name]
+        assert state == "unreadable" and reason, (name, state, reason)

@@ -60,13 +60,13 @@ _CRA, _BLA_W_RADL = 21, 17  # HEVC NAL unit types (16 to 18: BLA, 19 and 20: IDR
 def sample_keyframes(
     path: str,
     make: Callable[[float, Gray], T],
-    step_for: Callable[[float], float],
+    step_for: Callable[[float], float | None],
     check: Check,
     on_duration: Callable[[float], None] | None = None,
 ) -> tuple[list[tuple[float, T]], float, tuple[int, int]] | None:
     """``make(seconds, gray)`` of the first keyframe at or after every step of seconds
-    (``step_for(stated length)``) and of the last keyframe; with the stated length and
-    the frame size as shown.
+    (``step_for(stated length)``; None: not this way) and of the last keyframe; with the
+    stated length and the frame size as shown.
 
     None when this file cannot be sampled this way (the caller decodes it fully).
     ``check(width, height)`` refuses frames too large, before and after decoding.
@@ -90,6 +90,8 @@ def sample_keyframes(
         if on_duration is not None:
             on_duration(stated)
         step = step_for(stated)
+        if step is None:
+            return None
         # raw packets must not be "turned" (OpenCV would turn the bytes): turned below
         capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
         if not capture.set(cv2.CAP_PROP_FORMAT, -1):

@@ -126,7 +126,9 @@ def _chosen_keyframes(
     """A looked-up clip sampled at chosen keyframes, or None where that does not serve."""
     from .keyframes import sample_keyframes
 
-    def step(stated: float) -> float:
+    def step(stated: float) -> float | None:
+        if stated < (NEEDLE_MIN_FRAMES - 1) * DEFAULT_STEP:
+            return None  # too short to keep NEEDLE_MIN_FRAMES: sampled the usual way
         wanted = min(NEEDLE_STEP, max(DEFAULT_STEP, stated / NEEDLE_MIN_FRAMES))
         return max(wanted, stated / max_frames)
 
@@ -141,7 +143,8 @@ def _chosen_keyframes(
     gaps = [b - a for a, b in zip([0.0, *times], [*times, stated], strict=True)]
     if len(sampled) < NEEDLE_MIN_FRAMES or max(gaps) > NEEDLE_MAX_GAP:
         return None
-    info = VideoInfo(stated, width, height, len(sampled), CHOSEN_KEYFRAMES, max(gaps), step(stated))
+    used = step(stated) or DEFAULT_STEP
+    info = VideoInfo(stated, width, height, len(sampled), CHOSEN_KEYFRAMES, max(gaps), used)
     return sampled, info
 
 
