@@ -157,3 +157,43 @@ def test_a_burst_shot_a_moment_later_is_new_its_copies_are_found() -> None:
     brighter = np.clip(first.astype(np.int16) + 25, 0, 255).astype(np.uint8)
     for copy in (jpeg, brighter, resized(first, 0.5)):
         assert _verdict(first, copy) == "found"
+
+
+def _star_polygon(points: int, step: int, side: int = 100) -> np.ndarray:
+    """Clip art like Open Clip Art's generated stars: a ring of thin lines joining every
+    ``step``-th of ``points`` points on a circle, on gray."""
+    image = np.full((side, side), 128, np.uint8)
+    angles = 2 * np.pi * np.arange(points) / points
+    corners = (side / 2 + side * 0.46 * np.stack([np.cos(angles), np.sin(angles)], 1)) * 16
+    for i in range(points):
+        a, b = corners[i].round().astype(int), corners[(i + step) % points].round().astype(int)
+        cv2.line(image, tuple(a.tolist()), tuple(b.tolist()), 40, 1, cv2.LINE_AA, 4)
+    return image
+
+
+def _sized_verdict(haystack: np.ndarray, needle: np.ndarray) -> str:
+    """:func:`_verdict` with each picture's size known, as it is for every file."""
+    matcher = Matcher(64, MatchRules())
+    height, width = haystack.shape
+    matcher.add("haystack", signature(haystack, 8, size=(width, height)))
+    height, width = needle.shape
+    needle_signature = signature(needle, 8, size=(width, height))
+    return matcher.judge(HashResult("needle", needle_signature)).status
+
+
+def test_two_pictures_of_one_size_are_not_crops_of_each_other() -> None:
+    # two star polygons of one size whose rings differ by a few percent used to match as
+    # "one cropped from the other"; a crop makes a picture smaller, so at the same size
+    # only the whole pictures are aligned (half of the look-alike benchmark's false pairs)
+    first, other = _star_polygon(55, 4), _star_polygon(65, 8)
+    assert _sized_verdict(first, other) == "new"
+    ok, data = cv2.imencode(".jpg", first, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    assert ok and _sized_verdict(first, cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)) == "found"
+    assert _sized_verdict(first, first[3:97, 3:97]) == "found"  # cropped: smaller
+    photo = _gray(load_photo("chelsea.png"))
+    height, width = photo.shape
+    cropped = photo[9 : height - 9, 13 : width - 13]
+    assert _sized_verdict(photo, cropped) == "found"
+    # the same crop blown up to the original's size is taken for another picture: the
+    # safe side of a rare edit
+    assert _sized_verdict(photo, cv2.resize(cropped, (width, height))) == "new"

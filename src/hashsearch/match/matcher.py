@@ -167,10 +167,14 @@ class Matcher:
                 continue
             if number not in prepared_variant:
                 prepared_variant[number] = prepare(variant.thumb)
-            verdict = compare(
-                prepared_variant[number], self._prepared(path), self.rules.min_similarity
-            )
             size = self.signatures[path].size
+            # two pictures of exactly the same size are not crops of each other (a crop
+            # makes a picture smaller): only the whole images are aligned
+            crops = size != variant.size or not (min(size) and min(variant.size))
+            verdict = compare(
+                prepared_variant[number], self._prepared(path), self.rules.min_similarity,
+                crops=crops,
+            )  # fmt: skip
             match = Match(path, distance, verdict.similarity, name, verdict.detail, size)
             known = best[needle].get(path)
             if known is None or (verdict.same, match.similarity) > (known[0], known[1].similarity):
