@@ -190,3 +190,12 @@ def test_damaged_backup_clips_get_a_verdict_through_the_keyframe_path(cli, tmp_p
     for name in ("flipped.mp4", "zeroed.mp4", "cut.mp4"):  # "video cut short: ..." and the like
         state, reason = states[name]
         assert state == "unreadable" and reason, (name, state, reason)
+
+
+@pytest.mark.parametrize("name", ["hevc", "mpeg4"])
+def test_the_time_limit_hears_the_length_once_whichever_way_a_clip_is_decoded(clips, name):
+    heard: list[float] = []
+    sample_frames(
+        str(clips[name]), lambda seconds, gray: None, on_duration=heard.append, sparse=True
+    )
+    assert heard == [pytest.approx(SECONDS, abs=0.1)]

@@ -83,12 +83,12 @@ def sample_keyframes(
         height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
         fps, count = capture.get(cv2.CAP_PROP_FPS), capture.get(cv2.CAP_PROP_FRAME_COUNT)
         turn = int(capture.get(cv2.CAP_PROP_ORIENTATION_META)) % 360
-        if codec not in H264 | HEVC or turn not in (0, *_TURNS) or fps <= 0 or count <= 0:
+        stated = float(count / fps) if fps > 0 and count > 0 else 0.0
+        if on_duration is not None and stated > 0:
+            on_duration(stated)  # the time limit grows with it, whichever way it is decoded
+        if codec not in H264 | HEVC or turn not in (0, *_TURNS) or not stated:
             return None
         check(width, height)
-        stated = float(count / fps)
-        if on_duration is not None:
-            on_duration(stated)
         step = step_for(stated)
         if step is None:
             return None
@@ -99,7 +99,7 @@ def sample_keyframes(
         sampled: list[tuple[float, T]] = []
         shown: list[tuple[int, int]] = []  # width, height of the frames as shown
         batch: list[tuple[float, bytes]] = []
-        held: tuple[float, bytes] | None = None  # the latest keyframe not kept (the last?)
+        held: tuple[float, bytes] | None = None  # the latest keyframe skipped: kept if last
         next_time = 0.0
         while True:
             ok, packet = capture.read()

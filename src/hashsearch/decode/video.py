@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from ..errors import ImageError
 from .image import DEFAULT_MAX_PIXELS
+from .keyframes import sample_keyframes
 
 Gray = npt.NDArray[np.uint8]
 T = TypeVar("T")
@@ -101,10 +102,18 @@ def sample_frames(
     chosen keyframes where its codec allows (:mod:`.keyframes`).
     """
     if sparse and keyframes:
-        chosen = _chosen_keyframes(path, make, max_frames, max_pixels, on_duration)
+        heard: list[float] = []  # the stated length, once the raw pass has read it
+
+        def hear(seconds: float) -> None:
+            heard.append(seconds)
+            if on_duration is not None:
+                on_duration(seconds)
+
+        chosen = _chosen_keyframes(path, make, max_frames, max_pixels, hear)
         if chosen is not None:
             return chosen
-        on_duration = None  # heard once
+        if heard:
+            on_duration = None  # heard once (a file it never opened is heard below)
     if keyframes:
         keyed, info = _pass(path, make, step, max_frames, max_pixels, on_duration, KEYFRAMES)
         if info.longest_gap <= MAX_KEY_GAP * info.step:
@@ -124,7 +133,6 @@ def _chosen_keyframes(
     on_duration: Callable[[float], None] | None,
 ) -> tuple[list[tuple[float, T]], VideoInfo] | None:
     """A looked-up clip sampled at chosen keyframes, or None where that does not serve."""
-    from .keyframes import sample_keyframes
 
     def step(stated: float) -> float | None:
         if stated < (NEEDLE_MIN_FRAMES - 1) * DEFAULT_STEP:
