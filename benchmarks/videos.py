@@ -15,7 +15,8 @@ Real footage too: OpenCV's sample videos (the opencv-doc package, fetched at ben
 time: a fixed street camera, a tree in the wind from a fixed camera, a scene of an
 animated film, a box and a cup moved by hand). The first part of each goes into the
 library as a phone-like clip, its copies into the backup, and the later parts of the
-same footage, as long, must stay new: the same place, a little later.
+same footage, as long, must stay new: the same place, a little later; so must parts as
+long that start a quarter and half way into the library's (not all of them is there).
 
 Prints recall per kind of copy, the clips kept apart, and the time to hash a minute
 of 1080p video (phone H.264, phone HEVC, and H.264 with x264's default keyframe every
@@ -193,6 +194,11 @@ def build_footage(work: Path) -> tuple[Path, Path, dict[str, str]]:
         for later in range(1, parts):
             target = backup / "later" / f"{stem}-{later}.mp4"
             start = f"{later * part:.2f}"
+            ffmpeg("-v", "fatal", "-ss", start, "-i", source, "-t", f"{part:.2f}", *phone, target)
+            kinds[str(target.relative_to(backup))] = "apart"
+        for share in (0.25, 0.5):  # as long, overlapping the library's part: not all there
+            target = backup / "overlapping" / f"{stem}-{round(share * 100)}.mp4"
+            start = f"{share * part:.2f}"
             ffmpeg("-v", "fatal", "-ss", start, "-i", source, "-t", f"{part:.2f}", *phone, target)
             kinds[str(target.relative_to(backup))] = "apart"
     done.write_text("".join(f"{p}\t{k}\n" for p, k in sorted(kinds.items())))
