@@ -3,8 +3,9 @@
 See :mod:`hashsearch.match.video` for how the frames are compared. What counts as
 found (README, "Videos"):
 
-* the library copy may lack up to :data:`TRIM_SECONDS` at either end of the needle
-  (a copy trimmed by a second is the video);
+* the library copy may lack up to :data:`TRIM_SECONDS` at either end of the needle,
+  and no more than :data:`TRIM_SHARE` of it (a copy trimmed by a second is the video;
+  a 4 s clip of which the library holds 2 s is not);
 * a library copy that holds only a part of the needle (a 10 s cut of a 2 min video) is
   not the video: the needle is "smaller" ("only a shorter cut in the library");
 * a needle that is itself a cut of a longer library video is found: all of it is there;
@@ -19,8 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Seconds of the needle the library copy may lack at each end (a trimmed copy).
+#: Seconds of the needle the library copy may lack at each end (a trimmed copy), and
+#: the share of the needle's length it may lack there at most. Without the share, a
+#: short clip was "found" in a library copy that holds only its first half:
+#: benchmarks/videos.py, parts of real footage 4 to 8 s long that start a quarter or
+#: half way into the library's (3 of 10 were found).
 TRIM_SECONDS = 3.0
+TRIM_SHARE = 0.2
 #: Share of the needle frames inside the library copy that must match at one offset:
 #: re-encoding leaves every frame matching; a frame that fails (a flash, a fast pan
 #: between two sampled times) may be forgiven, but not a different clip.
@@ -57,6 +63,7 @@ class Coverage:
     timed: int = 0
     on_time: int = 0
     off_time: int = 0
+    length: float = 0.0  # seconds: the needle's
 
     @property
     def covered(self) -> float:
@@ -106,7 +113,8 @@ class Coverage:
     @property
     def trimmed_only(self) -> bool:
         """True when the library copy lacks at most a few seconds at either end."""
-        return not self.blank and max(self.missing_start, self.missing_end) <= TRIM_SECONDS
+        allowed = min(TRIM_SECONDS, TRIM_SHARE * self.length)
+        return not self.blank and max(self.missing_start, self.missing_end) <= allowed
 
 
 def _most(hits: int, total: int, share: float) -> bool:

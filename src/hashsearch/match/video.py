@@ -236,6 +236,7 @@ class VideoMatcher:
             timed=len(timings) - timings.count(Timing.UNTIMED),
             on_time=timings.count(Timing.ON_TIME),
             off_time=timings.count(Timing.OFF_TIME),
+            length=needle.duration,
         )
 
     def _keeps_size(self, coverage: Coverage, needle: VideoSignature) -> bool:
