@@ -410,3 +410,16 @@ def test_a_library_copy_without_the_sound_is_not_the_video(cli, tmp_path) -> Non
         "a/talk.mp4": ("smaller", "only a copy without its sound in the library"),
         "b/muted.mov": ("found", None),  # without sound itself, it loses nothing
     }
+
+
+def test_a_short_clip_half_outside_the_library_copy_is_not_found(cli, tmp_path) -> None:
+    # the library copy may lack a trim at either end, but not a third of a 4 s clip
+    source = pan_clip(tmp_path / "source.mp4", "rocket.jpg", 8)
+    trimmed_copy(source, tmp_path / "library" / "first.mp4", start=0.0, seconds=4)
+    trimmed_copy(source, tmp_path / "backup" / "later.mp4", start=1.5, seconds=4)
+    trimmed_copy(source, tmp_path / "backup2" / "trimmed.mp4", start=0.4, seconds=3.6)
+    run = cli("--haystack", tmp_path / "library", "--needles", tmp_path / "backup", "--json")
+    [(state, reason)] = _states(run.out).values()
+    assert state == "smaller" and reason.startswith("only a shorter cut in the library"), reason
+    run = cli("--haystack", tmp_path / "library", "--needles", tmp_path / "backup2", "--json")
+    assert [state for state, _ in _states(run.out).values()] == ["found"]
