@@ -99,7 +99,8 @@ def sample_keyframes(
         sampled: list[tuple[float, T]] = []
         shown: list[tuple[int, int]] = []  # width, height of the frames as shown
         batch: list[tuple[float, bytes]] = []
-        held: tuple[float, bytes] | None = None  # the latest keyframe skipped: kept if last
+        batch_bytes = 0
+        held: tuple[float, Any] | None = None  # the latest keyframe skipped: kept if last
         next_time = 0.0
         while True:
             ok, packet = capture.read()
@@ -110,21 +111,25 @@ def sample_keyframes(
             seconds = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000
             if seconds < 0:  # before the clip's start (an edit list cut it): never shown
                 continue
+            if seconds + 1e-3 < next_time:
+                held = (seconds, packet)  # only the keyframes kept are copied and read
+                continue
+            held = None
             data = _standalone(np.asarray(packet).tobytes(), codec in HEVC)
             if data is None:
                 return None
-            if seconds + 1e-3 < next_time:
-                held = (seconds, data)
-                continue
-            held = None
             batch.append((seconds, data))
+            batch_bytes += len(data)
             next_time = (int(seconds / step + 1e-6) + 1) * step
-            if len(batch) == BATCH or sum(len(d) for _, d in batch) >= BATCH_BYTES:
+            if len(batch) == BATCH or batch_bytes >= BATCH_BYTES:
                 if not _decode(batch, turn, check, make, sampled, shown):
                     return None
-                batch = []
+                batch, batch_bytes = [], 0
         if held is not None:
-            batch.append(held)
+            data = _standalone(np.asarray(held[1]).tobytes(), codec in HEVC)
+            if data is None:
+                return None
+            batch.append((held[0], data))
         if batch and not _decode(batch, turn, check, make, sampled, shown):
             return None
         if not sampled:

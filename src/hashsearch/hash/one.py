@@ -159,7 +159,7 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
             params.decode.max_pixels,
             stretch,
             keyframes,
-            looked_up=looked_up and keyframes,
+            looked_up=looked_up,
         )
 
     (video, skipped), said = decoder_messages(lambda: sample(True))

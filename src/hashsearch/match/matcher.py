@@ -172,9 +172,11 @@ class Matcher:
             # makes a picture smaller): only the whole images are aligned
             crops = size != variant.size or not (min(size) and min(variant.size))
             verdict = compare(
-                prepared_variant[number], self._prepared(path), self.rules.min_similarity,
+                prepared_variant[number],
+                self._prepared(path),
+                self.rules.min_similarity,
                 crops=crops,
-            )  # fmt: skip
+            )
             match = Match(path, distance, verdict.similarity, name, verdict.detail, size)
             known = best[needle].get(path)
             if known is None or (verdict.same, match.similarity) > (known[0], known[1].similarity):
