@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -169,3 +170,9 @@ def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
     tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1) + entry + bytes(4)
     payload = b"Exif\x00\x00" + tiff
     return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def file_states(run_out: str) -> dict[str, tuple[str, str | None]]:
+    """Each needle file's state and reason in the output of ``--json``, by path."""
+    doc = json.loads(run_out)
+    return {f["path"]: (f["state"], f["reason"]) for d in doc["folders"] for f in d["files"]}

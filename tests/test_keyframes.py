@@ -5,7 +5,6 @@ Every clip is a real H.264 or HEVC file made at test time (tests/clips.py).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 from clips import FPS, ffmpeg, pan_clip, trimmed_copy, turned_copy, upright_copy
+from conftest import file_states
 from hashsearch import HashParams, VideoSignature, signature_of_video
 from hashsearch.decode.keyframes import sample_keyframes
 from hashsearch.decode.video import sample_frames
@@ -112,11 +112,7 @@ def test_copies_sampled_sparsely_are_found_and_another_pan_is_new(cli, clips, tm
     library, backup = clips["library"].parent, clips["hevc"].parent.parent
     run = cli("--haystack", library, "--needles", backup, "--json", "--cache", tmp_path / "c.db")
     assert run.code == 1
-    states = {
-        os.path.basename(f["path"]): f["state"]
-        for folder in json.loads(run.out)["folders"]
-        for f in folder["files"]
-    }
+    states = {os.path.basename(p): state for p, (state, _) in file_states(run.out).items()}
     assert states == {
         "rocket-hevc.mp4": "found",
         "rocket-open-gop.mp4": "found",
@@ -180,11 +176,7 @@ def test_damaged_backup_clips_get_a_verdict_through_the_keyframe_path(cli, tmp_p
         (backup / name).write_bytes(content)
     run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
     assert run.code in (0, 1), run.err
-    states = {
-        os.path.basename(f["path"]): (f["state"], f["reason"])
-        for folder in json.loads(run.out)["folders"]
-        for f in folder["files"]
-    }
+    states = {os.path.basename(p): verdict for p, verdict in file_states(run.out).items()}
     assert set(states) == set(damaged)
     assert states["tail-garbage.mp4"][0] == "found"  # the clip is whole before the garbage
     for name in ("flipped.mp4", "zeroed.mp4", "cut.mp4"):  # "video cut short: ..." and the like

@@ -25,7 +25,7 @@ from clips import (
     upright_copy,
     with_sound,
 )
-from conftest import PHOTOS, load_photo, write_image
+from conftest import PHOTOS, file_states, load_photo, write_image
 from hashsearch import HashParams, MatchRules, VideoMatcher, signature_of_video
 
 
@@ -50,16 +50,11 @@ def videos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return lib, needles
 
 
-def _states(run_out: str) -> dict[str, tuple[str, str | None]]:
-    doc = json.loads(run_out)
-    return {f["path"]: (f["state"], f["reason"]) for d in doc["folders"] for f in d["files"]}
-
-
 def test_copies_are_found_and_other_clips_are_new(cli, videos, tmp_path) -> None:
     lib, needles = videos
     run = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")
     assert run.code == 1
-    states = _states(run.out)
+    states = file_states(run.out)
     assert states == {
         "copies/chelsea-turned-by-flag.mp4": ("found", None),
         "copies/chelsea.mp4": ("found", None),
@@ -107,7 +102,7 @@ def test_a_short_cut_in_the_library_is_not_the_video(cli, videos, tmp_path) -> N
     shutil.copy(lib / "2024" / "rocket.mp4", backup / "a" / "rocket.mp4")
     run = cli("--haystack", cut_lib, "--needles", backup, "--json", "--no-cache")
     assert run.code == 1
-    state, reason = _states(run.out)["a/rocket.mp4"]
+    state, reason = file_states(run.out)["a/rocket.mp4"]
     assert state == "smaller"
     assert reason == "only a shorter cut in the library (4 s of 12 s)"
     # the other way round: a cut of a library video holds nothing the library lacks
@@ -126,12 +121,12 @@ def test_videos_are_never_matched_with_photos(cli, tmp_path) -> None:
         "-c:v", "libx264", "-preset", "veryfast", backup / "a" / "still.mp4",
     )  # fmt: skip
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
-    assert _states(run.out) == {"a/still.mp4": ("new", None)}
+    assert file_states(run.out) == {"a/still.mp4": ("new", None)}
     shutil.move(backup / "a" / "still.mp4", lib / "still.mp4")
     write_image(backup / "b" / "coffee.png", still)
     (lib / "coffee.png").unlink()
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
-    assert _states(run.out) == {"b/coffee.png": ("new", None)}
+    assert file_states(run.out) == {"b/coffee.png": ("new", None)}
 
 
 def test_a_live_photo_is_done_only_when_still_and_movie_are_both_found(cli, videos, tmp_path):
@@ -142,7 +137,7 @@ def test_a_live_photo_is_done_only_when_still_and_movie_are_both_found(cli, vide
     write_image(backup / "live" / "IMG_0001.jpg", load_photo("rocket.jpg"))
     pan_clip(backup / "live" / "IMG_0001.MOV", "rocket.jpg", 3, start=(500, 300))
     run = cli("--haystack", hay, "--needles", backup, "--json", "--no-cache")
-    assert _states(run.out) == {
+    assert file_states(run.out) == {
         "live/IMG_0001.MOV": ("new", None),
         "live/IMG_0001.jpg": ("found", None),
     }
@@ -166,7 +161,7 @@ def test_bad_videos_are_unreadable_with_a_reason_and_never_stop_the_run(cli, vid
     run = cli("--haystack", lib, "--needles", bad.parent, "--json", "--no-cache")
     assert run.code == 1
     assert "Traceback" not in run.err
-    states = _states(run.out)
+    states = file_states(run.out)
     assert states["bad/text.mp4"][0] == "unreadable"
     assert states["bad/empty.mov"][0] == "unreadable"
     assert states["bad/cut-short.mp4"][0] == "unreadable"
@@ -187,7 +182,7 @@ def test_a_video_over_the_time_limit_is_that_videos_reason(cli, videos, tmp_path
     run = cli(
         "--haystack", lib, "--needles", backup, "--json", "--no-cache", "--time-limit", "0.3"
     )  # fmt: skip
-    states = _states(run.out)
+    states = file_states(run.out)
     files = {f["path"]: f for d in json.loads(run.out)["folders"] for f in d["files"]}
     assert files["a/long.mp4"]["kind"] == "video"
     assert states["a/long.mp4"][0] == "unreadable"
@@ -199,7 +194,7 @@ def test_frames_larger_than_max_pixels_are_refused(cli, videos) -> None:
     lib, needles = videos
     run = cli("--haystack", lib, "--needles", needles / "new-scene", "--json", "--no-cache",
               "--max-pixels", "100000")  # fmt: skip
-    state, reason = _states(run.out)["astronaut.mp4"]
+    state, reason = file_states(run.out)["astronaut.mp4"]
     assert state == "unreadable" and "too large" in (reason or "")
 
 
@@ -209,7 +204,7 @@ def test_frames_beyond_8k_are_refused_whatever_max_pixels_says(cli, videos, tmp_
     ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=8192x5200:d=0.1", "-r", 10, "-c:v", "libx264",
            "-preset", "ultrafast", huge)  # fmt: skip
     run = cli("--haystack", lib, "--needles", huge.parent.parent, "--json", "--no-cache")
-    assert _states(run.out)["a/huge.mp4"] == (
+    assert file_states(run.out)["a/huge.mp4"] == (
         "unreadable",
         "video frames too large: 8192x5200 pixels (limit 40,000,000: --max-pixels, "
         "and at most 40,000,000 for a video)",
@@ -220,7 +215,7 @@ def test_the_cache_keeps_videos(cli, videos, tmp_path) -> None:
     lib, needles = videos
     first = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")
     again = cli("--haystack", lib, "--needles", needles, "--json", "--cache", tmp_path / "c.db")
-    assert _states(again.out) == _states(first.out)
+    assert file_states(again.out) == file_states(first.out)
     info = hashsearch.cache_info(hashsearch.SearchOptions(cache_path=tmp_path / "c.db"))
     assert info.files == 11
 
@@ -266,7 +261,7 @@ def test_a_still_clip_is_never_found(cli, tmp_path) -> None:
     _still_clip(backup / "another" / "tripod-again.mp4", 4)
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
     why = "nothing in it moves enough to tell it from another recording of the scene"
-    assert _states(run.out) == {
+    assert file_states(run.out) == {
         "copy/tripod-hevc.mp4": ("new", why),
         "another/tripod-again.mp4": ("new", why),
     }
@@ -289,7 +284,7 @@ def test_a_fixed_camera_tells_its_moments_apart(cli, tmp_path) -> None:
         backup / "half" / "street.mp4", 12, walker_from=(260, 132), walker_speed=(40, 12)
     )
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
-    states = _states(run.out)
+    states = file_states(run.out)
     assert states["copies/street-hevc.mp4"] == ("found", None)
     assert states["copies/street-trimmed.mp4"] == ("found", None)
     assert states["later/street.mp4"][0] == "new"
@@ -307,7 +302,7 @@ def test_a_blank_still_clip_is_never_found(cli, tmp_path) -> None:
            "-preset", "veryfast", lib / "wall.mp4")  # fmt: skip
     hevc_copy(lib / "wall.mp4", backup / "a" / "wall-copy.mp4", width=640)
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
-    assert _states(run.out)["a/wall-copy.mp4"] == (
+    assert file_states(run.out)["a/wall-copy.mp4"] == (
         "new",
         "too little detail to tell this clip from another (a wall, a sky, darkness)",
     )
@@ -325,7 +320,7 @@ def test_a_pan_over_a_soft_gradient_is_never_found(cli, tmp_path) -> None:
         # seconds 2 to 6 of the library's pan, filmed again
         pan_clip(backup / "a" / f"{name}-part.mp4", picture, 4, start=(40, 16))
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
-    states = _states(run.out)
+    states = file_states(run.out)
     assert states["a/coins-part.mp4"] == ("found", None)
     assert states["a/sky-part.mp4"] == (
         "new",
@@ -376,7 +371,7 @@ def test_a_clip_too_short_to_time_is_new_with_that_reason(cli, tmp_path) -> None
     short = pan_clip(lib / "blink.mp4", "rocket.jpg", 1.2, keyframe_every=6)
     remuxed_copy(short, backup / "a" / "blink.mov")
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
-    assert _states(run.out) == {
+    assert file_states(run.out) == {
         "a/blink.mov": ("new", "too short to tell it from another recording of the scene")
     }
 
@@ -406,7 +401,7 @@ def test_a_library_copy_without_the_sound_is_not_the_video(cli, tmp_path) -> Non
     remuxed_copy(tmp_path / "other.mp4", lib / "talk-muted.mp4")
     remuxed_copy(silent, backup / "b" / "muted.mov")
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
-    assert _states(run.out) == {
+    assert file_states(run.out) == {
         "a/talk.mp4": ("smaller", "only a copy without its sound in the library"),
         "b/muted.mov": ("found", None),  # without sound itself, it loses nothing
     }
@@ -419,7 +414,7 @@ def test_a_short_clip_half_outside_the_library_copy_is_not_found(cli, tmp_path) 
     trimmed_copy(source, tmp_path / "backup" / "later.mp4", start=1.5, seconds=4)
     trimmed_copy(source, tmp_path / "backup2" / "trimmed.mp4", start=0.4, seconds=3.6)
     run = cli("--haystack", tmp_path / "library", "--needles", tmp_path / "backup", "--json")
-    [(state, reason)] = _states(run.out).values()
+    [(state, reason)] = file_states(run.out).values()
     assert state == "smaller" and reason.startswith("only a shorter cut in the library"), reason
     run = cli("--haystack", tmp_path / "library", "--needles", tmp_path / "backup2", "--json")
-    assert [state for state, _ in _states(run.out).values()] == ["found"]
+    assert [state for state, _ in file_states(run.out).values()] == ["found"]
