@@ -12,6 +12,13 @@ from conftest import load_photo, resized, write_image
 from hashsearch import Matcher, MatchRules, hash_file, signature_of_file
 from hashsearch.hash.one import HashResult
 from hashsearch.hash.signature import signature
+from hashsearch.match.detail import (
+    MIN_DETAIL,
+    MIN_MATCHED_DETAIL,
+    SAME_DETAIL_LEVEL,
+    DetailScores,
+    scores,
+)
 from hashsearch.match.group import representative_groups
 from hashsearch.match.matcher import Match
 from hashsearch.match.verify import compare, prepare
@@ -197,3 +204,31 @@ def test_two_pictures_of_one_size_are_not_crops_of_each_other() -> None:
     # the same crop blown up to the original's size is taken for another picture: the
     # safe side of a rare edit
     assert _sized_verdict(photo, cv2.resize(cropped, (width, height))) == "new"
+
+
+def test_detail_is_compared_level_for_level() -> None:
+    # two star polygons of one size, one with far more lines: their detail correlates
+    # enough for the plain check (they were "found"), but blurred to one level of detail
+    # they disagree; a blurred, shrunk or re-compressed copy agrees again once blurred
+    sparse, dense = _star_polygon(25, 4), _star_polygon(55, 8)
+    scores = _detail_scores(sparse, dense)
+    assert scores.level > SAME_DETAIL_LEVEL and scores.correlation >= MIN_DETAIL
+    assert scores.matched < MIN_MATCHED_DETAIL
+    assert _sized_verdict(sparse, dense) == "new"
+    assert _sized_verdict(dense, sparse) == "new"
+    ok, data = cv2.imencode(".jpg", sparse, [cv2.IMWRITE_JPEG_QUALITY, 40])
+    assert ok
+    copies = {
+        "blurred": cv2.GaussianBlur(sparse, (0, 0), 1.5),
+        "halved": cv2.resize(sparse, (50, 50), interpolation=cv2.INTER_AREA),
+        "q40": cv2.imdecode(data, cv2.IMREAD_GRAYSCALE),
+    }
+    for name, copy in copies.items():
+        assert _sized_verdict(sparse, copy) == "found", name
+        assert _sized_verdict(copy, sparse) == "found", name
+
+
+def _detail_scores(a: np.ndarray, b: np.ndarray) -> DetailScores:
+    """The detail scores of two whole pictures of one size, aligned as they are."""
+    first, second = prepare(signature(a, 8).thumb), prepare(signature(b, 8).thumb)
+    return scores(first.fine[0][1:-1, 1:-1], [second.fine[0][1:-1, 1:-1]])

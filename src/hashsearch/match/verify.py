@@ -9,17 +9,12 @@ easily. Each candidate is therefore compared on the 64 x 64 thumbnails, twice:
    correlation, allowing a one-pixel shift and the inset crops of either image, so a
    copy with a trimmed border still matches. Removing the plane keeps two skies that
    both brighten to the right apart.
-2. **Detail** (``detail``): 64 x 64 copies band-passed (a difference of Gaussians keeps
-   structure 1 to 4 pixels across: stars, brick joints, text, fur), aligned where the
-   layout matched best, compared by normalised correlation as a whole and in a 4 x 4
-   grid of blocks. A copy that was resized, re-compressed, brightened, blurred a little
-   or noised keeps its detail in place; a different galaxy, wall or drawing with the
-   same layout does not, and a block where one image has structure the other lacks (the
-   hands of a clock, one more star) counts against it however well the rest agrees.
-   Two images with as much detail as each other (neither blurred, shrunk, noised or
-   re-compressed hard against the other) must agree closely: a burst shot, the same
-   scene a moment later (someone walked on, leaves moved), agrees less than any such
-   copy (``strict``; video frames are told apart by their timing instead).
+2. **Detail** (``detail``): 64 x 64 copies band-passed, aligned where the layout
+   matched best, compared as a whole, block by block, and level for level
+   (:mod:`.detail`): a copy that was resized, re-compressed, brightened, blurred a
+   little or noised keeps its detail in place; a different galaxy, wall or drawing
+   with the same layout does not, nor does a burst shot, the same scene a moment later
+   (video frames are told apart by their timing instead).
 
 Two pictures of exactly the same pixel size are not crops of each other (a crop makes a
 picture smaller): the matcher then aligns only the whole images (``crops=False``). Half
@@ -43,22 +38,12 @@ import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..hash.signature import Thumb, inset_crops
-from .matrices import area_matrix, blur_matrix
+from .detail import DetailScores, agrees, band, scores
+from .matrices import area_matrix
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
 #: pass the hash stage <= 0.8 (benchmarks/accuracy.py).
 DEFAULT_MIN_SIMILARITY = 0.85
-#: Detail correlation a candidate needs, and the largest share of the detail (by energy)
-#: that may lie in blocks that disagree. 0.3 let a corner watermark through; 0.2, chosen
-#: on 2026-11-29, keeps two more of 45 burst shots apart (0.844 -> 0.889) and 27 more
-#: look-alike pairs (1,061 -> 1,034), and loses one copy of 960 (a small photo shrunk to
-#: a quarter); 0.1 lost 6 of 64 watermarked copies for 93 more pairs.
-MIN_DETAIL = 0.5
-MAX_DISAGREEING = 0.2
-#: A block whose detail correlates less than this disagrees.
-BLOCK_AGREEMENT = 0.5
-#: Blocks with less than this share of the mean block energy are not judged.
-BLOCK_MIN_ENERGY = 0.1
 #: Thumbnails with less detail than this (standard deviation in gray levels once the
 #: best-fitting plane is removed) carry too little information for a correlation.
 LOW_INFORMATION_STD = 1.0
@@ -67,24 +52,11 @@ FLAT_MAX_DIFFERENCE = 3.0
 #: Band-passed detail with a spread below this (gray levels) is no detail: smooth images
 #: are judged on their layout alone.
 FLAT_DETAIL_STD = 0.6
-#: Images whose detail energies lie within this factor of each other have the same
-#: level of detail; their detail must then correlate at least SAME_LEVEL_MIN_DETAIL.
-#: Measured once on the accuracy benchmark's edited copies and look-alikes: copies at
-#: the same level (re-encoded, brightened, cropped a little) reach 0.85 but for 0.4 %;
-#: frames of OpenCV's sample videos 0.5 to 4 s apart (a fixed street camera, a tree in
-#: the wind, a box and a cup moved by hand) that passed the other checks had 0.72-0.85
-#: (83 % of them). benchmarks/accuracy.py shows the effect: bursts kept apart 0.27 -> 0.84.
-SAME_DETAIL_LEVEL = 1.25
-SAME_LEVEL_MIN_DETAIL = 0.85
-
 COARSE_SIDE = 32
 FINE_SIDE = 64
-DETAIL_SIGMAS = (0.5, 2.0)  # pixels of the FINE_SIDE copy: the band kept
-BLOCKS = 4
 _SHIFT = 1  # pixels a copy may be shifted against the other
 _COARSE_WINDOW = COARSE_SIDE - 2 * _SHIFT
 _FINE_WINDOW = FINE_SIDE - 2 * _SHIFT
-_BLOCK = (_FINE_WINDOW - 2) // BLOCKS  # the window, a pixel off each side, in blocks
 _FLAT_SPREAD = 1e-6  # a standard deviation below this is no spread at all
 
 Floats = npt.NDArray[np.float32]
@@ -129,7 +101,7 @@ def prepare(thumb: Thumb, reused: bool = False) -> Prepared:
         return np.asarray(matrix @ crop @ matrix.T, dtype=np.float32)
 
     coarse: Floats = np.stack([resized(c, COARSE_SIDE) for c in crops])
-    fine: Floats = np.stack([_band(resized(c, FINE_SIDE)) for c in crops])
+    fine: Floats = np.stack([band(resized(c, FINE_SIDE)) for c in crops])
     detrended = _detrended(coarse[:1].reshape(1, -1), (COARSE_SIDE, COARSE_SIDE))
     return Prepared(
         coarse=coarse,
@@ -159,8 +131,8 @@ def compare(
             return Verdict(False, 0.0, 0.0)
         if needle.smooth and haystack.smooth:
             return Verdict(True, 1.0)
-        detail, disagreeing, level = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
-        return Verdict(_agrees(detail, disagreeing, level, strict), 1.0, detail)
+        detail = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
+        return Verdict(agrees(detail, strict), 1.0, detail.correlation)
     forward = _layout(needle, haystack, crops)
     backward = _layout(haystack, needle, crops)
     similarity, (inset, dy, dx), whole, cropped = max(
@@ -172,15 +144,8 @@ def compare(
         return Verdict(False, similarity, 0.0)
     if needle.smooth and haystack.smooth:
         return Verdict(True, similarity)
-    detail, disagreeing, level = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
-    return Verdict(_agrees(detail, disagreeing, level, strict), similarity, detail)
-
-
-def _agrees(detail: float, disagreeing: float, level: float, strict: bool) -> bool:
-    """The detail check's verdict from its scores (``level``: the ratio of detail energies)."""
-    if detail < MIN_DETAIL or disagreeing > MAX_DISAGREEING:
-        return False
-    return not strict or level > SAME_DETAIL_LEVEL or detail >= SAME_LEVEL_MIN_DETAIL
+    detail = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
+    return Verdict(agrees(detail, strict), similarity, detail.correlation)
 
 
 def detail_correlation(a: Prepared, b: Prepared) -> float | None:
@@ -188,7 +153,7 @@ def detail_correlation(a: Prepared, b: Prepared) -> float | None:
     when either has no detail to compare: nearly blank or smooth)."""
     if a.flat or a.smooth or b.flat or b.smooth:
         return None
-    return _detail(a.fine[0], b.fine[0], _SHIFT, _SHIFT)[0]
+    return _detail(a.fine[0], b.fine[0], _SHIFT, _SHIFT).correlation
 
 
 def _layout(
@@ -221,52 +186,20 @@ def _windows(coarse: Floats) -> Floats:
     return _unit(_detrended(windows, shape))
 
 
-def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> tuple[float, float, float]:
-    """Detail correlation where the layout matched, the share of detail that disagrees, and
-    the ratio of the two detail energies (1 or more)."""
+def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> DetailScores:
+    """The detail scores where the layout matched: ``cropped`` placed at the layout's
+    shift (in fine pixels), then the best of one fine pixel around it."""
     window = _FINE_WINDOW
     a = whole[_SHIFT : _SHIFT + window, _SHIFT : _SHIFT + window]
-    # the layout's shift, in fine pixels, then the best of one fine pixel around it
     scale = FINE_SIDE / COARSE_SIDE
     oy, ox = round((dy - _SHIFT) * scale), round((dx - _SHIFT) * scale)
-    best, placed = -2.0, a
-    for sy in (-1, 0, 1):
-        for sx in (-1, 0, 1):
-            y, x = _SHIFT + oy + sy, _SHIFT + ox + sx
-            if 0 <= y <= FINE_SIDE - window and 0 <= x <= FINE_SIDE - window:
-                b = cropped[y : y + window, x : x + window]
-                score = float(_unit(a.reshape(1, -1))[0] @ _unit(b.reshape(1, -1))[0])
-                if score > best:
-                    best, placed = score, b
-    energies = sorted(float((x * x).sum()) for x in (a, placed))
-    level = energies[1] / max(energies[0], _FLAT_SPREAD)
-    return best, _disagreeing(a[1:-1, 1:-1], placed[1:-1, 1:-1]), level
-
-
-def _disagreeing(a: Floats, b: Floats) -> float:
-    """The share of detail energy in blocks whose detail does not correlate."""
-    side = _BLOCK * BLOCKS
-    blocks_a = _blocks(a[:side, :side])
-    blocks_b = _blocks(b[:side, :side])
-    energy_a, energy_b = (blocks_a**2).sum(axis=1), (blocks_b**2).sum(axis=1)
-    energy = energy_a + energy_b
-    correlation = (blocks_a * blocks_b).sum(axis=1) / np.sqrt(energy_a * energy_b + _FLAT_SPREAD)
-    judged = energy >= BLOCK_MIN_ENERGY * energy.mean()
-    against = judged & (correlation < BLOCK_AGREEMENT)
-    return float(energy[against].sum() / max(float(energy.sum()), _FLAT_SPREAD))
-
-
-def _blocks(image: Floats) -> Floats:
-    """The BLOCKS x BLOCKS blocks of ``image`` as rows, each minus its mean."""
-    rows = image.reshape(BLOCKS, _BLOCK, BLOCKS, _BLOCK).transpose(0, 2, 1, 3)
-    flat = rows.reshape(BLOCKS * BLOCKS, -1)
-    return np.asarray(flat - flat.mean(axis=1, keepdims=True), dtype=np.float32)
-
-
-def _band(image: Floats) -> Floats:
-    """A difference of Gaussians (kernels and borders as OpenCV's GaussianBlur)."""
-    low, high = (blur_matrix(image.shape[0], sigma) for sigma in DETAIL_SIGMAS)
-    return np.asarray(low @ image @ low.T - high @ image @ high.T, dtype=np.float32)
+    placements = [
+        cropped[y : y + window, x : x + window]
+        for y in (_SHIFT + oy + sy for sy in (-1, 0, 1))
+        for x in (_SHIFT + ox + sx for sx in (-1, 0, 1))
+        if 0 <= y <= FINE_SIDE - window and 0 <= x <= FINE_SIDE - window
+    ]
+    return scores(a, placements)
 
 
 def _detrended(rows: Floats, shape: tuple[int, ...]) -> Floats:

@@ -1,0 +1,144 @@
+"""The detail check of verification: does the fine structure agree where the layout does?
+
+Both thumbnails are band-passed at 64 x 64 (a difference of Gaussians keeps structure 1
+to 4 pixels across: stars, brick joints, text, fur) and, aligned where the layout
+matched best (:mod:`.verify`), compared three ways:
+
+- **as a whole**: normalised correlation, at least ``MIN_DETAIL``;
+- **block by block** (a 4 x 4 grid): at most ``MAX_DISAGREEING`` of the detail may lie in
+  blocks that do not correlate, so a block where one image has structure the other
+  lacks (the hands of a clock, one more star) counts against it however well the rest
+  agrees;
+- **level for level**: two images with as much detail as each other (neither blurred,
+  shrunk, noised or re-compressed hard against the other) must agree closely
+  (``SAME_LEVEL_MIN_DETAIL``): a burst shot agrees less than any such copy. When one has
+  more detail than the other, the richer one is blurred until the two are at one level
+  (the blur a shrunk, blurred or re-compressed copy went through, or that smooths a
+  noised copy's noise): a copy then agrees closely again, a different drawing or texture
+  with the same layout does not (``MIN_MATCHED_DETAIL``).
+
+Blurring the band-passed detail is band-passing the blurred image (both are
+convolutions), so the thumbnails the signature holds are all it needs. Every constant
+was measured with ``benchmarks/lookalikes.py`` and ``benchmarks/accuracy.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .matrices import blur_matrix
+
+Floats = npt.NDArray[np.float32]
+
+#: Detail correlation a candidate needs, and the largest share of the detail (by energy)
+#: that may lie in blocks that disagree. 0.3 let a corner watermark through; 0.2, chosen
+#: on 2026-11-29, keeps two more of 45 burst shots apart (0.844 -> 0.889) and 27 more
+#: look-alike pairs (1,061 -> 1,034), and loses one copy of 960 (a small photo shrunk to
+#: a quarter); 0.1 lost 6 of 64 watermarked copies for 93 more pairs.
+MIN_DETAIL = 0.5
+MAX_DISAGREEING = 0.2
+#: A block whose detail correlates less than this disagrees.
+BLOCK_AGREEMENT = 0.5
+#: Blocks with less than this share of the mean block energy are not judged.
+BLOCK_MIN_ENERGY = 0.1
+#: Images whose detail energies lie within this factor of each other have the same
+#: level of detail; their detail must then correlate at least SAME_LEVEL_MIN_DETAIL.
+#: Measured once on the accuracy benchmark's edited copies and look-alikes: copies at
+#: the same level (re-encoded, brightened, cropped a little) reach 0.85 but for 0.4 %;
+#: frames of OpenCV's sample videos 0.5 to 4 s apart (a fixed street camera, a tree in
+#: the wind, a box and a cup moved by hand) that passed the other checks had 0.72-0.85
+#: (83 % of them). benchmarks/accuracy.py shows the effect: bursts kept apart 0.27 -> 0.84.
+SAME_DETAIL_LEVEL = 1.25
+SAME_LEVEL_MIN_DETAIL = 0.85
+#: Blurs (sigma, in fine pixels) tried on the richer image of two at different levels,
+#: and the correlation the best of them must reach. Measured on 2026-11-29 over 5,808
+#: edited copies that passed every other check (360 look-alike-corpus images and the
+#: shared photos, each edit of benchmarks/_edits.py) and the look-alike benchmark's
+#: 1,025 false pairs: at 0.7, 107 false pairs fail (98 of them Open Clip Art's
+#: generated rosettes) and 2 copies (a watermark, a small picture shrunk to a quarter);
+#: at 0.75, 183 and 6; at 0.8, 282 and 24.
+MATCHED_SIGMAS = (0.5, 0.75, 1.0, 1.5)
+MIN_MATCHED_DETAIL = 0.7
+
+DETAIL_SIGMAS = (0.5, 2.0)  # pixels of the 64 x 64 copy: the band kept
+BLOCKS = 4
+_FLAT_SPREAD = 1e-6  # a standard deviation below this is no spread at all
+
+
+@dataclass(frozen=True, slots=True)
+class DetailScores:
+    """How the detail of two aligned thumbnails agrees."""
+
+    correlation: float  # as a whole, at the best of a fine pixel's shifts
+    disagreeing: float  # share of the detail energy in blocks that do not correlate
+    level: float  # the ratio of the two detail energies (1 or more)
+    matched: float  # correlation once the richer is blurred to the other's level
+
+
+def band(image: Floats) -> Floats:
+    """A difference of Gaussians (kernels and borders as OpenCV's GaussianBlur)."""
+    low, high = (blur_matrix(image.shape[0], sigma) for sigma in DETAIL_SIGMAS)
+    return np.asarray(low @ image @ low.T - high @ image @ high.T, dtype=np.float32)
+
+
+def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
+    """The detail of ``whole`` against the best-correlating of ``placements`` (windows
+    of the other image the same size as ``whole``, shifted a fine pixel about)."""
+    best, placed = -2.0, whole
+    for candidate in placements:
+        score = _correlation(whole, candidate)
+        if score > best:
+            best, placed = score, candidate
+    energies = [float((x * x).sum()) for x in (whole, placed)]
+    richer, poorer = (whole, placed) if energies[0] >= energies[1] else (placed, whole)
+    level = max(energies) / max(min(energies), _FLAT_SPREAD)
+    matched = best
+    if level > SAME_DETAIL_LEVEL:
+        for sigma in MATCHED_SIGMAS:
+            blur = blur_matrix(richer.shape[0], sigma)
+            matched = max(matched, _correlation(blur @ richer @ blur.T, poorer))
+    return DetailScores(best, _disagreeing(whole[1:-1, 1:-1], placed[1:-1, 1:-1]), level, matched)
+
+
+def agrees(detail: DetailScores, strict: bool) -> bool:
+    """The detail check's verdict. ``strict``: demand close agreement level for level
+    (photos; two sampled frames of one video may lie half a second apart)."""
+    if detail.correlation < MIN_DETAIL or detail.disagreeing > MAX_DISAGREEING:
+        return False
+    if not strict:
+        return True
+    if detail.level > SAME_DETAIL_LEVEL:
+        return detail.matched >= MIN_MATCHED_DETAIL
+    return detail.correlation >= SAME_LEVEL_MIN_DETAIL
+
+
+def _disagreeing(a: Floats, b: Floats) -> float:
+    """The share of detail energy in blocks whose detail does not correlate."""
+    block = min(a.shape) // BLOCKS
+    blocks_a, blocks_b = _blocks(a, block), _blocks(b, block)
+    energy_a, energy_b = (blocks_a**2).sum(axis=1), (blocks_b**2).sum(axis=1)
+    energy = energy_a + energy_b
+    correlation = (blocks_a * blocks_b).sum(axis=1) / np.sqrt(energy_a * energy_b + _FLAT_SPREAD)
+    judged = energy >= BLOCK_MIN_ENERGY * energy.mean()
+    against = judged & (correlation < BLOCK_AGREEMENT)
+    return float(energy[against].sum() / max(float(energy.sum()), _FLAT_SPREAD))
+
+
+def _blocks(image: Floats, block: int) -> Floats:
+    """The BLOCKS x BLOCKS blocks of ``block`` pixels from ``image``'s corner, as rows,
+    each minus its mean."""
+    side = block * BLOCKS
+    rows = image[:side, :side].reshape(BLOCKS, block, BLOCKS, block).transpose(0, 2, 1, 3)
+    flat = rows.reshape(BLOCKS * BLOCKS, -1)
+    return np.asarray(flat - flat.mean(axis=1, keepdims=True), dtype=np.float32)
+
+
+def _correlation(a: npt.NDArray[np.floating], b: Floats) -> float:
+    """Normalised correlation of two images of one shape (0 when either is flat)."""
+    x, y = (np.asarray(v, dtype=np.float32).ravel() for v in (a, b))
+    x, y = x - x.mean(), y - y.mean()
+    norm = float(np.sqrt(float(x @ x) * float(y @ y)))
+    return float(x @ y) / norm if norm > _FLAT_SPREAD else 0.0
