@@ -15,6 +15,7 @@ from hashsearch.hash.signature import signature
 from hashsearch.match.detail import (
     MIN_DETAIL,
     MIN_MATCHED_DETAIL,
+    MIN_MATCHED_DETAIL_SAME_SIZE,
     SAME_DETAIL_LEVEL,
     DetailScores,
     scores,
@@ -216,6 +217,10 @@ def test_detail_is_compared_level_for_level() -> None:
     assert scores.matched < MIN_MATCHED_DETAIL
     assert _sized_verdict(sparse, dense) == "new"
     assert _sized_verdict(dense, sparse) == "new"
+    # of one size, no resampling lies between them: level-matched detail must reach 0.8
+    few, many = _star_polygon(20, 2), _star_polygon(60, 8)
+    assert MIN_MATCHED_DETAIL <= _detail_scores(few, many).matched < MIN_MATCHED_DETAIL_SAME_SIZE
+    assert _sized_verdict(few, many) == "new"
     ok, data = cv2.imencode(".jpg", sparse, [cv2.IMWRITE_JPEG_QUALITY, 40])
     assert ok
     copies = {
@@ -232,3 +237,14 @@ def _detail_scores(a: np.ndarray, b: np.ndarray) -> DetailScores:
     """The detail scores of two whole pictures of one size, aligned as they are."""
     first, second = prepare(signature(a, 8).thumb), prepare(signature(b, 8).thumb)
     return scores(first.fine[0][1:-1, 1:-1], [second.fine[0][1:-1, 1:-1]])
+
+
+def test_a_blurred_copy_of_a_picture_smaller_than_its_thumbnail_is_found() -> None:
+    # a 24-px icon is blown up in its 64-px thumbnail, and its blur with it: the closer
+    # agreement asked of two pictures of one size is asked only of pictures at least a
+    # thumbnail across
+    icon = cv2.resize(_gray(load_photo("horse.png")), (24, 24), interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(icon, (0, 0), 1.0)
+    scores = _detail_scores(icon, blurred)
+    assert MIN_MATCHED_DETAIL <= scores.matched < MIN_MATCHED_DETAIL_SAME_SIZE
+    assert _sized_verdict(icon, blurred) == "found"

@@ -53,15 +53,23 @@ BLOCK_MIN_ENERGY = 0.1
 #: (83 % of them). benchmarks/accuracy.py shows the effect: bursts kept apart 0.27 -> 0.84.
 SAME_DETAIL_LEVEL = 1.25
 SAME_LEVEL_MIN_DETAIL = 0.85
-#: Blurs (sigma, in fine pixels) tried on the richer image of two at different levels,
-#: and the correlation the best of them must reach. Measured on 2026-11-29 over 5,808
-#: edited copies that passed every other check (360 look-alike-corpus images and the
-#: shared photos, each edit of benchmarks/_edits.py) and the look-alike benchmark's
-#: 1,025 false pairs: at 0.7, 107 false pairs fail (98 of them Open Clip Art's
-#: generated rosettes) and 2 copies (a watermark, a small picture shrunk to a quarter);
-#: at 0.75, 183 and 6; at 0.8, 282 and 24.
-MATCHED_SIGMAS = (0.5, 0.75, 1.0, 1.5)
+#: Blurs (sigma, in thumbnail pixels) tried on the richer image of two at different
+#: levels, and the correlation the best of them must reach: 0.7, and 0.8 for two
+#: pictures of exactly one size, each at least a thumbnail across (no resampling lies
+#: between their thumbnails, so the blur models their difference more closely; a
+#: smaller picture is blown up in its thumbnail, its blur with it). Measured on
+#: 2026-11-29 over the edited copies that passed every other check (360 look-alike-
+#: corpus images and the shared photos, each edit of benchmarks/_edits.py; 3,402 of one
+#: size, 2,406 resized) and the look-alike benchmark's 1,025 false pairs (904 of one
+#: size): at one size, 0.8 fails 244 false pairs (211 of them Open Clip Art's generated
+#: rosettes) and 6 copies (3 watermarks, 2 re-compressed at q40, 1 noised); 0.85 fails
+#: 334 and 30. Resized, 0.7 fails 11 false pairs and 1 copy (a watermark; a 60-px
+#: picture shrunk to a quarter passes once blurs of 2 and 3 are tried); 0.8, 38 and 18.
+#: benchmarks/lookalikes.py: 1,034 -> 779 false pairs; accuracy.py: one watermarked copy
+#: of 960 lost (a watermark holding a fifth of a smooth picture's detail).
+MATCHED_SIGMAS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 MIN_MATCHED_DETAIL = 0.7
+MIN_MATCHED_DETAIL_SAME_SIZE = 0.8
 
 DETAIL_SIGMAS = (0.5, 2.0)  # pixels of the 64 x 64 copy: the band kept
 BLOCKS = 4
@@ -103,15 +111,18 @@ def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
     return DetailScores(best, _disagreeing(whole[1:-1, 1:-1], placed[1:-1, 1:-1]), level, matched)
 
 
-def agrees(detail: DetailScores, strict: bool) -> bool:
+def agrees(detail: DetailScores, strict: bool, resampled: bool = True) -> bool:
     """The detail check's verdict. ``strict``: demand close agreement level for level
-    (photos; two sampled frames of one video may lie half a second apart)."""
+    (photos; two sampled frames of one video may lie half a second apart).
+    ``resampled`` False: the two thumbnails were made from pictures of exactly one size,
+    each at least a thumbnail across."""
     if detail.correlation < MIN_DETAIL or detail.disagreeing > MAX_DISAGREEING:
         return False
     if not strict:
         return True
     if detail.level > SAME_DETAIL_LEVEL:
-        return detail.matched >= MIN_MATCHED_DETAIL
+        least = MIN_MATCHED_DETAIL if resampled else MIN_MATCHED_DETAIL_SAME_SIZE
+        return detail.matched >= least
     return detail.correlation >= SAME_LEVEL_MIN_DETAIL
 
 

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from ..hash.families import ALGORITHMS
 from ..hash.one import HashResult
-from ..hash.signature import Signature, inset_crops
+from ..hash.signature import THUMB_SIDE, Signature, inset_crops
 from ..index import HashIndex
 from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 
@@ -171,11 +171,14 @@ class Matcher:
             # two pictures of exactly the same size are not crops of each other (a crop
             # makes a picture smaller): only the whole images are aligned
             crops = size != variant.size or not (min(size) and min(variant.size))
+            # a picture narrower than its thumbnail is blown up in it, blur and all
+            resampled = crops or min(size) < THUMB_SIDE
             verdict = compare(
                 prepared_variant[number],
                 self._prepared(path),
                 self.rules.min_similarity,
                 crops=crops,
+                resampled=resampled,
             )
             match = Match(path, distance, verdict.similarity, name, verdict.detail, size)
             known = best[needle].get(path)

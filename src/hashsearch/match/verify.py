@@ -120,10 +120,15 @@ def compare(
     min_similarity: float,
     strict: bool = True,
     crops: bool = True,
+    resampled: bool | None = None,
 ) -> Verdict:
     """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?
     ``strict``: demand close agreement of images with the same level of detail.
-    ``crops`` False: neither is a crop of the other (only the whole images are aligned)."""
+    ``crops`` False: the two have exactly one size, so neither is a crop of the other
+    (only the whole images are aligned). ``resampled`` (default: ``crops``) False: no
+    resampling lies between their thumbnails, whose detail must then agree more closely
+    (:mod:`.detail`)."""
+    resampled = crops if resampled is None else resampled
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
         difference = float(np.abs(needle.raw - haystack.raw).mean())
@@ -132,7 +137,7 @@ def compare(
         if needle.smooth and haystack.smooth:
             return Verdict(True, 1.0)
         detail = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
-        return Verdict(agrees(detail, strict), 1.0, detail.correlation)
+        return Verdict(agrees(detail, strict, resampled), 1.0, detail.correlation)
     forward = _layout(needle, haystack, crops)
     backward = _layout(haystack, needle, crops)
     similarity, (inset, dy, dx), whole, cropped = max(
@@ -145,7 +150,7 @@ def compare(
     if needle.smooth and haystack.smooth:
         return Verdict(True, similarity)
     detail = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
-    return Verdict(agrees(detail, strict), similarity, detail.correlation)
+    return Verdict(agrees(detail, strict, resampled), similarity, detail.correlation)
 
 
 def detail_correlation(a: Prepared, b: Prepared) -> float | None:
