@@ -205,7 +205,11 @@ def main() -> None:
     n_benign = sum(len(needles[e]) for e in benign)
     overall = sum(plain[e] * len(needles[e]) for e in benign) / n_benign
     overall_turned = sum(turned[e] * len(needles[e]) for e in benign) / n_benign
-    print(f"| **all benign edits** | {n_benign} | **{overall:.3f}** | {overall_turned:.3f} |")
+    found, found_turned = round(overall * n_benign), round(overall_turned * n_benign)
+    print(
+        f"| **all benign edits** | {n_benign} | **{overall:.4f}** ({found}) "
+        f"| {overall_turned:.4f} ({found_turned}) |"
+    )
     print()
     print("| negatives | images | kept apart | kept apart with --rotations |")
     print("| --- | ---: | ---: | ---: |")
