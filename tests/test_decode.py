@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
+import zlib
 
 import cv2
 import numpy as np
@@ -149,3 +151,29 @@ def test_the_library_refuses_a_damaged_jpeg_as_the_command_does(cli, tmp_path) -
     run = cli("--haystack", tmp_path / "library", "--needles", damaged.parent, "--json")
     [image] = json.loads(run.out)["folders"][0]["files"]
     assert (image["state"], image["reason"]) == ("unreadable", str(refused.value))
+
+
+def _with_chunk(png: bytes, kind: bytes, body: bytes) -> bytes:
+    """``png`` with one more ancillary chunk right after its header chunk."""
+    chunk = struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    after_header = 8 + 8 + 13 + 4  # signature, IHDR's length, type, data and CRC
+    return png[:after_header] + chunk + png[after_header:]
+
+
+@pytest.mark.parametrize("name", ["coffee.png", "astronaut.png"])
+def test_a_png_is_gray_the_same_whatever_gamma_it_states(name: str, tmp_path) -> None:
+    # libpng's own gray conversion works in linear light when a PNG states its gamma:
+    # the same pixels came out 11 gray levels a pixel darker or lighter with an sRGB or
+    # gAMA chunk, and the layout of a colourful picture changed with them
+    photo = load_photo(name)
+    ok, encoded = cv2.imencode(".png", photo)
+    assert ok
+    plain = encoded.tobytes()
+    as_jpeg = cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY)  # what a JPEG of these pixels gives
+    for kind, body in [(b"sRGB", b"\x00"), (b"gAMA", struct.pack(">I", 45455))]:
+        tagged = _with_chunk(plain, kind, body)
+        assert read_header(tagged).format == "png"
+        assert np.array_equal(decode_gray(tagged, DecodeOptions(reduced=False)), as_jpeg)
+        (tmp_path / "tagged.png").write_bytes(tagged)
+        (tmp_path / "plain.png").write_bytes(plain)
+        assert hash_file(str(tmp_path / "tagged.png")) == hash_file(str(tmp_path / "plain.png"))

@@ -25,7 +25,8 @@ from .signature import Signature, signature
 #: OpenCV to try) only up to this size.
 MAX_UNKNOWN_BYTES = 64 * 1024**2
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
-ALGORITHM_VERSION = 6  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages
+ALGORITHM_VERSION = 7  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages;
+# 7: a PNG made gray as other pictures are, whatever gamma it states
 #: A video may take the per-file time limit once for each this many seconds of its length.
 VIDEO_SECONDS_PER_LIMIT = 60.0
 #: ... but never more than this many times it: a file that states a length of days gets
