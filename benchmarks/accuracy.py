@@ -14,6 +14,8 @@ benchmarks/_corpus.py): a frame every 8 s in the haystack, the frames 1, 2 and 4
 each as negatives: the same scene a moment later. Every file is hashed once; then the
 verdicts are computed at the default settings (and with --sweep across thresholds and
 similarities).
+Every benign edit is also made of up to 20 real pictures of each look-alike genre (without
+transparency, at least 256 px), to show recall beyond the shared photos.
 Prints recall per edit and the share of negatives kept apart.
 """
 
@@ -47,6 +49,9 @@ from hashsearch import (
 HELD_OUT = ("rocket.jpg", "grass.png", "horse.png", "coins.png")
 #: Per look-alike genre: images put in the haystack, and others of the genre as negatives.
 LOOKALIKE_LIBRARY, LOOKALIKE_NEW, LOOKALIKE_SOURCE = 60, 30, 700
+#: Per look-alike genre without transparency: haystack images at least this many pixels
+#: on the short side (photo-like sizes) that also get every benign edit, at most so many.
+CORPUS_COPIES, CORPUS_MIN_SIDE = 20, 256
 #: Burst shots from real footage: seconds between the frames in the haystack, and how much
 #: later the negatives were taken.
 BURST_EVERY, BURST_LATER = 8.0, (1.0, 2.0, 4.0)
@@ -132,6 +137,30 @@ def _bursts() -> dict[str, list[list[object]]]:
     return bursts
 
 
+def corpus_copies(root: Path) -> dict[str, list[str]]:
+    """Every benign edit of up to CORPUS_COPIES haystack images per look-alike genre (real
+    pictures of many kinds, not only the shared photos): one-image needle folders per edit.
+    Pictures in the alpha channel are left out (an edited copy would have to choose a
+    background)."""
+    needles: dict[str, list[str]] = defaultdict(list)
+    for genre, paths in _lookalikes().items():
+        chosen = 0
+        for number, source in enumerate(paths[:LOOKALIKE_LIBRARY]):
+            image = cv2.imread(str(source), cv2.IMREAD_UNCHANGED)
+            if image is None or image.ndim != 3 or image.shape[2] != 3 or image.dtype != "uint8":
+                continue  # transparent, gray or 16-bit: not one of these copies
+            if min(image.shape[:2]) < CORPUS_MIN_SIDE or chosen == CORPUS_COPIES:
+                continue
+            chosen += 1
+            for edit, change in BENIGN.items():
+                suffix = ".png" if edit == "png re-encode" else ".jpg"
+                quality = 40 if edit == "jpeg q40" else 90
+                name = edit.replace(" ", "_").replace("%", "pc")
+                folder = root / "corpus-needles" / name / f"{genre}-{number}"
+                needles[edit].append(_write(folder / f"img{suffix}", change(image), quality))
+    return needles
+
+
 def _lookalikes() -> dict[str, list[Path]]:
     """The look-alike corpus of benchmarks/lookalikes.py (built and cached on first use)."""
     corpus = build_corpus(LOOKALIKE_SOURCE)
@@ -178,7 +207,9 @@ def main() -> None:
     by_algorithm = {}
     with tempfile.TemporaryDirectory(prefix="hashsearch-accuracy-") as tmp:
         haystack, needles, negatives = build(Path(tmp))
-        everything = haystack + [p for ps in (*needles.values(), *negatives.values()) for p in ps]
+        corpus_needles = corpus_copies(Path(tmp))
+        groups = (*needles.values(), *negatives.values(), *corpus_needles.values())
+        everything = haystack + [p for ps in groups for p in ps]
         for algorithm in ALGORITHMS:
             params = HashParams(algorithm=algorithm)
             by_algorithm[algorithm] = hash_paths(everything, params, jobs=2)
@@ -194,21 +225,31 @@ def main() -> None:
     default = MatchRules()
     plain, _ = evaluate(haystack, needles, negatives, hashed, default)
     turned, _ = evaluate(haystack, needles, negatives, hashed, MatchRules(rotations=True))
+    in_corpus, _ = evaluate(haystack, corpus_needles, {}, hashed, default)
     _, apart = evaluate(haystack, needles, negatives, hashed, default)
     _, apart_turned = evaluate(haystack, needles, negatives, hashed, MatchRules(rotations=True))
     print(f"defaults: --threshold {DEFAULT_THRESHOLD} --min-similarity {DEFAULT_MIN_SIMILARITY}")
     print()
-    print("| edit | copies | recall | recall with --rotations |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| edit | copies | recall | recall with --rotations | corpus images: copies | recall |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for edit in needles:
-        print(f"| {edit} | {len(needles[edit])} | {plain[edit]:.3f} | {turned[edit]:.3f} |")
+        corpus_cells = "|"  # rotations and the hard crop: shared photos only
+        if edit in corpus_needles:
+            corpus_cells = f"{len(corpus_needles[edit])} | {in_corpus[edit]:.3f}"
+        print(
+            f"| {edit} | {len(needles[edit])} | {plain[edit]:.3f} | {turned[edit]:.3f} "
+            f"| {corpus_cells} |"
+        )
     n_benign = sum(len(needles[e]) for e in benign)
     overall = sum(plain[e] * len(needles[e]) for e in benign) / n_benign
     overall_turned = sum(turned[e] * len(needles[e]) for e in benign) / n_benign
     found, found_turned = round(overall * n_benign), round(overall_turned * n_benign)
+    n_corpus = sum(map(len, corpus_needles.values()))
+    in_corpus_found = round(sum(in_corpus[e] * len(corpus_needles[e]) for e in corpus_needles))
     print(
         f"| **all benign edits** | {n_benign} | **{overall:.4f}** ({found}) "
-        f"| {overall_turned:.4f} ({found_turned}) |"
+        f"| {overall_turned:.4f} ({found_turned}) "
+        f"| {n_corpus} | **{in_corpus_found / max(1, n_corpus):.4f}** ({in_corpus_found}) |"
     )
     print()
     print("| negatives | images | kept apart | kept apart with --rotations |")
