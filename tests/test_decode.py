@@ -177,3 +177,40 @@ def test_a_png_is_gray_the_same_whatever_gamma_it_states(name: str, tmp_path) ->
         (tmp_path / "tagged.png").write_bytes(tagged)
         (tmp_path / "plain.png").write_bytes(plain)
         assert hash_file(str(tmp_path / "tagged.png")) == hash_file(str(tmp_path / "plain.png"))
+
+
+#: EXIF (big-endian TIFF) with one entry: orientation 6, "turn 90 degrees clockwise".
+_TURNED_CLOCKWISE_EXIF = (
+    b"MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00"
+    b"\x00\x00\x00\x00"
+)
+
+
+def test_a_transparent_png_is_turned_by_its_exif_as_other_pictures_are(tmp_path) -> None:
+    # OpenCV turns a picture by its EXIF orientation except when it keeps the alpha
+    # channel: a transparent PNG lay on its side while its JPEG export stood upright
+    photo = resized(load_photo("chelsea.png"), 0.5)
+    alpha = np.full(photo.shape[:2], 255, np.uint8)
+    alpha[: photo.shape[0] // 3] = 128  # half transparent at the top
+    stored = np.dstack([photo, alpha])
+    ok, encoded = cv2.imencode(".png", stored)
+    assert ok
+    sideways = _with_chunk(encoded.tobytes(), b"eXIf", _TURNED_CLOCKWISE_EXIF)
+    upright = cv2.imencode(".png", cv2.rotate(stored, cv2.ROTATE_90_CLOCKWISE))[1].tobytes()
+    (tmp_path / "sideways.png").write_bytes(sideways)
+    (tmp_path / "upright.png").write_bytes(upright)
+    assert read_header(sideways).alpha
+    gray = decode_gray(sideways, DecodeOptions(reduced=False))
+    assert np.array_equal(gray, decode_gray(upright, DecodeOptions(reduced=False)))
+    assert hash_file(str(tmp_path / "sideways.png")) == hash_file(str(tmp_path / "upright.png"))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_transparent_png_is_turned_as_opencv_turns_it_without_alpha(orientation: int) -> None:
+    photo = resized(load_photo("coffee.png"), 0.25)
+    stored = np.dstack([photo, np.full(photo.shape[:2], 255, np.uint8)])  # opaque alpha
+    exif = _TURNED_CLOCKWISE_EXIF.replace(b"\x00\x06\x00\x00", bytes([0, orientation, 0, 0]))
+    tagged = _with_chunk(cv2.imencode(".png", stored)[1].tobytes(), b"eXIf", exif)
+    shown = cv2.imdecode(np.frombuffer(tagged, np.uint8), cv2.IMREAD_COLOR)
+    assert read_header(tagged).alpha
+    assert np.array_equal(decode_gray(tagged), cv2.cvtColor(shown, cv2.COLOR_BGR2GRAY))

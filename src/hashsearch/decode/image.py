@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from ..errors import ImageError
 from .header import ImageHeader, read_header
+from .orientation import may_be_turned, turned_as_shown
 from .read import DEFAULT_MAX_BYTES
 
 Gray = npt.NDArray[np.uint8]
@@ -164,13 +165,15 @@ def _decode_with_alpha(data: bytes, header: ImageHeader) -> Gray:
     if image.dtype != np.uint8:  # 16-bit: keep the top 8 bits, as the grayscale decode does
         image = (image.astype(np.uint32) >> 8).astype(np.uint8)
     pixels: Gray = np.asarray(image, dtype=np.uint8)
+    if may_be_turned(data, header.format):  # OpenCV turns it only when dropping alpha
+        pixels = turned_as_shown(pixels, data)
     if pixels.ndim == 2:
         return pixels
     channels = pixels.shape[2]
     if channels in (2, 4):
         colour = pixels[:, :, :1] if channels == 2 else pixels[:, :, :3]
         return composite(colour, pixels[:, :, channels - 1])
-    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
 
 def composite(colour: npt.NDArray[np.uint8], alpha: npt.NDArray[np.uint8]) -> Gray:
