@@ -214,3 +214,18 @@ def test_a_transparent_png_is_turned_as_opencv_turns_it_without_alpha(orientatio
     shown = cv2.imdecode(np.frombuffer(tagged, np.uint8), cv2.IMREAD_COLOR)
     assert read_header(tagged).alpha
     assert np.array_equal(decode_gray(tagged), cv2.cvtColor(shown, cv2.COLOR_BGR2GRAY))
+
+
+def test_a_transparent_picture_too_large_to_hold_twice_is_taken_as_stored(monkeypatch) -> None:
+    # finding the turn decodes the picture a second time; above COLOUR_PIXELS that second
+    # copy is not made (memory), and the picture is hashed as its channels are stored
+    import hashsearch.decode.image as image
+
+    photo = resized(load_photo("coffee.png"), 0.25)
+    stored = np.dstack([photo, np.full(photo.shape[:2], 200, np.uint8)])
+    tagged = _with_chunk(cv2.imencode(".png", stored)[1].tobytes(), b"eXIf", _TURNED_CLOCKWISE_EXIF)
+    turned = decode_gray(tagged)
+    monkeypatch.setattr(image, "COLOUR_PIXELS", photo.shape[0] * photo.shape[1] - 1)
+    as_stored = decode_gray(tagged)
+    assert as_stored.shape == photo.shape[:2] and turned.shape == photo.shape[1::-1]
+    assert np.array_equal(np.rot90(as_stored, -1), turned)

@@ -128,27 +128,20 @@ def _decode_gray(data: bytes, header: ImageHeader, options: DecodeOptions) -> Gr
 #: gamma (a gAMA or sRGB chunk), so one picture gave another gray as such a PNG than as a
 #: JPEG or a PNG without the chunk: 11 gray levels a pixel on coffee.png, and a layout a
 #: PNG's own re-encode no longer matched (170 of the 537 RGB PNGs of the look-alike corpus
-#: differ by more than a gray level). A larger PNG is made gray by libpng, as before:
-#: decoded in colour it would take three times the memory.
-PNG_COLOUR_PIXELS = 50_000_000
+#: differ by more than a gray level). A picture is held in colour (or a transparent one
+#: decoded a second time, to find its EXIF turn) only up to this size: a larger PNG is
+#: made gray by libpng, as before, and a larger transparent picture is taken as stored.
+COLOUR_PIXELS = 50_000_000
 
 
 def _decode_png(data: bytes, header: ImageHeader) -> Gray:
     """A PNG without alpha, decoded in colour and made gray as a JPEG's pixels are."""
     import cv2
 
-    pixels = (header.width or 0) * (header.height or 0)
-    if not pixels or pixels > PNG_COLOUR_PIXELS:
+    if not header.pixels or header.pixels > COLOUR_PIXELS:
         return _decode_opencv(data, header, 1)
-    flags = cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH  # turned by its EXIF, as gray would be
-    try:
-        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
-    except cv2.error as exc:
-        raise ImageError(f"OpenCV cannot decode it: {first_line(str(exc))}") from None
-    if image is None or image.size == 0:
-        raise ImageError("not a PNG OpenCV can decode")
-    if image.dtype != np.uint8:  # 16-bit: keep the top 8 bits, as the grayscale decode does
-        image = (image.astype(np.uint32) >> 8).astype(np.uint8)
+    # IMREAD_COLOR turns it by its EXIF, as the grayscale decode would
+    image = _decode_8bit(data, header, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
     return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
 
@@ -156,16 +149,9 @@ def _decode_with_alpha(data: bytes, header: ImageHeader) -> Gray:
     """Decode keeping the alpha channel, and lay the picture over the background gray."""
     import cv2
 
-    try:
-        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
-    except cv2.error as exc:
-        raise ImageError(f"OpenCV cannot decode it: {first_line(str(exc))}") from None
-    if image is None or image.size == 0:
-        raise ImageError(f"not a {header.format.upper()} OpenCV can decode")
-    if image.dtype != np.uint8:  # 16-bit: keep the top 8 bits, as the grayscale decode does
-        image = (image.astype(np.uint32) >> 8).astype(np.uint8)
-    pixels: Gray = np.asarray(image, dtype=np.uint8)
-    if may_be_turned(data, header.format):  # OpenCV turns it only when dropping alpha
+    pixels = _decode_8bit(data, header, cv2.IMREAD_UNCHANGED)
+    small = header.pixels is not None and header.pixels <= COLOUR_PIXELS
+    if small and may_be_turned(data, header.format):  # OpenCV turns it only without alpha
         pixels = turned_as_shown(pixels, data)
     if pixels.ndim == 2:
         return pixels
@@ -174,6 +160,22 @@ def _decode_with_alpha(data: bytes, header: ImageHeader) -> Gray:
         colour = pixels[:, :, :1] if channels == 2 else pixels[:, :, :3]
         return composite(colour, pixels[:, :, channels - 1])
     return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+
+def _decode_8bit(data: bytes, header: ImageHeader, flags: int) -> Gray:
+    """OpenCV's decode with ``flags``, 16-bit pixels cut to their top 8 bits (as the
+    grayscale decode does); ImageError when it fails."""
+    import cv2
+
+    try:
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
+    except cv2.error as exc:
+        raise ImageError(f"OpenCV cannot decode it: {first_line(str(exc))}") from None
+    if image is None or image.size == 0:
+        raise ImageError(f"not a {header.format.upper()} OpenCV can decode")
+    if image.dtype != np.uint8:
+        image = (image.astype(np.uint32) >> 8).astype(np.uint8)
+    return np.asarray(image, dtype=np.uint8)
 
 
 def composite(colour: npt.NDArray[np.uint8], alpha: npt.NDArray[np.uint8]) -> Gray:

@@ -120,15 +120,13 @@ def compare(
     min_similarity: float,
     strict: bool = True,
     crops: bool = True,
-    resampled: bool | None = None,
+    resampled: bool = True,
 ) -> Verdict:
     """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?
     ``strict``: demand close agreement of images with the same level of detail.
     ``crops`` False: the two have exactly one size, so neither is a crop of the other
-    (only the whole images are aligned). ``resampled`` (default: ``crops``) False: no
-    resampling lies between their thumbnails, whose detail must then agree more closely
-    (:mod:`.detail`)."""
-    resampled = crops if resampled is None else resampled
+    (only the whole images are aligned). ``resampled`` False: no resampling lies between
+    their thumbnails, whose detail must then agree more closely (:mod:`.detail`)."""
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
         difference = float(np.abs(needle.raw - haystack.raw).mean())
