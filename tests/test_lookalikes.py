@@ -13,6 +13,7 @@ from hashsearch import Matcher, MatchRules, hash_file, signature_of_file
 from hashsearch.hash.one import HashResult
 from hashsearch.hash.signature import signature
 from hashsearch.match.detail import (
+    MATCHED_GAIN,
     MIN_DETAIL,
     MIN_MATCHED_DETAIL,
     MIN_MATCHED_DETAIL_SAME_SIZE,
@@ -22,7 +23,7 @@ from hashsearch.match.detail import (
 )
 from hashsearch.match.group import representative_groups
 from hashsearch.match.matcher import Match
-from hashsearch.match.verify import compare, prepare
+from hashsearch.match.verify import MAX_CONTRAST_RATIO, compare, contrast_ratio, prepare
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
@@ -248,3 +249,44 @@ def test_a_blurred_copy_of_a_picture_smaller_than_its_thumbnail_is_found() -> No
     scores = _detail_scores(icon, blurred)
     assert MIN_MATCHED_DETAIL <= scores.matched < MIN_MATCHED_DETAIL_SAME_SIZE
     assert _sized_verdict(icon, blurred) == "found"
+
+
+def _ring(ink: int, thickness: int, side: int = 400) -> np.ndarray:
+    """A circle of ``thickness`` pixels drawn in gray ``ink`` on mid-gray, like a brush or
+    a clock face of the clip-art corpus."""
+    image = np.full((side, side), 128, np.uint8)
+    centre, radius = (side * 8, side * 8), round(side * 0.4 * 16)
+    cv2.circle(image, centre, radius, ink, thickness, cv2.LINE_AA, 4)
+    return image
+
+
+def test_a_bold_drawing_and_a_faint_one_on_the_same_lines_are_kept_apart() -> None:
+    # correlation ignores contrast, and blurring the bold ring to the faint one's level
+    # of detail makes them correlate (they were "found"): the copies must also be about
+    # as contrasty, in their layout and in their level-matched detail
+    bold, faint = _ring(10, 12), _ring(105, 3)
+    first, second = prepare(signature(bold, 8).thumb), prepare(signature(faint, 8).thumb)
+    assert compare(first, second, 0.85, strict=False).same  # every other check passes
+    assert contrast_ratio(first, second, 0, 1, 1) > MAX_CONTRAST_RATIO
+    assert _sized_verdict(bold, faint) == "new"
+    assert _sized_verdict(faint, bold) == "new"
+    # a thin dark ring and a lighter, thicker one as contrasty in their layout: the
+    # dark one, blurred to the other's level, is twice as strong
+    thin, thicker = _ring(10, 3), _ring(95, 8)
+    scores = _detail_scores(thin, thicker)
+    assert scores.matched >= MIN_MATCHED_DETAIL_SAME_SIZE and scores.gain > MATCHED_GAIN[1]
+    assert _sized_verdict(thin, thicker) == "new"
+    assert _sized_verdict(thicker, thin) == "new"
+    ok, data = cv2.imencode(".jpg", bold, [cv2.IMWRITE_JPEG_QUALITY, 40])
+    assert ok
+    ramp = np.arange(256, dtype=np.float32)
+    copies = {
+        "q40": cv2.imdecode(data, cv2.IMREAD_GRAYSCALE),
+        "contrast x1.2": cv2.LUT(bold, np.clip((ramp - 128) * 1.2 + 128, 0, 255).astype(np.uint8)),
+        "brighter": cv2.LUT(bold, np.clip(ramp + 25, 0, 255).astype(np.uint8)),
+        "halved": cv2.resize(bold, (200, 200), interpolation=cv2.INTER_AREA),
+        "blurred": cv2.GaussianBlur(bold, (0, 0), 1.5),
+    }
+    for name, copy in copies.items():
+        assert _sized_verdict(bold, copy) == "found", name
+        assert _sized_verdict(copy, bold) == "found", name
