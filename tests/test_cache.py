@@ -89,6 +89,7 @@ def test_second_run_hashes_nothing_and_gives_the_same_hashes(photo_files, tmp_pa
     warm = _open(tmp_path / "c.sqlite3")
     for path in photo_files:
         assert warm.get(path, stamp_of(os.lstat(path))) == first[path].pages
+    assert any(first[path].pages[0].chroma.any() for path in photo_files)  # colour kept too
     assert _hash(photo_files, warm) == first
     # prove the second run read the cache: plant a value no decoder would produce
     warm.put(photo_files[0], stamp_of(os.lstat(photo_files[0])), [_sig(0x1234)])

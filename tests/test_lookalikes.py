@@ -290,3 +290,40 @@ def test_a_bold_drawing_and_a_faint_one_on_the_same_lines_are_kept_apart() -> No
     for name, copy in copies.items():
         assert _sized_verdict(bold, copy) == "found", name
         assert _sized_verdict(copy, bold) == "found", name
+
+
+def _recoloured(bgr: np.ndarray, degrees: float) -> np.ndarray:
+    """The same picture with every hue turned by ``degrees`` (CIELAB a*, b* rotated; the
+    lightness kept, so its gray picture barely changes)."""
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
+    a, b = lab[:, :, 1] - 128, lab[:, :, 2] - 128
+    turn = np.radians(degrees)
+    lab[:, :, 1] = 128 + a * np.cos(turn) - b * np.sin(turn)
+    lab[:, :, 2] = 128 + a * np.sin(turn) + b * np.cos(turn)
+    return cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_Lab2BGR)
+
+
+def test_a_recoloured_picture_is_kept_apart_its_copies_are_found(tmp_path: Path) -> None:
+    # a red and a blue version of one texture, a warm and a cold wallpaper: one gray
+    # picture; where both have colour, the hues must agree
+    photo = load_photo("coffee.png")
+    original = write_image(tmp_path / "lib" / "coffee.png", photo)
+    other = write_image(tmp_path / "new" / "coffee.png", _recoloured(photo, 150))
+    matcher = Matcher(64)
+    matcher.add(str(original), signature_of_file(str(original)))
+    recoloured = signature_of_file(str(other))
+    gray_alone = compare(
+        prepare(matcher.signatures[str(original)].thumb), prepare(recoloured.thumb), 0.85
+    )
+    assert gray_alone.same  # the gray checks cannot tell them apart
+    assert matcher.matches(recoloured) == []
+    copies = {
+        "q40": write_image(tmp_path / "c" / "q40.jpg", photo, quality=40),
+        "grayscale": write_image(tmp_path / "c" / "gray.png", _gray(photo)),
+        "halved": write_image(tmp_path / "c" / "half.jpg", resized(photo, 0.5)),
+        "hue turned 10 degrees": write_image(tmp_path / "c" / "warm.png", _recoloured(photo, 10)),
+    }
+    for name, path in copies.items():
+        found = [match.path for match in matcher.matches(signature_of_file(str(path)))]
+        assert found == [str(original)], name
+    assert not signature_of_file(str(copies["grayscale"])).chroma.any()  # a gray picture

@@ -1,26 +1,26 @@
-"""Decode image bytes to a small grayscale picture: one dispatch by content, every format."""
+"""Decode image bytes to a small grayscale picture and its chroma: one dispatch by content,
+every format."""
 
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from ..errors import ImageError
+from .colour import Chroma, composite, gray_and_chroma, no_chroma
 from .header import ImageHeader, read_header
 from .orientation import may_be_turned, turned_as_shown
 from .read import DEFAULT_MAX_BYTES
 
 Gray = npt.NDArray[np.uint8]
-
-#: Transparent pixels are laid over this gray level before hashing, so a picture carried by
-#: the alpha channel (a logo whose RGB is all white) is a picture, and a black or a white
-#: drawing both stand out from the background.
-ALPHA_BACKGROUND = 128
+#: Decoded pixels: gray (height, width) or BGR (height, width, 3), made gray and chroma
+#: by :func:`~hashsearch.decode.colour.gray_and_chroma`.
+Pixels = npt.NDArray[np.uint8]
 # A reduced JPEG decode must still leave this many pixels on the short side: libjpeg's
 # 1/8 scaling averages 8x8 blocks, so the 9x8 dHash cells then average >= 7x8 block means.
 MIN_DECODED_SIDE = 64
@@ -44,11 +44,18 @@ class DecodeOptions:
 
 @dataclass(frozen=True, slots=True)
 class Picture:
-    """One decoded page: grayscale pixels (maybe reduced) and the page's full size."""
+    """One decoded page: grayscale pixels (maybe reduced), the page's full size, and its
+    chroma map (zero when gray)."""
 
     gray: Gray
     width: int
     height: int
+    chroma: Chroma = field(default_factory=no_chroma)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Width and height of the page at full resolution."""
+        return self.width, self.height
 
 
 #: Pages of a multi-page file decoded at most; a longer file is refused, not half-checked.
@@ -70,10 +77,10 @@ def decode_pages(
     if header.format == "raw":  # the embedded preview is the picture
         data = raw_preview(data)
         header = read_header(data)
-    gray = _decode_gray(data, header, options)
+    gray, chroma = gray_and_chroma(_decode(data, header, options))
     if header.format == "jpeg" and header.width and header.height:  # decoded reduced
-        return [Picture(gray, header.width, header.height)]
-    return [Picture(gray, gray.shape[1], gray.shape[0])]
+        return [Picture(gray, header.width, header.height, chroma)]
+    return [Picture(gray, gray.shape[1], gray.shape[0], chroma)]
 
 
 def _tiff_pages(data: bytes, header: ImageHeader, options: DecodeOptions) -> list[Picture]:
@@ -100,17 +107,18 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions(), name: str
     """
     from .formats import is_raw_name
 
-    return _decode_gray(data, read_header(data, raw_name=is_raw_name(name)), options)
+    return gray_and_chroma(_decode(data, read_header(data, raw_name=is_raw_name(name)), options))[0]
 
 
-def _decode_gray(data: bytes, header: ImageHeader, options: DecodeOptions) -> Gray:
-    """:func:`decode_gray` once the header is read (read once per file)."""
+def _decode(data: bytes, header: ImageHeader, options: DecodeOptions) -> Pixels:
+    """The pixels, gray or in colour, once the header is read (read once per file)."""
     if header.truncated:
         raise ImageError(f"damaged {header.format.upper()}: the file is cut short")
     if header.format == "video":
         raise ImageError("a video, not a picture")
     if header.format == "raw":
-        return decode_gray(raw_preview(data), options)
+        preview = raw_preview(data)
+        return _decode(preview, read_header(preview), options)
     if header.format == "heif":
         return _decode_heif(data, options)
     reduction = jpeg_reduction(header, MIN_DECODED_SIDE) if options.reduced else 1
@@ -134,18 +142,17 @@ def _decode_gray(data: bytes, header: ImageHeader, options: DecodeOptions) -> Gr
 COLOUR_PIXELS = 50_000_000
 
 
-def _decode_png(data: bytes, header: ImageHeader) -> Gray:
-    """A PNG without alpha, decoded in colour and made gray as a JPEG's pixels are."""
+def _decode_png(data: bytes, header: ImageHeader) -> Pixels:
+    """A PNG without alpha, decoded in colour (made gray as a JPEG's pixels are)."""
     import cv2
 
     if not header.pixels or header.pixels > COLOUR_PIXELS:
         return _decode_opencv(data, header, 1)
     # IMREAD_COLOR turns it by its EXIF, as the grayscale decode would
-    image = _decode_8bit(data, header, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
-    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    return _decode_8bit(data, header, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
 
 
-def _decode_with_alpha(data: bytes, header: ImageHeader) -> Gray:
+def _decode_with_alpha(data: bytes, header: ImageHeader) -> Pixels:
     """Decode keeping the alpha channel, and lay the picture over the background gray."""
     import cv2
 
@@ -158,8 +165,10 @@ def _decode_with_alpha(data: bytes, header: ImageHeader) -> Gray:
     channels = pixels.shape[2]
     if channels in (2, 4):
         colour = pixels[:, :, :1] if channels == 2 else pixels[:, :, :3]
+        if channels == 4 and not small:  # laid over the background in gray: a third the memory
+            colour = np.asarray(cv2.cvtColor(np.ascontiguousarray(colour), cv2.COLOR_BGR2GRAY))
         return composite(colour, pixels[:, :, channels - 1])
-    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    return pixels
 
 
 def _decode_8bit(data: bytes, header: ImageHeader, flags: int) -> Gray:
@@ -178,37 +187,27 @@ def _decode_8bit(data: bytes, header: ImageHeader, flags: int) -> Gray:
     return np.asarray(image, dtype=np.uint8)
 
 
-def composite(colour: npt.NDArray[np.uint8], alpha: npt.NDArray[np.uint8]) -> Gray:
-    """Grayscale of ``colour`` (BGR or gray) laid over :data:`ALPHA_BACKGROUND` by ``alpha``."""
-    import cv2
-
-    if colour.ndim == 3 and colour.shape[2] == 3:
-        gray = cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    else:
-        gray = colour.reshape(alpha.shape).astype(np.float32)
-    weight = alpha.astype(np.float32) / 255.0
-    mixed = gray * weight + ALPHA_BACKGROUND * (1.0 - weight)
-    return np.asarray(np.clip(np.rint(mixed), 0, 255), dtype=np.uint8)
-
-
-def _decode_opencv(data: bytes, header: ImageHeader, reduction: int) -> Gray:
+def _decode_opencv(data: bytes, header: ImageHeader, reduction: int) -> Pixels:
+    """OpenCV's decode, in colour unless the decoded picture would exceed COLOUR_PIXELS."""
     import cv2  # deferred: a warm-cache run never decodes and need not load OpenCV
 
     buffer = np.frombuffer(data, dtype=np.uint8)
+    pixels = header.pixels // (reduction * reduction) if header.pixels else None
+    colour = pixels is not None and pixels <= COLOUR_PIXELS
     image = None
     if reduction > 1:
-        flag = {
-            2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
-            4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
-            8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+        flags = {
+            2: (cv2.IMREAD_REDUCED_GRAYSCALE_2, cv2.IMREAD_REDUCED_COLOR_2),
+            4: (cv2.IMREAD_REDUCED_GRAYSCALE_4, cv2.IMREAD_REDUCED_COLOR_4),
+            8: (cv2.IMREAD_REDUCED_GRAYSCALE_8, cv2.IMREAD_REDUCED_COLOR_8),
         }[reduction]
         try:
-            image = cv2.imdecode(buffer, flag)
+            image = cv2.imdecode(buffer, flags[colour])
         except cv2.error:
             image = None
     if image is None:
         try:
-            image = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
+            image = cv2.imdecode(buffer, cv2.IMREAD_COLOR if colour else cv2.IMREAD_GRAYSCALE)
         except cv2.error as exc:
             raise ImageError(f"OpenCV cannot decode it: {first_line(str(exc))}") from None
     if image is None or image.size == 0:
@@ -235,8 +234,8 @@ def raw_preview(data: bytes) -> bytes:
     return bytes(preview.data)
 
 
-def _decode_heif(data: bytes, options: DecodeOptions) -> Gray:
-    """HEIC/HEIF/AVIF through pillow-heif (the ``heif`` extra), first image, to grayscale."""
+def _decode_heif(data: bytes, options: DecodeOptions) -> Pixels:
+    """HEIC/HEIF/AVIF through pillow-heif (the ``heif`` extra), first image, in colour."""
     try:
         import pillow_heif
     except ImportError:
@@ -255,7 +254,7 @@ def _decode_heif(data: bytes, options: DecodeOptions) -> Gray:
     if transparent:
         bgr = np.asarray(cv2.cvtColor(pixels[:, :, :3], cv2.COLOR_RGB2BGR), dtype=np.uint8)
         return composite(bgr, pixels[:, :, 3])
-    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR), dtype=np.uint8)
 
 
 def jpeg_reduction(

@@ -74,7 +74,7 @@ class VideoSignature:
             self.duration, *self.size, len(self.frames), sound, int(self.complete)
         )
         times = np.asarray(self.times, dtype="<f4").tobytes()
-        return head + times + b"".join(frame.to_bytes() for frame in self.frames)
+        return head + times + b"".join(frame.to_bytes(colour=False) for frame in self.frames)
 
     @classmethod
     def from_bytes(cls, data: bytes, bits: int) -> VideoSignature:
@@ -88,11 +88,11 @@ class VideoSignature:
         start += head.size
         times = np.frombuffer(data, dtype="<f4", count=count, offset=start)
         start += 4 * count
-        length = record_size(bits)
+        length = record_size(bits, colour=False)
         if count == 0 or len(data) != start + count * length:
             raise ValueError(f"a video record of {len(data)} bytes for {count} frames")
         frames = tuple(
-            Signature.from_bytes(data[start + k * length : start + (k + 1) * length], bits)
+            Signature.from_bytes(data[start + k * length : start + (k + 1) * length], bits, False)
             for k in range(count)
         )
         heard = {v: k for k, v in _SOUND.items()}.get(sound)

@@ -25,9 +25,9 @@ from .signature import Signature, signature
 #: OpenCV to try) only up to this size.
 MAX_UNKNOWN_BYTES = 64 * 1024**2
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
-ALGORITHM_VERSION = 7  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages;
+ALGORITHM_VERSION = 8  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages;
 # 7: a PNG made gray as other pictures are, whatever gamma it states; a transparent picture
-# turned by its EXIF orientation
+# turned by its EXIF orientation; 8: decoded in colour, a chroma map kept
 #: A video may take the per-file time limit once for each this many seconds of its length.
 VIDEO_SECONDS_PER_LIMIT = 60.0
 #: ... but never more than this many times it: a file that states a length of days gets
@@ -116,7 +116,7 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
     if damage is not None:
         raise ImageError(f"damaged image: {damage}")
     return tuple(
-        signature(page.gray, params.hash_size, params.algorithm, (page.width, page.height))
+        signature(page.gray, params.hash_size, params.algorithm, page.size, page.chroma)
         for page in pages
     )
 

@@ -1,20 +1,23 @@
-"""What is kept of each photo: dHashes of the whole and of inset crops, and one thumbnail.
+"""What is kept of each photo: dHashes of the whole and of inset crops, a thumbnail, and
+a chroma map.
 
 The hashes find candidates quickly; the thumbnail verifies them (see
 :mod:`hashsearch.match.verify`). Inset crops make a copy with a trimmed border (up to
 about 6 % per side) land near one of the hashes.
 
-Size per photo: 5 hashes of 8 bytes, one 64 x 64 grayscale thumbnail and the picture's
-full width and height, 4,144 bytes.
+Size per photo: 5 hashes of 8 bytes, one 64 x 64 grayscale thumbnail, a 16 x 16 chroma
+map (:mod:`hashsearch.decode.colour`, 512 bytes) and the picture's full width and height,
+4,656 bytes. A video's frames keep no chroma (4,144 bytes each).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from ..decode.colour import CHROMA_SIDE, Chroma, no_chroma
 from .dhash import ImageHash
 from .families import ALGORITHMS
 
@@ -33,11 +36,13 @@ Thumb = npt.NDArray[np.uint8]  # shape (THUMB_SIDE, THUMB_SIDE)
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Signature:
-    """The hashes (one per inset) and the grayscale thumbnail of one image, and its size."""
+    """The hashes (one per inset), the grayscale thumbnail and the chroma map of one
+    image, and its size."""
 
     hashes: tuple[ImageHash, ...]
     thumb: Thumb
     size: tuple[int, int] = (0, 0)  # width, height of the picture at full resolution
+    chroma: Chroma = field(default_factory=no_chroma)  # all zero: gray, or not kept
 
     @property
     def long_side(self) -> int:
@@ -53,25 +58,30 @@ class Signature:
         if not isinstance(other, Signature):
             return NotImplemented
         same_size = self.size == other.size
-        return same_size and self.hashes == other.hashes and np.array_equal(self.thumb, other.thumb)
+        same_pixels = np.array_equal(self.thumb, other.thumb)
+        same_colour = np.array_equal(self.chroma, other.chroma)
+        return same_size and self.hashes == other.hashes and same_pixels and same_colour
 
     def __hash__(self) -> int:
         return hash(self.hashes)
 
-    def to_bytes(self) -> bytes:
-        """A compact form for the cache: the hashes, the thumbnail, then the size."""
+    def to_bytes(self, colour: bool = True) -> bytes:
+        """A compact form for the cache: the hashes, the thumbnail, the size, then the
+        chroma map (``colour`` False: without it, as a video's frames are kept)."""
         width = (self.hash.bits + 7) // 8
         head = b"".join(h.value.to_bytes(width, "little") for h in self.hashes)
         size = b"".join(side.to_bytes(4, "little") for side in self.size)
-        return head + self.thumb.tobytes() + size
+        chroma = self.chroma.tobytes() if colour else b""
+        return head + self.thumb.tobytes() + size + chroma
 
     @classmethod
-    def from_bytes(cls, data: bytes, bits: int) -> Signature:
+    def from_bytes(cls, data: bytes, bits: int, colour: bool = True) -> Signature:
         """Inverse of :meth:`to_bytes`."""
         width = (bits + 7) // 8
         count = len(INSETS)
-        if len(data) != record_size(bits):
-            raise ValueError(f"a signature of {len(data)} bytes, expected {record_size(bits)}")
+        expected = record_size(bits, colour)
+        if len(data) != expected:
+            raise ValueError(f"a signature of {len(data)} bytes, expected {expected}")
         hashes = tuple(
             ImageHash(int.from_bytes(data[i * width : (i + 1) * width], "little"), bits)
             for i in range(count)
@@ -81,9 +91,13 @@ class Signature:
         end = start + THUMB_SIDE**2
         size = (
             int.from_bytes(data[end : end + 4], "little"),
-            int.from_bytes(data[end + 4 :], "little"),
+            int.from_bytes(data[end + 4 : end + 8], "little"),
         )
-        return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE), size)  # read-only view
+        chroma = no_chroma()
+        if colour:
+            layers = (2, CHROMA_SIDE, CHROMA_SIDE)
+            chroma = np.frombuffer(data, dtype=np.int8, offset=end + 8).reshape(layers)
+        return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE), size, chroma)  # read-only
 
 
 def inset_crops(thumb: Thumb) -> list[Thumb]:
@@ -92,9 +106,10 @@ def inset_crops(thumb: Thumb) -> list[Thumb]:
     return [thumb[c : side - c, c : side - c] for c in (p * side // GRID for p in INSET_PIXELS)]
 
 
-def record_size(bits: int) -> int:
+def record_size(bits: int, colour: bool = True) -> int:
     """The length of :meth:`Signature.to_bytes` for hashes of ``bits`` bits."""
-    return len(INSETS) * ((bits + 7) // 8) + THUMB_SIDE**2 + 8
+    chroma = 2 * CHROMA_SIDE**2 if colour else 0
+    return len(INSETS) * ((bits + 7) // 8) + THUMB_SIDE**2 + 8 + chroma
 
 
 def signature(
@@ -102,10 +117,12 @@ def signature(
     hash_size: int,
     algorithm: str = "dhash",
     size: tuple[int, int] | None = None,
+    chroma: Chroma | None = None,
 ) -> Signature:
     """The signature of a decoded grayscale image, its hashes of family ``algorithm``.
 
-    ``size``: the picture's full width and height when ``gray`` was decoded reduced.
+    ``size``: the picture's full width and height when ``gray`` was decoded reduced;
+    ``chroma``: its chroma map (:func:`~hashsearch.decode.colour.gray_and_chroma`).
     """
     import cv2
 
@@ -117,4 +134,5 @@ def signature(
     hashes = (hasher(gray, hash_size), *(hasher(crop, hash_size) for crop in crops))
     thumb = cv2.resize(grid, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA)
     full = size if size is not None else (int(gray.shape[1]), int(gray.shape[0]))
-    return Signature(hashes, np.clip(np.rint(thumb), 0, 255).astype(np.uint8), full)
+    pixels = np.clip(np.rint(thumb), 0, 255).astype(np.uint8)
+    return Signature(hashes, pixels, full, no_chroma() if chroma is None else chroma)

@@ -166,7 +166,7 @@ class Matcher:
             if needle in settled:
                 continue
             if number not in prepared_variant:
-                prepared_variant[number] = prepare(variant.thumb)
+                prepared_variant[number] = prepare(variant.thumb, chroma=variant.chroma)
             size = self.signatures[path].size
             # two pictures of exactly the same size are not crops of each other (a crop
             # makes a picture smaller): only the whole images are aligned
@@ -261,7 +261,8 @@ class Matcher:
         return max(match.size) >= MIN_COPY_SIDE * needle.long_side
 
     def _prepare_path(self, path: str) -> Prepared:
-        return prepare(self.signatures[path].thumb)
+        value = self.signatures[path]
+        return prepare(value.thumb, chroma=value.chroma)
 
     def _variants(self, needle: Signature) -> Iterator[tuple[str, Signature]]:
         yield "", needle
@@ -273,7 +274,9 @@ class Matcher:
             hashes = tuple(self.hasher(crop, side) for crop in inset_crops(thumb))
             width, height = needle.size
             turned = (height, width) if name.endswith(("rot90", "rot270")) else needle.size
-            yield name, Signature(hashes, thumb, turned)
+            layers = np.stack([turn(layer) for layer in needle.chroma])
+            chroma = np.ascontiguousarray(layers, dtype=np.int8)
+            yield name, Signature(hashes, thumb, turned, chroma)
 
 
 def _pages(numbers: list[int]) -> str:

@@ -10,7 +10,8 @@ easily. Each candidate is therefore compared on the 64 x 64 thumbnails, twice:
    copy with a trimmed border still matches. Removing the plane keeps two skies that
    both brighten to the right apart. Correlation ignores contrast, so the two aligned
    copies must also be about as contrasty (``MAX_CONTRAST_RATIO``): a bold drawing and a
-   faint one on the same lines are two pictures.
+   faint one on the same lines are two pictures. Photos that both have colour must
+   also have the same hues (:mod:`.hue`): a recolouring has the same gray picture.
 2. **Detail** (``detail``): 64 x 64 copies band-passed, aligned where the layout
    matched best, compared as a whole, block by block, and level for level
    (:mod:`.detail`): a copy that was resized, re-compressed, brightened, blurred a
@@ -39,8 +40,10 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..decode.colour import Chroma
 from ..hash.signature import Thumb, inset_crops
 from .detail import DetailScores, agrees, band, scores
+from .hue import MAX_HUE_DIFFERENCE, hue_difference
 from .matrices import area_matrix
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
@@ -92,6 +95,7 @@ class Prepared:
     raw: Floats  # (32, 32) the whole image as it is, for flat thumbnails
     flat: bool  # low information: compared pixel for pixel
     smooth: bool  # no detail to speak of: judged on the layout alone
+    chroma: Floats | None = None  # (2, 16, 16) a*, b*; None: no colour kept
     # the layout check's operands made once, for a thumbnail compared many times (a
     # video's frames): the centre of the whole image and every shifted window of every
     # inset, planes removed, scaled to length 1 (about 170 KB); None: made per comparison
@@ -99,12 +103,13 @@ class Prepared:
     windows: Floats | None = None  # (insets * 9, 30 * 30)
 
 
-def prepare(thumb: Thumb, reused: bool = False) -> Prepared:
+def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) -> Prepared:
     """The layout and detail copies of a signature's thumbnail, one per inset.
 
     NumPy only (small matrix products), so a run whose signatures all come from the
     cache never loads OpenCV. ``reused``: also make the layout check's operands once (a
     thumbnail that will be compared many times; it then takes three times the memory).
+    ``chroma``: the picture's chroma map, for the colour check of photos.
     """
     crops = [crop.astype(np.float32) for crop in inset_crops(thumb)]
 
@@ -121,6 +126,7 @@ def prepare(thumb: Thumb, reused: bool = False) -> Prepared:
         raw=coarse[0],
         flat=float(detrended[0].std()) < LOW_INFORMATION_STD,
         smooth=float(fine[0].std()) < FLAT_DETAIL_STD,
+        chroma=None if chroma is None or not chroma.any() else chroma.astype(np.float32),
         centre=_centre(coarse) if reused else None,
         windows=_windows(coarse) if reused else None,
     )
@@ -158,6 +164,8 @@ def compare(
     if similarity < min_similarity:
         return Verdict(False, similarity, 0.0)
     if strict and contrast_ratio(whole, cropped, inset, dy, dx) > MAX_CONTRAST_RATIO:
+        return Verdict(False, similarity, 0.0)
+    if strict and _other_hues(needle, haystack):
         return Verdict(False, similarity, 0.0)
     if needle.smooth and haystack.smooth:
         return Verdict(True, similarity)
@@ -197,6 +205,13 @@ def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: 
     ]
     spreads = _detrended(np.stack(windows).reshape(2, -1), shape).std(axis=1) + CONTRAST_FLOOR
     return float(spreads.max() / spreads.min())
+
+
+def _other_hues(a: Prepared, b: Prepared) -> bool:
+    """Both pictures have colour, and not the same hues."""
+    if a.chroma is None or b.chroma is None:
+        return False
+    return hue_difference(a.chroma, b.chroma) > MAX_HUE_DIFFERENCE
 
 
 def _centre(coarse: Floats) -> Floats:
