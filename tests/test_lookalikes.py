@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from conftest import load_photo, resized, write_image
+from conftest import file_states, load_photo, resized, write_image
 from hashsearch import Matcher, MatchRules, hash_file, signature_of_file
 from hashsearch.hash.one import HashResult
 from hashsearch.hash.signature import signature
@@ -327,3 +327,25 @@ def test_a_recoloured_picture_is_kept_apart_its_copies_are_found(tmp_path: Path)
         found = [match.path for match in matcher.matches(signature_of_file(str(path)))]
         assert found == [str(original)], name
     assert not signature_of_file(str(copies["grayscale"])).chroma.any()  # a gray picture
+
+
+def test_a_colour_photo_whose_only_library_copy_is_gray_is_not_in_the_library(
+    cli, tmp_path: Path
+) -> None:
+    # a black-and-white copy does not hold the photo: its colour would go with it; the
+    # other way round, a gray needle is in a library that holds it in colour
+    photo = load_photo("coffee.png")
+    lib, needles = tmp_path / "lib", tmp_path / "needles"
+    write_image(lib / "bw" / "coffee.jpg", _gray(photo))
+    write_image(lib / "colour" / "rocket.jpg", load_photo("rocket.jpg"))
+    write_image(needles / "card" / "coffee.jpg", photo)
+    write_image(needles / "scans" / "rocket-bw.jpg", _gray(load_photo("rocket.jpg")))
+    run = cli("--haystack", lib, "--needles", needles, "--json", "--no-cache")
+    assert run.code == 1
+    assert file_states(run.out) == {
+        "card/coffee.jpg": ("smaller", "only a gray copy in the library"),
+        "scans/rocket-bw.jpg": ("found", None),
+    }
+    # --accept-smaller is about size: a gray copy still does not hold the colour
+    again = cli("--haystack", lib, "--needles", needles, "--accept-smaller", "--no-cache")
+    assert again.code == 1 and again.out == "card\n"

@@ -15,6 +15,7 @@ from ..hash.families import ALGORITHMS
 from ..hash.one import HashResult
 from ..hash.signature import THUMB_SIDE, Signature, inset_crops
 from ..index import HashIndex
+from .hue import is_gray, shows_colour
 from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
@@ -22,7 +23,8 @@ from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 DEFAULT_THRESHOLD = 8
 
 #: found: the library holds a copy that passed verification and is not much smaller;
-#: smaller: it holds only a much smaller copy (a thumbnail is not a copy);
+#: smaller: it holds only a much smaller copy (a thumbnail is not a copy), or only a gray
+#: copy of a colour photo;
 #: new; unreadable (reason); not compared (reason: a video, an unknown format).
 Status = Literal["found", "new", "unreadable", "not compared", "smaller"]
 STATUSES: tuple[Status, ...] = ("found", "smaller", "new", "unreadable", "not compared")
@@ -184,7 +186,7 @@ class Matcher:
             known = best[needle].get(path)
             if known is None or (verdict.same, match.similarity) > (known[0], known[1].similarity):
                 best[needle][path] = (verdict.same, match)
-            if first_copy and verdict.same and self._keeps_size(match, needles[needle]):
+            if first_copy and verdict.same and self._lesser(match, needles[needle]) is None:
                 settled.add(needle)
         return [_sorted(found) for found in best]
 
@@ -235,30 +237,35 @@ class Matcher:
         first = pages[0][1]
         similar = tuple(first.rejected[:MAX_NEAR_MISSES])
         size = pages[0][0].size
-        copies = [[m for m in c.accepted if self._keeps_size(m, page)] for page, c in pages]
+        copies = [[m for m in c.accepted if self._lesser(m, page) is None] for page, c in pages]
         if all(copies):
             return ImageVerdict(result.path, "found", copies[0][0], similar=similar, size=size)
         missing = [n for n, (_, c) in enumerate(pages, 1) if not c.accepted]
         if not missing:  # every page is there, but somewhere only much smaller
             number = next(n for n, kept in enumerate(copies) if not kept)
-            smaller = pages[number][1].accepted[0]
-            width, height = smaller.size
-            why = f"only a smaller copy in the library ({width}x{height})"
+            page, candidates = pages[number]
+            smaller = candidates.accepted[0]
+            why = self._lesser(smaller, page)
             return ImageVerdict(result.path, "smaller", smaller, why, similar, size)
         reason: str | None = None
         if len(pages) > 1:
             reason = f"{_pages(missing)} of {len(pages)} not in the library"
             only_smaller = [n for n, kept in enumerate(copies, 1) if not kept and n not in missing]
             if only_smaller:
-                reason += f"; {_pages(only_smaller)} only as a smaller copy"
+                reason += f"; {_pages(only_smaller)} only as a smaller or gray copy"
         match = first.accepted[0] if first.accepted else None
         return ImageVerdict(result.path, "new", match, reason, similar, size)
 
-    def _keeps_size(self, match: Match, needle: Signature) -> bool:
-        """True when the library copy is not much smaller than the needle (or sizes unknown)."""
-        if self.rules.accept_smaller or not needle.long_side or not max(match.size):
-            return True
-        return max(match.size) >= MIN_COPY_SIDE * needle.long_side
+    def _lesser(self, match: Match, needle: Signature) -> str | None:
+        """Why the library copy does not hold the whole needle: much smaller (sizes known,
+        and not ``accept_smaller``), or gray where the needle shows colour; None if it does."""
+        sizes_known = needle.long_side and max(match.size) and not self.rules.accept_smaller
+        if sizes_known and max(match.size) < MIN_COPY_SIDE * needle.long_side:
+            width, height = match.size
+            return f"only a smaller copy in the library ({width}x{height})"
+        if shows_colour(needle.chroma) and is_gray(self.signatures[match.path].chroma):
+            return "only a gray copy in the library"
+        return None
 
     def _prepare_path(self, path: str) -> Prepared:
         value = self.signatures[path]
