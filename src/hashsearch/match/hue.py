@@ -26,7 +26,7 @@ Floats = npt.NDArray[np.float32]
 #: chroma than COLOURED_CELL; a copy is gray when no cell has more than GRAY_CELL (a
 #: greyscale copy has none at all, JPEG or PNG). A colour photo whose only library copy
 #: is gray is not in the library: its colour would go with it. Of the 376 pictures
-#: benchmarks/_edits.py was measured on (look-alike genres and the shared photos), half
+#: benchmarks/_edits.py was measured on (look-alike genres and the shared photos), 236
 #: show colour by this rule; dark astrophotos and gray textures with a faint tint do not.
 COLOURED_SHARE = 0.05
 COLOURED_CELL = 8.0
