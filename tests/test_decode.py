@@ -14,7 +14,7 @@ import pytest
 from conftest import PHOTO_NAMES, load_photo, resized, write_image
 from hashsearch import DEFAULT_THRESHOLD, ImageError, dhash, hash_file
 from hashsearch.decode.header import read_header
-from hashsearch.decode.image import DecodeOptions, decode_gray
+from hashsearch.decode.image import DecodeOptions, decode_gray, decode_pages
 from hashsearch.decode.read import read_regular_file
 
 
@@ -231,3 +231,24 @@ def test_a_transparent_picture_too_large_to_hold_twice_is_taken_as_stored(monkey
     # laid over the background in gray, not in colour (a third the memory): to a gray level
     difference = np.rot90(as_stored, -1).astype(np.int16) - turned
     assert np.abs(difference).max() <= 1
+
+
+def test_a_jpeg_is_gray_as_stored_and_keeps_its_colour_apart() -> None:
+    # a JPEG holds its luma at full size and its colour at half: decoded in colour, the
+    # colour is blown up and clipped beside sharp colour edges, and gray made from it is
+    # not the stored luma; so a JPEG's gray is libjpeg's gray decode, its chroma map made
+    # from a second, small decode (at the 1/8 reduction the colour decode is used whole)
+    stripes = np.zeros((200, 300, 3), np.uint8)
+    stripes[:, ::6] = (0, 0, 255)  # saturated red and blue lines, a pixel wide
+    stripes[:, 3::6] = (255, 0, 0)
+    photo = np.where(
+        stripes.any(axis=2, keepdims=True), stripes, resized(load_photo("coffee.png"), 0.5)
+    )
+    data = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+    buffer = np.frombuffer(data, np.uint8)
+    luma = cv2.imdecode(buffer, cv2.IMREAD_REDUCED_GRAYSCALE_2)
+    from_colour = cv2.cvtColor(cv2.imdecode(buffer, cv2.IMREAD_REDUCED_COLOR_2), cv2.COLOR_BGR2GRAY)
+    assert np.abs(luma.astype(int) - from_colour).max() > 2  # the two grays differ
+    [page] = decode_pages(data)
+    assert np.array_equal(page.gray, luma)
+    assert page.chroma.any()

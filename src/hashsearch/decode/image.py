@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +13,7 @@ import numpy.typing as npt
 from ..errors import ImageError
 from .colour import Chroma, composite, gray_and_chroma, no_chroma
 from .header import ImageHeader, read_header
+from .jpeg import JPEG_COLOUR_REDUCTION, jpeg_chroma, jpeg_reduction
 from .orientation import may_be_turned, turned_as_shown
 from .read import DEFAULT_MAX_BYTES
 
@@ -25,8 +25,6 @@ Pixels = npt.NDArray[np.uint8]
 # 1/8 scaling averages 8x8 blocks, so the 9x8 dHash cells then average >= 7x8 block means.
 MIN_DECODED_SIDE = 64
 DEFAULT_MAX_PIXELS = 150_000_000
-#: libjpeg's DCT scalings OpenCV offers, largest first.
-JPEG_REDUCTIONS = (8, 4, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +75,10 @@ def decode_pages(
     if header.format == "raw":  # the embedded preview is the picture
         data = raw_preview(data)
         header = read_header(data)
-    gray, chroma = gray_and_chroma(_decode(data, header, options))
+    pixels = _decode(data, header, options)
+    gray, chroma = gray_and_chroma(pixels)
+    if header.format == "jpeg" and pixels.ndim == 2:  # its gray as stored: the colour apart
+        chroma = jpeg_chroma(data, header)
     if header.format == "jpeg" and header.width and header.height:  # decoded reduced
         return [Picture(gray, header.width, header.height, chroma)]
     return [Picture(gray, gray.shape[1], gray.shape[0], chroma)]
@@ -188,12 +189,15 @@ def _decode_8bit(data: bytes, header: ImageHeader, flags: int) -> Gray:
 
 
 def _decode_opencv(data: bytes, header: ImageHeader, reduction: int) -> Pixels:
-    """OpenCV's decode, in colour unless the decoded picture would exceed COLOUR_PIXELS."""
+    """OpenCV's decode, in colour unless the decoded picture would exceed COLOUR_PIXELS
+    (or it is a JPEG decoded at less than JPEG_COLOUR_REDUCTION)."""
     import cv2  # deferred: a warm-cache run never decodes and need not load OpenCV
 
     buffer = np.frombuffer(data, dtype=np.uint8)
     pixels = header.pixels // (reduction * reduction) if header.pixels else None
     colour = pixels is not None and pixels <= COLOUR_PIXELS
+    if header.format == "jpeg" and reduction < JPEG_COLOUR_REDUCTION:
+        colour = False
     image = None
     if reduction > 1:
         flags = {
@@ -255,16 +259,6 @@ def _decode_heif(data: bytes, options: DecodeOptions) -> Pixels:
         bgr = np.asarray(cv2.cvtColor(pixels[:, :, :3], cv2.COLOR_RGB2BGR), dtype=np.uint8)
         return composite(bgr, pixels[:, :, 3])
     return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR), dtype=np.uint8)
-
-
-def jpeg_reduction(
-    header: ImageHeader, at_least: int, side: Callable[[int, int], int] = min
-) -> int:
-    """The largest JPEG scale-down (8, 4, 2 or 1) that keeps ``side`` >= ``at_least`` pixels."""
-    if header.format != "jpeg" or header.width is None or header.height is None:
-        return 1
-    length = side(header.width, header.height)
-    return next((f for f in JPEG_REDUCTIONS if length // f >= at_least), 1)
 
 
 def check_pixels(width: int, height: int, limit: int, reduction: int = 1) -> None:

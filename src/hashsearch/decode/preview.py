@@ -11,7 +11,8 @@ import numpy.typing as npt
 from ..errors import ImageError
 from .formats import is_raw_name, is_video
 from .header import SNIFF_BYTES, read_header
-from .image import DEFAULT_MAX_PIXELS, decode_gray, jpeg_reduction, raw_preview
+from .image import DEFAULT_MAX_PIXELS, decode_gray, raw_preview
+from .jpeg import jpeg_reduction
 from .read import read_regular_file
 from .video import poster_frame
 
