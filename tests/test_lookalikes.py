@@ -349,3 +349,19 @@ def test_a_colour_photo_whose_only_library_copy_is_gray_is_not_in_the_library(
     # --accept-smaller is about size: a gray copy still does not hold the colour
     again = cli("--haystack", lib, "--needles", needles, "--accept-smaller", "--no-cache")
     assert again.code == 1 and again.out == "card\n"
+
+
+def test_a_picture_whose_colour_was_not_looked_at_is_not_called_gray(cli, tmp_path: Path) -> None:
+    # the pages of a multi-page TIFF (and pictures too large to hold in colour) are decoded
+    # gray: their colour is unknown, so a colour photo of that page is found, not "only a
+    # gray copy"
+    photo = load_photo("coffee.png")
+    ok, scan = cv2.imencodemulti(".tiff", [photo, load_photo("rocket.jpg")])
+    assert ok
+    lib, needles = tmp_path / "lib", tmp_path / "needles"
+    (lib / "scans").mkdir(parents=True)
+    (lib / "scans" / "both.tif").write_bytes(scan.tobytes())
+    write_image(needles / "card" / "coffee.jpg", photo)
+    run = cli("--haystack", lib, "--needles", needles, "--json", "--no-cache")
+    assert file_states(run.out) == {"card/coffee.jpg": ("found", None)}
+    assert run.code == 0

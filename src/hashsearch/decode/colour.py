@@ -31,9 +31,26 @@ Chroma = npt.NDArray[np.int8]
 CHROMA_SIDE = 16
 
 
+#: Marks a chroma map that was not made (a picture decoded gray to spare the memory, the
+#: pages of a multi-page TIFF): every a* and b* at -128, which no sRGB colour reaches
+#: (OpenCV's 8-bit Lab keeps a* above -86 and b* above -108 for them).
+_UNKNOWN = -128
+
+
 def no_chroma() -> Chroma:
     """The chroma of a gray picture (and of a video frame, which keeps none)."""
     return np.zeros((2, CHROMA_SIDE, CHROMA_SIDE), dtype=np.int8)
+
+
+def unknown_chroma() -> Chroma:
+    """The chroma map of a picture whose colour was not looked at: neither gray nor
+    coloured, so no colour check and no "only a gray copy" verdict."""
+    return np.full((2, CHROMA_SIDE, CHROMA_SIDE), _UNKNOWN, dtype=np.int8)
+
+
+def chroma_known(chroma: Chroma) -> bool:
+    """False for :func:`unknown_chroma`."""
+    return not bool((chroma == _UNKNOWN).all())
 
 
 def composite(colour: npt.NDArray[np.uint8], alpha: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ImageError
-from .colour import Chroma, composite, gray_and_chroma, no_chroma
+from .colour import Chroma, composite, gray_and_chroma, unknown_chroma
 from .header import ImageHeader, read_header
 from .jpeg import JPEG_COLOUR_REDUCTION, jpeg_chroma, jpeg_reduction
 from .orientation import may_be_turned, turned_as_shown
@@ -48,7 +48,7 @@ class Picture:
     gray: Gray
     width: int
     height: int
-    chroma: Chroma = field(default_factory=no_chroma)
+    chroma: Chroma = field(default_factory=unknown_chroma)  # not made: multi-page TIFF
 
     @property
     def size(self) -> tuple[int, int]:
@@ -77,7 +77,9 @@ def decode_pages(
         header = read_header(data)
     pixels = _decode(data, header, options)
     gray, chroma = gray_and_chroma(pixels)
-    if header.format == "jpeg" and pixels.ndim == 2:  # its gray as stored: the colour apart
+    if pixels.ndim == 2 and not _held_in_colour(header):
+        chroma = unknown_chroma()  # decoded gray to spare the memory: its colour unknown
+    elif header.format == "jpeg" and pixels.ndim == 2:  # its gray as stored, colour apart
         chroma = jpeg_chroma(data, header)
     if header.format == "jpeg" and header.width and header.height:  # decoded reduced
         return [Picture(gray, header.width, header.height, chroma)]
@@ -141,6 +143,11 @@ def _decode(data: bytes, header: ImageHeader, options: DecodeOptions) -> Pixels:
 #: decoded a second time, to find its EXIF turn) only up to this size: a larger PNG is
 #: made gray by libpng, as before, and a larger transparent picture is taken as stored.
 COLOUR_PIXELS = 50_000_000
+
+
+def _held_in_colour(header: ImageHeader) -> bool:
+    """A picture of this size is decoded in colour (a JPEG: see decode/jpeg.py)."""
+    return header.format == "heif" or bool(header.pixels and header.pixels <= COLOUR_PIXELS)
 
 
 def _decode_png(data: bytes, header: ImageHeader) -> Pixels:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from ..decode.colour import chroma_known
+
 Floats = npt.NDArray[np.float32]
 
 #: A picture shows colour when at least this share of its chroma map's cells have more
@@ -55,10 +57,14 @@ def hue_difference(first: Floats, second: Floats) -> float:
 
 def shows_colour(chroma: npt.NDArray[np.int8]) -> bool:
     """True when the picture has colour a gray copy would lose."""
+    if not chroma_known(chroma):
+        return False
     length = np.hypot(*chroma.astype(np.float32))
     return float((length > COLOURED_CELL).mean()) >= COLOURED_SHARE
 
 
 def is_gray(chroma: npt.NDArray[np.int8]) -> bool:
-    """True when the picture has no colour (or none was kept)."""
+    """True when the picture has no colour (False when its colour was not looked at)."""
+    if not chroma_known(chroma):
+        return False
     return float(np.hypot(*chroma.astype(np.float32)).max()) <= GRAY_CELL

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..decode.colour import Chroma
+from ..decode.colour import Chroma, chroma_known
 from ..hash.signature import Thumb, inset_crops
 from .detail import DetailScores, agrees, band, scores
 from .hue import MAX_HUE_DIFFERENCE, hue_difference
@@ -126,7 +126,7 @@ def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) ->
         raw=coarse[0],
         flat=float(detrended[0].std()) < LOW_INFORMATION_STD,
         smooth=float(fine[0].std()) < FLAT_DETAIL_STD,
-        chroma=None if chroma is None or not chroma.any() else chroma.astype(np.float32),
+        chroma=chroma.astype(np.float32) if chroma is not None and _coloured(chroma) else None,
         centre=_centre(coarse) if reused else None,
         windows=_windows(coarse) if reused else None,
     )
@@ -205,6 +205,11 @@ def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: 
     ]
     spreads = _detrended(np.stack(windows).reshape(2, -1), shape).std(axis=1) + CONTRAST_FLOOR
     return float(spreads.max() / spreads.min())
+
+
+def _coloured(chroma: Chroma) -> bool:
+    """The chroma map was made, and has some colour in it."""
+    return chroma_known(chroma) and bool(chroma.any())
 
 
 def _other_hues(a: Prepared, b: Prepared) -> bool:
