@@ -7,11 +7,11 @@ filter's variants. So each photo keeps, besides its gray thumbnail, the chroma o
 where the picture is gray. :mod:`hashsearch.match.verify` compares hues where both
 pictures have colour; a gray picture (or a gray copy of a colour one) has no say.
 
-A picture is decoded in colour and made gray here, by OpenCV's ``cvtColor`` (the weights
-of JPEG's luma): a JPEG's gray then differs from libjpeg's own gray decode by at most 2
-gray levels in 0.5 % of its pixels at the 1/8 reduction (21 levels, 2 %, at full size,
-where libjpeg upsamples the chroma next to sharp colour edges), measured on 130 JPEGs of
-the look-alike corpus and the shared photos.
+A picture decoded in colour is made gray here, by OpenCV's ``cvtColor`` (the weights of
+JPEG's luma); a JPEG keeps the luma it stores unless libjpeg shrinks it by 1/8 while
+decoding (:mod:`.jpeg`). A picture whose colour is not looked at (decoded gray to spare
+the memory, a page of a multi-page TIFF, a video frame) has an unknown chroma map: neither
+gray nor coloured.
 """
 
 from __future__ import annotations
@@ -37,15 +37,22 @@ CHROMA_SIDE = 16
 _UNKNOWN = -128
 
 
+# one read-only array each, shared by every signature that holds it (a video's frames)
+_GRAY: Chroma = np.zeros((2, CHROMA_SIDE, CHROMA_SIDE), dtype=np.int8)
+_NOT_MADE: Chroma = np.full((2, CHROMA_SIDE, CHROMA_SIDE), _UNKNOWN, dtype=np.int8)
+_GRAY.setflags(write=False)
+_NOT_MADE.setflags(write=False)
+
+
 def no_chroma() -> Chroma:
-    """The chroma of a gray picture (and of a video frame, which keeps none)."""
-    return np.zeros((2, CHROMA_SIDE, CHROMA_SIDE), dtype=np.int8)
+    """The chroma map of a gray picture (read-only)."""
+    return _GRAY
 
 
 def unknown_chroma() -> Chroma:
-    """The chroma map of a picture whose colour was not looked at: neither gray nor
-    coloured, so no colour check and no "only a gray copy" verdict."""
-    return np.full((2, CHROMA_SIDE, CHROMA_SIDE), _UNKNOWN, dtype=np.int8)
+    """The chroma map of a picture whose colour was not looked at (read-only): neither
+    gray nor coloured, so no colour check and no "only a gray copy" verdict."""
+    return _NOT_MADE
 
 
 def chroma_known(chroma: Chroma) -> bool:
@@ -62,15 +69,21 @@ def composite(colour: npt.NDArray[np.uint8], alpha: npt.NDArray[np.uint8]) -> np
     return laid if laid.shape[2] == 3 else laid.reshape(alpha.shape)
 
 
-def gray_and_chroma(pixels: npt.NDArray[np.uint8]) -> tuple[Gray, Chroma]:
-    """The gray pixels and the chroma map of a decoded picture, gray or BGR."""
+def gray_of(pixels: npt.NDArray[np.uint8]) -> Gray:
+    """The gray pixels of a decoded picture, gray or BGR."""
     import cv2
 
     if pixels.ndim == 2 or pixels.shape[2] == 1:
-        return np.asarray(pixels.reshape(pixels.shape[:2]), dtype=np.uint8), no_chroma()
-    gray = np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
-    side = (CHROMA_SIDE, CHROMA_SIDE)
-    small = cv2.resize(pixels, side, interpolation=cv2.INTER_AREA)
+        return np.asarray(pixels.reshape(pixels.shape[:2]), dtype=np.uint8)
+    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+
+def chroma_of(pixels: npt.NDArray[np.uint8]) -> Chroma:
+    """The chroma map of a decoded picture, gray (no colour) or BGR."""
+    import cv2
+
+    if pixels.ndim == 2 or pixels.shape[2] == 1:
+        return no_chroma()
+    small = cv2.resize(pixels, (CHROMA_SIDE, CHROMA_SIDE), interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small, cv2.COLOR_BGR2Lab).astype(np.int16) - 128
-    chroma = np.ascontiguousarray(np.moveaxis(lab[:, :, 1:], 2, 0)).astype(np.int8)
-    return gray, chroma
+    return np.ascontiguousarray(np.moveaxis(lab[:, :, 1:], 2, 0)).astype(np.int8)

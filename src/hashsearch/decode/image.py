@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ImageError
-from .colour import Chroma, composite, gray_and_chroma, unknown_chroma
+from .colour import Chroma, chroma_of, composite, gray_of, unknown_chroma
 from .header import ImageHeader, read_header
 from .jpeg import JPEG_COLOUR_REDUCTION, jpeg_chroma, jpeg_reduction
 from .orientation import may_be_turned, turned_as_shown
@@ -19,7 +19,7 @@ from .read import DEFAULT_MAX_BYTES
 
 Gray = npt.NDArray[np.uint8]
 #: Decoded pixels: gray (height, width) or BGR (height, width, 3), made gray and chroma
-#: by :func:`~hashsearch.decode.colour.gray_and_chroma`.
+#: by :mod:`.colour`.
 Pixels = npt.NDArray[np.uint8]
 # A reduced JPEG decode must still leave this many pixels on the short side: libjpeg's
 # 1/8 scaling averages 8x8 blocks, so the 9x8 dHash cells then average >= 7x8 block means.
@@ -43,7 +43,7 @@ class DecodeOptions:
 @dataclass(frozen=True, slots=True)
 class Picture:
     """One decoded page: grayscale pixels (maybe reduced), the page's full size, and its
-    chroma map (zero when gray)."""
+    chroma map (zero when gray, unknown when its colour was not looked at)."""
 
     gray: Gray
     width: int
@@ -76,11 +76,13 @@ def decode_pages(
         data = raw_preview(data)
         header = read_header(data)
     pixels = _decode(data, header, options)
-    gray, chroma = gray_and_chroma(pixels)
+    gray = gray_of(pixels)
     if pixels.ndim == 2 and not _held_in_colour(header):
         chroma = unknown_chroma()  # decoded gray to spare the memory: its colour unknown
     elif header.format == "jpeg" and pixels.ndim == 2:  # its gray as stored, colour apart
         chroma = jpeg_chroma(data, header)
+    else:
+        chroma = chroma_of(pixels)
     if header.format == "jpeg" and header.width and header.height:  # decoded reduced
         return [Picture(gray, header.width, header.height, chroma)]
     return [Picture(gray, gray.shape[1], gray.shape[0], chroma)]
@@ -110,7 +112,7 @@ def decode_gray(data: bytes, options: DecodeOptions = DecodeOptions(), name: str
     """
     from .formats import is_raw_name
 
-    return gray_and_chroma(_decode(data, read_header(data, raw_name=is_raw_name(name)), options))[0]
+    return gray_of(_decode(data, read_header(data, raw_name=is_raw_name(name)), options))
 
 
 def _decode(data: bytes, header: ImageHeader, options: DecodeOptions) -> Pixels:
@@ -154,7 +156,7 @@ def _decode_png(data: bytes, header: ImageHeader) -> Pixels:
     """A PNG without alpha, decoded in colour (made gray as a JPEG's pixels are)."""
     import cv2
 
-    if not header.pixels or header.pixels > COLOUR_PIXELS:
+    if not _held_in_colour(header):
         return _decode_opencv(data, header, 1)
     # IMREAD_COLOR turns it by its EXIF, as the grayscale decode would
     return _decode_8bit(data, header, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
@@ -165,7 +167,7 @@ def _decode_with_alpha(data: bytes, header: ImageHeader) -> Pixels:
     import cv2
 
     pixels = _decode_8bit(data, header, cv2.IMREAD_UNCHANGED)
-    small = header.pixels is not None and header.pixels <= COLOUR_PIXELS
+    small = _held_in_colour(header)
     if small and may_be_turned(data, header.format):  # OpenCV turns it only without alpha
         pixels = turned_as_shown(pixels, data)
     if pixels.ndim == 2:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .colour import CHROMA_SIDE, Chroma, gray_and_chroma, no_chroma
+from .colour import CHROMA_SIDE, Chroma, chroma_of, unknown_chroma
 from .header import ImageHeader
 
 #: libjpeg's DCT scalings OpenCV offers, largest first.
@@ -35,7 +35,7 @@ def jpeg_reduction(
 
 def jpeg_chroma(data: bytes, header: ImageHeader) -> Chroma:
     """The chroma map of a JPEG decoded gray, from a second decode, reduced as far as
-    leaves the map's side (no chroma map when that fails: the gray decode succeeded)."""
+    leaves the map's side (unknown when that fails: the gray decode succeeded)."""
     import cv2
 
     flags = {
@@ -47,7 +47,7 @@ def jpeg_chroma(data: bytes, header: ImageHeader) -> Chroma:
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
     except cv2.error:
-        return no_chroma()
+        return unknown_chroma()
     if image is None or image.size == 0:
-        return no_chroma()
-    return gray_and_chroma(np.asarray(image, dtype=np.uint8))[1]
+        return unknown_chroma()
+    return chroma_of(np.asarray(image, dtype=np.uint8))

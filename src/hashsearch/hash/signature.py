@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from ..decode.colour import CHROMA_SIDE, Chroma, no_chroma
+from ..decode.colour import CHROMA_SIDE, Chroma, unknown_chroma
 from .dhash import ImageHash
 from .families import ALGORITHMS
 
@@ -42,7 +42,7 @@ class Signature:
     hashes: tuple[ImageHash, ...]
     thumb: Thumb
     size: tuple[int, int] = (0, 0)  # width, height of the picture at full resolution
-    chroma: Chroma = field(default_factory=no_chroma)  # all zero: gray, or not kept
+    chroma: Chroma = field(default_factory=unknown_chroma)  # zero: gray; see decode.colour
 
     @property
     def long_side(self) -> int:
@@ -93,7 +93,7 @@ class Signature:
             int.from_bytes(data[end : end + 4], "little"),
             int.from_bytes(data[end + 4 : end + 8], "little"),
         )
-        chroma = no_chroma()
+        chroma = unknown_chroma()
         if colour:
             layers = (2, CHROMA_SIDE, CHROMA_SIDE)
             chroma = np.frombuffer(data, dtype=np.int8, offset=end + 8).reshape(layers)
@@ -122,7 +122,8 @@ def signature(
     """The signature of a decoded grayscale image, its hashes of family ``algorithm``.
 
     ``size``: the picture's full width and height when ``gray`` was decoded reduced;
-    ``chroma``: its chroma map (:func:`~hashsearch.decode.colour.gray_and_chroma`).
+    ``chroma``: its chroma map (:func:`~hashsearch.decode.colour.chroma_of`; unknown
+    when not given).
     """
     import cv2
 
@@ -135,4 +136,4 @@ def signature(
     thumb = cv2.resize(grid, (THUMB_SIDE, THUMB_SIDE), interpolation=cv2.INTER_AREA)
     full = size if size is not None else (int(gray.shape[1]), int(gray.shape[0]))
     pixels = np.clip(np.rint(thumb), 0, 255).astype(np.uint8)
-    return Signature(hashes, pixels, full, no_chroma() if chroma is None else chroma)
+    return Signature(hashes, pixels, full, unknown_chroma() if chroma is None else chroma)
