@@ -1,4 +1,5 @@
-"""A backup's videos are sampled at a keyframe every few seconds; the library's at every one.
+"""Videos are sampled at a keyframe every few seconds; a library's at every one when a
+backup clip could be its copy.
 
 Every clip is a real H.264 or HEVC file made at test time (tests/clips.py).
 """
@@ -6,12 +7,13 @@ Every clip is a real H.264 or HEVC file made at test time (tests/clips.py).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from clips import FPS, ffmpeg, pan_clip, trimmed_copy, turned_copy, upright_copy
+from clips import FPS, ffmpeg, hevc_copy, pan_clip, trimmed_copy, turned_copy, upright_copy
 from conftest import file_states
 from hashsearch import HashParams, VideoSignature, signature_of_video
 from hashsearch.decode.keyframes import sample_keyframes
@@ -136,6 +138,33 @@ def test_a_backup_clip_sampled_sparsely_is_sampled_again_as_a_library(cli, clips
     run = cli("--haystack", copies, "--needles", clips["library"].parent, "--cache", cache)
     assert run.code == 0, run.out + run.err
     assert _cached(cache, [clips["hevc"]])[str(clips["hevc"])].complete
+
+
+def test_only_the_library_clips_a_backup_clip_could_copy_are_sampled_whole(cli, clips, tmp_path):
+    library, backup, cache = tmp_path / "library", tmp_path / "backup", tmp_path / "c.db"
+    rocket = library / "rocket.mp4"
+    shutil.copytree(clips["library"].parent, library)
+    coffee = pan_clip(library / "coffee.mp4", "coffee.png", SECONDS)
+    shutil.copytree(clips["hevc"].parent, backup)
+    run = cli("--haystack", library, "--needles", backup, "--cache", cache)
+    assert run.code == 0, run.out + run.err  # every copy of the rocket clip found
+    records = _cached(cache, [rocket, coffee])
+    assert records[str(rocket)].complete and len(records[str(rocket)].frames) == SECONDS
+    assert not records[str(coffee)].complete and len(records[str(coffee)].frames) == 9
+    # a copy of the coffee clip turns up in a backup: now that one is sampled whole
+    hevc_copy(coffee, backup / "coffee-hevc.mp4")
+    run = cli("--haystack", library, "--needles", backup, "--cache", cache)
+    assert run.code == 0, run.out + run.err  # the coffee clip's copy is found too
+    assert _cached(cache, [coffee])[str(coffee)].complete
+
+
+def test_a_query_video_is_found_in_a_library_sampled_sparsely(cli, clips, tmp_path) -> None:
+    library = tmp_path / "library"
+    shutil.copytree(clips["library"].parent, library)
+    pan_clip(library / "coffee.mp4", "coffee.png", SECONDS)
+    run = cli("--haystack", library, "--query", clips["trimmed"], clips["other"], "--no-cache")
+    assert run.code == 1, run.out + run.err  # the other pan is not in the library
+    assert [line.split("\t")[:2] for line in run.lines] == [[str(clips["trimmed"]), "rocket.mp4"]]
 
 
 def _cached(cache: Path, paths: list[Path]) -> dict[str, VideoSignature]:

@@ -32,11 +32,11 @@ from .match.group import FolderVerdict
 from .match.matcher import DEFAULT_THRESHOLD, ImageVerdict, Match, Matcher, MatchRules
 from .match.verify import DEFAULT_MIN_SIMILARITY
 from .match.video import VideoMatcher
+from .options import SearchOptions
 from .run import (
     DupesResult,
     HaystackSummary,
     QueryResult,
-    SearchOptions,
     SearchResult,
     cache_info,
     dupes,

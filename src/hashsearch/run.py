@@ -14,36 +14,14 @@ from dataclasses import dataclass, field, replace
 from .callbacks import OnProgress, ShouldStop, Warn, ignore_warning
 from .discover import Problem, Tree, discover
 from .errors import UsageError, os_reason
-from .hash.cache import CacheInfo, HashCache, default_cache_path
-from .hash.many import hash_paths
-from .hash.one import HashParams, HashResult
-from .hash.workers import DEFAULT_TIME_LIMIT, usable_cpus
+from .hash.cache import CacheInfo, HashCache
+from .hash.one import HashResult
+from .hash_stage import hash_for_lookup, hash_with_cache
 from .match.group import DupesGroup, FolderVerdict, folder_verdicts, representative_groups
 from .match.library import Library
-from .match.matcher import ImageVerdict, Match, Matcher, MatchRules
+from .match.matcher import ImageVerdict, Match, Matcher
 from .match.video import VideoMatcher
-
-
-@dataclass(frozen=True, slots=True)
-class SearchOptions:
-    """How to hash and how close counts as "already in the haystack"."""
-
-    rules: MatchRules = field(default_factory=MatchRules)
-    params: HashParams = field(default_factory=HashParams)
-    jobs: int | None = None  # None: every usable CPU
-    cache_path: str | os.PathLike[str] | None = field(default_factory=default_cache_path)
-    time_limit: float = DEFAULT_TIME_LIMIT
-    scheduler: str | None = None  # a Dask scheduler address: hash there instead of locally
-    exclude: tuple[str, ...] = ()  # globs: files and folders left out on purpose (counted)
-    rehash: bool = False  # read every file again instead of trusting the cache
-    #: search: the most similar copy and every near miss of each file (for --json and the
-    #: report); False stops at the first acceptable copy: the same verdicts, cheaper
-    thorough: bool = True
-
-    @property
-    def workers(self) -> int:
-        """The number of worker processes: ``jobs``, or every usable CPU."""
-        return self.jobs or usable_cpus()
+from .options import SearchOptions
 
 
 @dataclass(slots=True)
@@ -67,6 +45,7 @@ class SearchResult:
     haystack_problems: list[Problem]
     skipped: list[Problem]
     haystack_videos: int = 0
+    haystack_videos_whole: int = 0  # of them, sampled whole (a backup clip could copy it)
     haystack_root: str = ""
     needles_root: str = ""
     excluded: list[str] = field(default_factory=list)  # needle items left out by --exclude
@@ -126,8 +105,15 @@ def search(
     paths = hay_tree.files + needle_tree.files
     params = replace(options.params, looked_up=(needle_tree.root,), library=(hay_tree.root,))
     roles = replace(options, params=params)  # the backup's videos are only looked up
-    hashed = _hash_with_cache(
-        paths, roles, on_progress, should_stop, warn, scanned=[hay_tree, needle_tree]
+    first = replace(params, looked_up=(needle_tree.root, hay_tree.root), library=())
+    hashed = hash_for_lookup(
+        paths,
+        (replace(options, params=first), roles),
+        (hay_tree.files, needle_tree.files),
+        on_progress,
+        should_stop,
+        warn,
+        scanned=[hay_tree, needle_tree],
     )
     library, hay = _haystack(hay_tree, hashed, options)
     verdicts = library.judge([hashed[path] for path in needle_tree.files], options.thorough)
@@ -135,6 +121,7 @@ def search(
         folders=folder_verdicts(needle_tree, verdicts),
         haystack_images=hay.images,
         haystack_videos=hay.videos,
+        haystack_videos_whole=sum(v.complete for v in library.videos.videos.values()),
         haystack_problems=hay.problems,
         skipped=hay.skipped + needle_tree.skipped,
         haystack_root=hay.root,
@@ -160,7 +147,15 @@ def query(
     in_library = set(hay_tree.files)
     looked_up = tuple(path for path in wanted if path not in in_library)
     roles = replace(options, params=replace(options.params, looked_up=looked_up))
-    hashed = _hash_with_cache(hay_tree.files + wanted, roles, on_progress, should_stop, warn)
+    first = replace(options, params=replace(roles.params, looked_up=(hay_tree.root, *wanted)))
+    hashed = hash_for_lookup(
+        hay_tree.files + wanted,
+        (first, roles),
+        (hay_tree.files, wanted),
+        on_progress,
+        should_stop,
+        warn,
+    )
     library, hay = _haystack(hay_tree, hashed, options)
     found = library.matches_of([hashed[path] for path in wanted])
     results = [
@@ -198,46 +193,11 @@ def dupes(
     """Near-duplicate groups in one tree: each member matches its group's representative."""
     _folder_id(folder, "--dupes")
     tree = discover(folder, patterns=options.exclude, should_stop=should_stop)
-    hashed = _hash_with_cache(tree.files, options, on_progress, should_stop, warn, [tree])
+    hashed = hash_with_cache(tree.files, options, on_progress, should_stop, warn, [tree])
     library, hay = _haystack(tree, hashed, options)
     paths = list(library.images.signatures) + list(library.videos.videos)
     groups = representative_groups(paths, library.matches_of([hashed[p] for p in paths]))
     return DupesResult(tree.root, groups, hay.images, hay.problems, tree.skipped, hay.videos)
-
-
-def _hash_with_cache(
-    paths: Sequence[str],
-    options: SearchOptions,
-    on_progress: OnProgress | None,
-    should_stop: ShouldStop | None,
-    warn: Warn,
-    scanned: Sequence[Tree] = (),
-) -> dict[str, HashResult]:
-    """Hash through the cache; then drop the cache entries of files gone from any tree
-    that was scanned whole (nothing excluded, every folder listed)."""
-    cache = None
-    if options.cache_path is not None:
-        cache = HashCache.open(options.cache_path, options.params.cache_key, warn)
-    try:
-        hashed = hash_paths(
-            paths,
-            options.params,
-            jobs=options.workers,
-            cache=cache,
-            time_limit=options.time_limit,
-            on_progress=on_progress,
-            should_stop=should_stop,
-            scheduler=options.scheduler,
-            rehash=options.rehash,
-        )
-        for tree in scanned:
-            whole = not (tree.unreadable_folders or tree.excluded or tree.excluded_by_pattern)
-            if cache is not None and whole:
-                cache.prune_under(tree.root, tree.files)
-        return hashed
-    finally:
-        if cache is not None:
-            cache.close()
 
 
 def cache_info(options: SearchOptions = SearchOptions(), warn: Warn = ignore_warning) -> CacheInfo:

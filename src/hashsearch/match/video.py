@@ -50,9 +50,9 @@ class VideoMatcher:
         self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_frame)
 
     def add(self, path: str, video: VideoSignature) -> None:
-        """Index every sampled frame of one library video."""
+        """Index the sampled frames of one library video (none if sampled sparsely: lookup.py)."""
         self.videos[path] = video
-        for number, frame in enumerate(video.frames):
+        for number, frame in enumerate(video.frames if video.complete else ()):
             label = str(len(self._frames))
             self._frames.append((path, number))
             for item in dict.fromkeys(frame.hashes):
