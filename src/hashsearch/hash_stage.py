@@ -31,7 +31,7 @@ def hash_for_lookup(
     library = {p: v for p in sides[0] if (v := hashed[p].video) is not None}
     needles = [v for p in sides[1] if (v := hashed[p].video) is not None]
     bits = roles.params.hash_size**2
-    wanted = videos_to_sample_whole(library, needles, bits, roles.rules.threshold)
+    wanted = videos_to_sample_whole(library, needles, bits, roles.rules)
     if wanted:
         done = len(hashed)
 
