@@ -15,7 +15,7 @@ import pytest
 
 from clips import FPS, ffmpeg, hevc_copy, pan_clip, trimmed_copy, turned_copy, upright_copy
 from conftest import file_states
-from hashsearch import HashParams, VideoSignature, signature_of_video
+from hashsearch import HashParams, SearchOptions, VideoSignature, search, signature_of_video
 from hashsearch.decode.keyframes import sample_keyframes
 from hashsearch.decode.video import sample_frames
 from hashsearch.hash.cache import HashCache, stamp_of
@@ -146,8 +146,11 @@ def test_only_the_library_clips_a_backup_clip_could_copy_are_sampled_whole(cli, 
     shutil.copytree(clips["library"].parent, library)
     coffee = pan_clip(library / "coffee.mp4", "coffee.png", SECONDS)
     shutil.copytree(clips["hevc"].parent, backup)
-    run = cli("--haystack", library, "--needles", backup, "--cache", cache)
-    assert run.code == 0, run.out + run.err  # every copy of the rocket clip found
+    shutil.copy(coffee, backup / "coffee-same-file.mp4")  # found as it is: its twin
+    result = search(str(library), str(backup), SearchOptions(cache_path=cache))
+    verdicts = {os.path.basename(v.path): v for v in result.needle_images}
+    assert {v.status for v in verdicts.values()} == {"found"}  # every copy of the rocket
+    assert verdicts["coffee-same-file.mp4"].match.path == str(coffee)
     records = _cached(cache, [rocket, coffee])
     assert records[str(rocket)].complete and len(records[str(rocket)].frames) == SECONDS
     assert not records[str(coffee)].complete and len(records[str(coffee)].frames) == 9
