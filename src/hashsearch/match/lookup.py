@@ -29,6 +29,7 @@ the 100 px/s and long sets).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -37,7 +38,7 @@ from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
 from .matcher import ImageVerdict, Match, MatchRules
-from .verify import compare, prepare
+from .verify import layout_similarity, prepare
 
 #: Bits two frames' hashes may differ by for their videos to be looked at more closely
 #: (the matcher's own default is 8).
@@ -46,6 +47,9 @@ LOOKUP_DISTANCE = 16
 #: (--min-similarity), at about one time offset (within the larger of the two clips'
 #: steps): one frame alone is often a coincidence.
 AGREEING_FRAMES = 2
+#: Library frames compared with each needle frame at most, those with the nearest hashes
+#: first (a pan's neighbouring frames all hash alike).
+PAIRS_PER_FRAME = 3
 #: Prepared frames kept between comparisons (about 250 KB each).
 PREPARED_CACHE = 256
 
@@ -81,26 +85,30 @@ def videos_to_sample_whole(
             continue  # the same file: found as it is
         owners = [k for k, f in enumerate(needle.frames) for _ in f.hashes]
         values = [item.value for f in needle.frames for item in f.hashes]
-        queries, items, _ = index.search(values, max(LOOKUP_DISTANCE, rules.threshold))
-        hits: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        for query, item in zip(queries.tolist(), items.tolist(), strict=True):
+        found = index.search(values, max(LOOKUP_DISTANCE, rules.threshold))
+        hits: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
+        for query, item, bits_apart in zip(*(a.tolist() for a in found), strict=True):
             path, number = frames[item]
+            pair = (owners[query], number)
             if path not in wanted:
-                hits[path].add((owners[query], number))
+                hits[path][pair] = min(bits_apart, hits[path].get(pair, bits))
         ready = functools.lru_cache(maxsize=PREPARED_CACHE)(
             lambda k, needle=needle: prepare(needle.frames[k].thumb, reused=True)
         )
         enough = min(AGREEING_FRAMES, len(needle.frames))
         for path, pairs in hits.items():
             video = sparse[path]
-            alike = sorted(
-                (video.times[number] - needle.times[k], k)
-                for k, number in pairs
-                if compare(ready(k), prepared(path, number), 0.0, strict=False).similarity
-                >= rules.min_similarity
-            )
-            if _agree(alike, max(needle.step, video.step), enough):
-                wanted.add(path)
+            tried: dict[int, int] = defaultdict(int)  # needle frame -> its pairs compared
+            alike: list[tuple[float, int]] = []  # (offset, needle frame) of alike pairs
+            for (k, number), _ in sorted(pairs.items(), key=lambda kv: kv[1]):
+                if tried[k] == PAIRS_PER_FRAME:
+                    continue  # its nearest hashes were tried
+                tried[k] += 1
+                if layout_similarity(ready(k), prepared(path, number)) >= rules.min_similarity:
+                    bisect.insort(alike, (video.times[number] - needle.times[k], k))
+                    if _agree(alike, max(needle.step, video.step), enough):
+                        wanted.add(path)
+                        break
     return sorted(wanted)
 
 

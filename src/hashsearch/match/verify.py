@@ -173,6 +173,13 @@ def compare(
     return Verdict(agrees(detail, strict, resampled), similarity, detail.correlation)
 
 
+def layout_similarity(a: Prepared, b: Prepared) -> float:
+    """The layout similarity ``compare`` gives two pictures, without its other checks."""
+    if a.flat or b.flat:  # judged by their pixels
+        return compare(a, b, 0.0, strict=False).similarity
+    return max(_layout(a, b)[0], _layout(b, a)[0])
+
+
 def detail_correlation(a: Prepared, b: Prepared) -> float | None:
     """How alike the detail of two whole images is, a fine pixel of shift allowed (None
     when either has no detail to compare: nearly blank or smooth)."""
