@@ -145,14 +145,11 @@ class Twins:
 
     def verdict(self, result: HashResult, path: str) -> ImageVerdict:
         """The needle ``result`` found as library video ``path``, its twin."""
-        video = self._library[path]
+        video = result.video
+        assert video is not None
+        found = self.match(path)
         return ImageVerdict(
-            result.path,
-            "found",
-            Match(path, 0, 1.0, size=video.size, offset=0.0, duration=video.duration, covered=1.0),
-            size=video.size,
-            kind="video",
-            duration=video.duration,
+            result.path, "found", found, size=video.size, kind="video", duration=video.duration
         )
 
     def match(self, path: str) -> Match:
