@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from hashsearch import HashParams, SearchOptions, VideoSignature, search, signat
 from hashsearch.decode.keyframes import sample_keyframes
 from hashsearch.decode.video import sample_frames
 from hashsearch.hash.cache import HashCache, stamp_of
+from hashsearch.match.lookup import Twins
 
 SECONDS = 40  # a minute's cost question, at a test's size
 
@@ -159,6 +161,19 @@ def test_only_the_library_clips_a_backup_clip_could_copy_are_sampled_whole(cli, 
     run = cli("--haystack", library, "--needles", backup, "--cache", cache)
     assert run.code == 0, run.out + run.err  # the coffee clip's copy is found too
     assert _cached(cache, [coffee])[str(coffee)].complete
+
+
+def test_a_twin_is_the_same_keyframe_sampling_bit_for_bit(clips) -> None:
+    path = str(clips["library"])
+    sampled = signature_of_video(path, HashParams(looked_up=(path,)))
+    assert not sampled.complete and sampled.sound is False
+    twins = Twins({"library.mp4": sampled})
+    assert twins.of(VideoSignature.from_bytes(sampled.to_bytes(), 64)) == "library.mp4"
+    assert twins.of(replace(sampled, sound=True)) is None  # the copy has sound
+    assert twins.of(replace(sampled, duration=sampled.duration - 1)) is None
+    assert twins.of(replace(sampled, frames=sampled.frames[1:] + sampled.frames[:1])) is None
+    whole = signature_of_video(path)  # only videos sampled at keyframes have twins
+    assert Twins({"library.mp4": whole}).of(whole) is None
 
 
 def test_a_query_video_is_found_in_a_library_sampled_sparsely(cli, clips, tmp_path) -> None:
