@@ -22,18 +22,16 @@ def hash_for_lookup(
     should_stop: ShouldStop | None,
     warn: Warn,
     scanned: Sequence[Tree] = (),
-    twins_found: bool = False,
 ) -> dict[str, HashResult]:
     """Hash every file with every video first sampled as a backup's; then sample whole
     the library videos (``sides[0]``) that a looked-up video (``sides[1]``) could be a
-    copy of (:mod:`hashsearch.match.lookup`), with ``passes[1]``'s roles.
-    ``twins_found``: a looked-up video that is a library video's twin names none."""
+    copy of (:mod:`hashsearch.match.lookup`), with ``passes[1]``'s roles."""
     sparse, roles = passes
     hashed = hash_with_cache(paths, sparse, on_progress, should_stop, warn, scanned)
     library = {p: v for p in sides[0] if (v := hashed[p].video) is not None}
     needles = [v for p in sides[1] if (v := hashed[p].video) is not None]
     bits = roles.params.hash_size**2
-    wanted = videos_to_sample_whole(library, needles, bits, roles.rules, twins_found)
+    wanted = videos_to_sample_whole(library, needles, bits, roles.rules)
     if wanted:
         done = len(hashed)
 

@@ -114,7 +114,6 @@ def search(
         should_stop,
         warn,
         scanned=[hay_tree, needle_tree],
-        twins_found=True,  # the verdict needs one copy: the same file is enough
     )
     library, hay = _haystack(hay_tree, hashed, options)
     verdicts = library.judge([hashed[path] for path in needle_tree.files], options.thorough)

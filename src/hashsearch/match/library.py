@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..hash.one import HashResult
-from .lookup import Twins
 from .matcher import ImageVerdict, Match, Matcher
 from .video import VideoMatcher
 
@@ -26,18 +25,13 @@ class Library:
         others = [n for n, r in enumerate(results) if r.video is None]
         judged = self.images.judge_many([results[n] for n in others], thorough)
         verdicts = dict(zip(others, judged, strict=True))
-        twins = Twins(self.videos.videos)  # library videos sampled at keyframes only
-        for n in videos:
-            video = results[n].video
-            assert video is not None
-            twin = twins.of(video)
-            verdicts[n] = twins.verdict(results[n], twin) if twin else self.videos.judge(results[n])
+        verdicts.update((n, self.videos.judge(results[n])) for n in videos)
         return [verdicts[number] for number in range(len(results))]
 
     def matches_of(self, results: Sequence[HashResult]) -> dict[str, list[Match]]:
         """The accepted matches of each readable file, photos and videos alike, by path."""
         found = self.images.matches_of([r for r in results if r.video is None])
         for result in results:
-            if result.video is not None:  # every match: library videos all sampled whole
+            if result.video is not None:
                 found[result.path] = self.videos.matches(result.video)
         return found

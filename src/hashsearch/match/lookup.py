@@ -35,9 +35,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from ..hash.clip import VideoSignature
-from ..hash.one import HashResult
 from ..index import HashIndex
-from .matcher import ImageVerdict, Match, MatchRules
+from .matcher import MatchRules
 from .verify import layout_similarity, prepare
 
 #: Bits two frames' hashes may differ by for their videos to be looked at more closely
@@ -59,16 +58,11 @@ def videos_to_sample_whole(
     needles: Iterable[VideoSignature],
     bits: int,
     rules: MatchRules,
-    twins_found: bool = False,
 ) -> list[str]:
-    """The library videos, sampled sparsely, that some needle video could be a copy of.
-
-    ``twins_found``: a needle with a twin (:class:`Twins`) is found as it is and names
-    none (a search's verdict needs one copy; a query's every one)."""
+    """The library videos, sampled sparsely, that some needle video could be a copy of."""
     sparse = {path: video for path, video in library.items() if not video.complete}
     if not sparse:
         return []
-    twins = Twins(sparse)
     index = HashIndex(bits)
     frames: list[tuple[str, int]] = []  # index item -> (library video, frame number)
     for path, video in sparse.items():
@@ -81,8 +75,6 @@ def videos_to_sample_whole(
     )
     wanted: set[str] = set()
     for needle in needles:
-        if twins_found and twins.of(needle) is not None:
-            continue  # the same file: found as it is
         owners = [k for k, f in enumerate(needle.frames) for _ in f.hashes]
         values = [item.value for f in needle.frames for item in f.hashes]
         found = index.search(values, max(LOOKUP_DISTANCE, rules.threshold))
@@ -91,7 +83,7 @@ def videos_to_sample_whole(
             path, number = frames[item]
             pair = (owners[query], number)
             if path not in wanted:
-                hits[path][pair] = min(bits_apart, hits[path].get(pair, bits))
+                hits[path][pair] = min(bits_apart, hits[path].get(pair, bits_apart))
         ready = functools.lru_cache(maxsize=PREPARED_CACHE)(
             lambda k, needle=needle: prepare(needle.frames[k].thumb, reused=True)
         )
@@ -121,44 +113,3 @@ def _agree(pairs: list[tuple[float, int]], window: float, enough: int) -> bool:
         if len({frame for _, frame in pairs[low : high + 1]}) >= enough:
             return True
     return False
-
-
-class Twins:
-    """The library's videos sampled at keyframes, found by what the same file would share."""
-
-    def __init__(self, library: Mapping[str, VideoSignature]) -> None:
-        self._library = library
-        self._by_key: dict[tuple[float, tuple[int, int], int], list[str]] = defaultdict(list)
-        for path, video in library.items():
-            if not video.complete:
-                self._by_key[_key(video)].append(path)
-
-    def of(self, needle: VideoSignature) -> str | None:
-        """The library video sampled at keyframes whose every sampled frame, time, length,
-        size and sound are the needle's, bit for bit (a copy of the same file), or None."""
-        record = None
-        for path in self._by_key.get(_key(needle), ()):
-            record = record or needle.to_bytes()
-            if self._library[path].to_bytes() == record:
-                return path
-        return None
-
-    def verdict(self, result: HashResult, path: str) -> ImageVerdict:
-        """The needle ``result`` found as library video ``path``, its twin."""
-        video = result.video
-        assert video is not None
-        found = self.match(path)
-        return ImageVerdict(
-            result.path, "found", found, size=video.size, kind="video", duration=video.duration
-        )
-
-    def match(self, path: str) -> Match:
-        """Library video ``path`` as the match of its twin."""
-        video = self._library[path]
-        return Match(
-            path, 0, 1.0, size=video.size, offset=0.0, duration=video.duration, covered=1.0
-        )
-
-
-def _key(video: VideoSignature) -> tuple[float, tuple[int, int], int]:
-    return video.duration, video.size, len(video.frames)
