@@ -6,6 +6,7 @@ Every clip is a real H.264 or HEVC file made at test time (tests/clips.py).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -213,6 +214,33 @@ def test_damaged_backup_clips_get_a_verdict_through_the_keyframe_path(cli, tmp_p
     for name in ("flipped.mp4", "zeroed.mp4", "cut.mp4"):  # "video cut short: ..." and the like
         state, reason = states[name]
         assert state == "unreadable" and reason, (name, state, reason)
+
+
+def test_bad_library_clips_sampled_at_keyframes_first_are_reported_never_believed(cli, tmp_path):
+    # the library's videos now go through the keyframe path first: bad ones among them
+    # are named with a reason, and the backup's copy is found in the intact clip only
+    clip = pan_clip(tmp_path / "library" / "clip.mp4", "coffee.png", 10, size=(160, 90))
+    data = clip.read_bytes()
+    middle = len(data) // 2
+    bad = {
+        "flipped.mp4": data[:middle] + bytes(b ^ 0x5A for b in data[middle : middle + 4000])
+        + data[middle + 4000 :],
+        "zeroed.mp4": data[:middle] + bytes(20000) + data[middle + 20000 :],
+        "cut.mp4": data[: len(data) * 6 // 10],
+        "text.mp4": b"not a video\n",
+        "empty.mov": b"",
+    }  # fmt: skip
+    for name, content in bad.items():
+        (clip.parent / name).write_bytes(content)
+    hevc_copy(clip, tmp_path / "backup" / "clip-hevc.mp4")
+    run = cli("--haystack", clip.parent, "--needles", tmp_path / "backup", "--json", "--no-cache")
+    assert run.code == 0, run.out + run.err  # the copy is found (in clip.mp4: see below)
+    assert "Traceback" not in run.err
+    unreadable = {u["path"]: u["reason"] for u in json.loads(run.out)["haystack"]["unreadable"]}
+    assert set(unreadable) == set(bad) and all(unreadable.values())  # "video cut short: ..."
+    result = search(str(clip.parent), str(tmp_path / "backup"), SearchOptions(cache_path=None))
+    [verdict] = result.needle_images
+    assert verdict.status == "found" and verdict.match.path == str(clip)
 
 
 @pytest.mark.parametrize("name", ["hevc", "mpeg4"])
