@@ -110,3 +110,18 @@ def with_sound(source: Path, path: Path) -> Path:
         "-c:v", "copy", "-c:a", "aac", path,
     )  # fmt: skip
     return path
+
+
+def interlaced_copy(source: Path, path: Path) -> Path:
+    """``source`` as a camcorder writes it: interlaced H.264 (top field first) in MPEG-TS."""
+    ffmpeg(
+        "-i", source, "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme",
+        "-x264opts", "tff=1", "-g", 12, "-f", "mpegts", path,
+    )  # fmt: skip
+    return path
+
+
+def deinterlaced_copy(source: Path, path: Path) -> Path:
+    """``source`` deinterlaced and re-encoded to a progressive MP4 (as an import makes it)."""
+    ffmpeg("-i", source, "-vf", "yadif", "-c:v", "libx264", "-preset", "ultrafast", path)
+    return path

@@ -15,9 +15,11 @@ import pytest
 
 import hashsearch
 from clips import (
+    deinterlaced_copy,
     ffmpeg,
     fixed_camera_clip,
     hevc_copy,
+    interlaced_copy,
     pan_clip,
     remuxed_copy,
     trimmed_copy,
@@ -418,3 +420,25 @@ def test_a_short_clip_half_outside_the_library_copy_is_not_found(cli, tmp_path) 
     assert state == "smaller" and reason.startswith("only a shorter cut in the library"), reason
     run = cli("--haystack", tmp_path / "library", "--needles", tmp_path / "backup2", "--json")
     assert [state for state, _ in file_states(run.out).values()] == ["found"]
+
+
+def test_an_interlaced_video_is_unreadable_with_that_reason_never_black_frames(cli, tmp_path):
+    # OpenCV's FFmpeg refuses to convert frames flagged interlaced and hands over black ones
+    # (two black clips must never be one video): DV, DVD, AVCHD camcorder clips
+    lib, backup = tmp_path / "library", tmp_path / "backup"
+    camcorder = interlaced_copy(pan_clip(tmp_path / "a.mp4", "rocket.jpg", 4), lib / "00001.MTS")
+    other = pan_clip(tmp_path / "b.mp4", "coffee.png", 4)
+    interlaced_copy(other, backup / "card" / "00002.MTS")
+    shutil.copy(camcorder, backup / "card" / "00001.MTS")
+    deinterlaced_copy(camcorder, backup / "imported" / "00001.mp4")
+    run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1 and "Traceback" not in run.err
+    states = file_states(run.out)
+    for name in ("card/00001.MTS", "card/00002.MTS"):
+        state, reason = states[name]
+        assert state == "unreadable" and (reason or "").startswith("interlaced video"), name
+    assert states["imported/00001.mp4"] == ("new", None)  # its library copy could not be read
+    (unreadable,) = json.loads(run.out)["haystack"]["unreadable"]
+    assert unreadable["path"] == "00001.MTS" and unreadable["reason"].startswith("interlaced")
+    with pytest.raises(hashsearch.ImageError, match=r"^interlaced video"):
+        signature_of_video(str(camcorder))

@@ -26,6 +26,10 @@ T = TypeVar("T")
 DAMAGE = re.compile(rb"corrupt|premature|truncat|bogus|invalid|error", re.IGNORECASE)
 #: The decoder messages kept per file (the first damage line is what is reported).
 MAX_MESSAGE_BYTES = 4096
+#: What FFmpeg's scaler says when it refuses a frame flagged interlaced (DV, DVD, AVCHD and
+#: 1080i camcorder clips): OpenCV's FFmpeg backend then hands over a black frame (seen
+#: with the opencv-python-headless 4.14 and 5.0 wheels).
+REFUSED_INTERLACED = re.compile(rb"cannot convert interlaced", re.IGNORECASE)
 
 _lock = threading.Lock()
 _scratch: IO[bytes] | None = None

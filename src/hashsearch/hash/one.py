@@ -18,7 +18,7 @@ from ..decode.read import read_regular_file
 from ..errors import ImageError
 from .clip import VideoSignature, video_signature
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
-from .isolate import damage_in, decoder_messages, stretch_time_limit
+from .isolate import REFUSED_INTERLACED, damage_in, decoder_messages, stretch_time_limit
 from .signature import Signature, signature
 
 #: A file named like an image whose first bytes match no known format is read whole (for
@@ -37,6 +37,11 @@ MAX_VIDEO_LIMITS = 30
 
 Kind = Literal["image", "video"]
 _FFMPEG_ADDRESS = re.compile(r" @ 0x[0-9a-f]+")  # "[h264 @ 0x55ee1c34d240] error ..."
+#: The reason given for an interlaced video (isolate.REFUSED_INTERLACED): not damage.
+INTERLACED = (
+    "interlaced video (DV, DVD, AVCHD, 1080i): the FFmpeg inside OpenCV cannot convert its "
+    "frames, so it cannot be compared; check it by hand"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +150,7 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
     """The frame signatures of a video; raises :class:`ImageError` with the reason it has none.
 
     A video whose decoder reports damage ("error while decoding MB ...") has none: its
-    frames are partly made up.
+    frames are partly made up. Nor has an interlaced one: its frames came out black.
     """
 
     def stretch(seconds: float) -> None:
@@ -165,6 +170,8 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
         )
 
     (video, skipped), said = decoder_messages(lambda: sample(True))
+    if REFUSED_INTERLACED.search(said):  # every frame came out black: decoding again won't help
+        raise ImageError(INTERLACED)
     damage = damage_in(said)
     if damage is not None and skipped:
         # frames skipped on purpose (all but keyframes, or frames nothing refers to) can
