@@ -19,7 +19,8 @@ same footage, as long, must stay new: the same place, a little later; so must pa
 long that start a quarter and half way into the library's (not all of them is there).
 
 Prints recall per kind of copy, the clips kept apart, how many library clips were
-sampled whole (match/lookup.py: only those a backup clip could be a copy of), and the
+sampled whole (match/lookup.py: only those a backup clip could be a copy of; none for a
+backup holding the library's own files, found by their stream), and the
 time to hash a minute of 1080p video (phone H.264, phone HEVC, and H.264 with x264's
 default keyframe every 250 frames) as every video is first sampled (a keyframe every
 5 s, decode/keyframes.py) and sampled whole (as a library clip a backup clip could be a
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import shutil
 import subprocess
 import tempfile
 import time
@@ -253,14 +255,16 @@ def report(lib: Path, backup: Path, kinds: dict[str, str], jobs: int, what: str)
     print()
 
 
-def sampled_whole(lib: Path, backup: Path, jobs: int) -> None:
-    """How many library clips a backup of other scenes alone makes hashsearch sample whole."""
+def sampled_whole(lib: Path, backup: Path, jobs: int, what: str) -> None:
+    """How many library clips the backup at ``backup`` makes hashsearch sample whole (only
+    those a backup clip could be a copy of, match/lookup.py; none for a clip holding a
+    library clip's very stream, match/streams.py)."""
     start = time.perf_counter()
     result = search(str(lib), str(backup), SearchOptions(jobs=jobs, cache_path=None))
     elapsed = time.perf_counter() - start
     found = sum(v.status == "found" for v in result.needle_images)
     print(
-        f"a backup of the {len(result.needle_images)} other scenes alone: "
+        f"a backup of {what} ({len(result.needle_images)} clips): "
         f"{result.haystack_videos_whole} of {result.haystack_videos} library clips sampled "
         f"whole; {found} found; hashed and matched in {elapsed:.1f} s"
     )
@@ -336,7 +340,10 @@ def main() -> None:
         print(f"machine: {machine()}")
         print()
         report(lib, backup, kinds, args.jobs, "camera pans over real pictures")
-        sampled_whole(lib, backup / "other-scene", args.jobs)
+        sampled_whole(lib, backup / "other-scene", args.jobs, "the other scenes alone")
+        if not (work / "same-files").exists():  # a copy of the phone's folder
+            shutil.copytree(lib, work / "same-files")
+        sampled_whole(lib, work / "same-files", args.jobs, "the library's own files")
         report(*build_footage(work), args.jobs, "real footage (OpenCV's sample videos)")
         if not args.no_timing:
             timing(work)

@@ -18,6 +18,7 @@ from clips import FPS, ffmpeg, hevc_copy, pan_clip, trimmed_copy, turned_copy, u
 from conftest import file_states
 from hashsearch import HashParams, SearchOptions, VideoSignature, search, signature_of_video
 from hashsearch.decode.keyframes import sample_keyframes
+from hashsearch.decode.stream import stream_digest
 from hashsearch.decode.video import sample_frames
 from hashsearch.hash.cache import HashCache, stamp_of
 
@@ -81,7 +82,8 @@ def test_chosen_keyframes_are_the_frames_the_keyframe_pass_decodes(clips, name) 
     full, _ = sample_frames(path, lambda seconds, gray: gray.copy())
     chosen = sample_keyframes(path, lambda seconds, gray: gray.copy(), lambda _: 5.0, _any_size)
     assert chosen is not None
-    sampled, stated, shown = chosen
+    sampled, stated, shown, stream = chosen
+    assert stream is not None and stream == stream_digest(path)  # every packet was read
     by_time = {round(seconds, 3): gray for seconds, gray in full}
     assert [round(s, 3) for s, _ in sampled] == [0, 5, 10, 15, 20, 25, 30, 35, 39]
     for seconds, gray in sampled:  # pixel for pixel, turned as a player shows it
@@ -152,8 +154,8 @@ def test_only_the_library_clips_a_backup_clip_could_copy_are_sampled_whole(cli, 
     records = _cached(cache, [rocket, coffee])
     assert records[str(rocket)].complete and len(records[str(rocket)].frames) == SECONDS
     assert not records[str(coffee)].complete and len(records[str(coffee)].frames) == 9
-    # copies of the coffee clip turn up in a backup: now that one is sampled whole, even
-    # for the same file (every keyframe of the library's copy is checked for damage)
+    # copies of the coffee clip turn up in a backup: now that one is sampled whole (the
+    # same file beside them is found by its stream: test_streams.py)
     hevc_copy(coffee, backup / "coffee-hevc.mp4")
     shutil.copy(coffee, backup / "coffee-same-file.mp4")
     run = cli("--haystack", library, "--needles", backup, "--cache", cache)

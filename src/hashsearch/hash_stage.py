@@ -11,6 +11,7 @@ from .hash.cache import HashCache
 from .hash.many import hash_paths
 from .hash.one import HashResult
 from .match.lookup import videos_to_sample_whole
+from .match.streams import SameStreams
 from .options import SearchOptions
 
 
@@ -25,11 +26,17 @@ def hash_for_lookup(
 ) -> dict[str, HashResult]:
     """Hash every file with every video first sampled as a backup's; then sample whole
     the library videos (``sides[0]``) that a looked-up video (``sides[1]``) could be a
-    copy of (:mod:`hashsearch.match.lookup`), with ``passes[1]``'s roles."""
+    copy of (:mod:`hashsearch.match.lookup`), with ``passes[1]``'s roles; not for a
+    looked-up video whose very stream a library video holds (:mod:`.match.streams`)."""
     sparse, roles = passes
     hashed = hash_with_cache(paths, sparse, on_progress, should_stop, warn, scanned)
     library = {p: v for p in sides[0] if (v := hashed[p].video) is not None}
-    needles = [v for p in sides[1] if (v := hashed[p].video) is not None]
+    streams = SameStreams()  # a backup's video holding a library video's stream is found
+    for path, video in library.items():
+        streams.add(path, video)
+    needles = [
+        v for p in sides[1] if (v := hashed[p].video) is not None and streams.holds(v) is None
+    ]
     bits = roles.params.hash_size**2
     wanted = videos_to_sample_whole(library, needles, bits, roles.rules)
     if wanted:

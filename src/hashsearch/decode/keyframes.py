@@ -35,6 +35,8 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from .stream import StreamDigest
+
 T = TypeVar("T")
 Gray = npt.NDArray[np.uint8]
 #: Refuses a frame of this width and height (raises ImageError): the caller's limits.
@@ -63,10 +65,11 @@ def sample_keyframes(
     step_for: Callable[[float], float | None],
     check: Check,
     on_duration: Callable[[float], None] | None = None,
-) -> tuple[list[tuple[float, T]], float, tuple[int, int]] | None:
+) -> tuple[list[tuple[float, T]], float, tuple[int, int], bytes | None] | None:
     """``make(seconds, gray)`` of the first keyframe at or after every step of seconds
     (``step_for(stated length)``; None: not this way) and of the last keyframe; with the
-    stated length and the frame size as shown.
+    stated length, the frame size as shown and the stream's digest (:mod:`.stream`: every
+    packet is read anyway).
 
     None when this file cannot be sampled this way (the caller decodes it fully).
     ``check(width, height)`` refuses frames too large, before and after decoding.
@@ -100,12 +103,14 @@ def sample_keyframes(
         shown: list[tuple[int, int]] = []  # width, height of the frames as shown
         batch: list[tuple[float, bytes]] = []
         batch_bytes = 0
+        digest = StreamDigest(turn)
         held: tuple[float, Any] | None = None  # the latest keyframe skipped: kept if last
         next_time = 0.0
         while True:
             ok, packet = capture.read()
             if not ok:
                 break
+            digest.add(packet)
             if not capture.get(cv2.CAP_PROP_LRF_HAS_KEY_FRAME):
                 continue
             seconds = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000
@@ -134,7 +139,7 @@ def sample_keyframes(
             return None
         if not sampled:
             return None
-        return sampled, stated, shown[0]
+        return sampled, stated, shown[0], digest.value()
     finally:
         capture.release()
 

@@ -76,6 +76,7 @@ class VideoInfo:
     skipped: str | None  # what FFmpeg skipped: all but KEYFRAMES or REFERENCED, or nothing
     longest_gap: float  # seconds between decoded frames (or before the first, after the last)
     step: float  # seconds between kept frames
+    stream: bytes | None = None  # the stream's digest, where this pass read every packet
 
 
 def sample_frames(
@@ -146,13 +147,13 @@ def _chosen_keyframes(
     chosen = sample_keyframes(path, make, step, check, on_duration)
     if chosen is None:
         return None
-    sampled, stated, (width, height) = chosen
+    sampled, stated, (width, height), stream = chosen
     times = [seconds for seconds, _ in sampled]
     gaps = [b - a for a, b in zip([0.0, *times], [*times, stated], strict=True)]
     if len(sampled) < NEEDLE_MIN_FRAMES or max(gaps) > NEEDLE_MAX_GAP:
         return None
     used = step(stated) or DEFAULT_STEP
-    info = VideoInfo(stated, width, height, len(sampled), CHOSEN_KEYFRAMES, max(gaps), used)
+    info = VideoInfo(stated, width, height, len(sampled), CHOSEN_KEYFRAMES, max(gaps), used, stream)
     return sampled, info
 
 

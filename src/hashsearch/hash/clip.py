@@ -5,9 +5,10 @@ photo keeps for each sampled frame (hashes, 64 x 64 thumbnail) and, beside them,
 each frame is shown and how long the clip is. Size: 4,148 bytes per sampled frame: about
 250 KB per minute sampled at its keyframes, 1 MB when every frame was decoded (a frame
 each 0.25 s; see :mod:`hashsearch.decode.video`); at most 600 frames, 2.5 MB, a clip.
-And whether the file carries sound (:mod:`hashsearch.decode.sound`), and whether it was
+And whether the file carries sound (:mod:`hashsearch.decode.sound`), whether it was
 sampled completely (as a library clip) or only a keyframe every few seconds (a clip that
-is only looked up: :mod:`hashsearch.decode.keyframes`).
+is only looked up: :mod:`hashsearch.decode.keyframes`), and the digest of its video
+stream (16 bytes, :mod:`hashsearch.decode.stream`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..decode.image import DEFAULT_MAX_PIXELS
 from ..decode.sound import has_sound
+from ..decode.stream import DIGEST_BYTES, stream_digest
 from ..decode.video import (
     CHOSEN_KEYFRAMES,
     DEFAULT_MAX_FRAMES,
@@ -32,13 +34,14 @@ from ..decode.video import (
 from .signature import Signature, record_size, signature
 
 #: The first bytes of a video's cache record (a photo's record starts with its hashes);
-#: the last digit is the record's version (1, without the sound byte, is read again; 2,
-#: without the sampling byte, was always sampled completely).
-MAGIC = b"HSVIDEO3"
-_V2 = b"HSVIDEO2"
-#: duration, width, height, frames, sound (0 no, 1 yes, 2 ?), sampled completely (1) or not
-_HEAD = struct.Struct("<dIIIBB")
-_HEAD_V2 = struct.Struct("<dIIIB")
+#: the last digit is the record's version. A record of an earlier version (3 and before
+#: kept no stream digest) is not read: its file is hashed again, once, so that a verdict
+#: never depends on when a clip was cached.
+MAGIC = b"HSVIDEO4"
+#: duration, width, height, frames, sound (0 no, 1 yes, 2 ?), sampled completely (1) or
+#: not, the stream's digest (all zeros: none)
+_HEAD = struct.Struct(f"<dIIIBB{DIGEST_BYTES}s")
+_NO_DIGEST = bytes(DIGEST_BYTES)
 _SOUND = {False: 0, True: 1, None: 2}
 #: Frames are shrunk to this long side (pixels) before hashing.
 FRAME_SIDE = 512
@@ -54,6 +57,7 @@ class VideoSignature:
     size: tuple[int, int]  # width, height as shown
     sound: bool | None = None  # whether the file carries a sound track (None: unknown)
     complete: bool = True  # sampled as a library clip (False: only a keyframe every few s)
+    stream: bytes | None = None  # the digest of its video stream's packets (None: unknown)
 
     @property
     def long_side(self) -> int:
@@ -70,8 +74,9 @@ class VideoSignature:
     def to_bytes(self) -> bytes:
         """The cache record: magic, length, size, frame count, times, then each frame."""
         sound = _SOUND[self.sound]
+        stream = self.stream or _NO_DIGEST
         head = MAGIC + _HEAD.pack(
-            self.duration, *self.size, len(self.frames), sound, int(self.complete)
+            self.duration, *self.size, len(self.frames), sound, int(self.complete), stream
         )
         times = np.asarray(self.times, dtype="<f4").tobytes()
         return head + times + b"".join(frame.to_bytes(colour=False) for frame in self.frames)
@@ -79,13 +84,11 @@ class VideoSignature:
     @classmethod
     def from_bytes(cls, data: bytes, bits: int) -> VideoSignature:
         """Inverse of :meth:`to_bytes`; ValueError when the record does not add up."""
-        head = _HEAD if data.startswith(MAGIC) else _HEAD_V2 if data.startswith(_V2) else None
-        if head is None or len(data) < len(MAGIC) + head.size:
+        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _HEAD.size:
             raise ValueError("not a video record of this version")
         start = len(MAGIC)
-        duration, width, height, count, sound, *sampling = head.unpack_from(data, start)
-        complete = not sampling or sampling[0] == 1
-        start += head.size
+        duration, width, height, count, sound, sampling, stream = _HEAD.unpack_from(data, start)
+        start += _HEAD.size
         times = np.frombuffer(data, dtype="<f4", count=count, offset=start)
         start += 4 * count
         length = record_size(bits, colour=False)
@@ -97,7 +100,9 @@ class VideoSignature:
         )
         heard = {v: k for k, v in _SOUND.items()}.get(sound)
         size = (width, height)
-        return cls(frames, tuple(float(t) for t in times), float(duration), size, heard, complete)
+        seconds = tuple(float(t) for t in times)
+        digest = None if stream == _NO_DIGEST else stream
+        return cls(frames, seconds, float(duration), size, heard, sampling == 1, digest)
 
 
 def is_video_record(data: bytes) -> bool:
@@ -141,7 +146,8 @@ def video_signature(
     times = tuple(seconds for seconds, _ in sampled)
     size = (info.width, info.height)
     complete = info.skipped != CHOSEN_KEYFRAMES
-    video = VideoSignature(frames, times, info.duration, size, has_sound(path), complete)
+    stream = info.stream if info.stream is not None else stream_digest(path)
+    video = VideoSignature(frames, times, info.duration, size, has_sound(path), complete, stream)
     return video, info.skipped is not None
 
 

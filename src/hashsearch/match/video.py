@@ -27,6 +27,7 @@ from ..hash.one import HashResult
 from ..index import HashIndex
 from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
 from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules, Status
+from .streams import SameStreams
 from .timing import Frames, Timing, timing
 from .verify import Prepared, compare, prepare
 
@@ -48,10 +49,12 @@ class VideoMatcher:
         self.videos: dict[str, VideoSignature] = {}
         self._frames: list[tuple[str, int]] = []  # index label -> (video, frame number)
         self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_frame)
+        self.streams = SameStreams()  # every library video by its stream's digest
 
     def add(self, path: str, video: VideoSignature) -> None:
         """Index the sampled frames of one library video (none if sampled sparsely: lookup.py)."""
         self.videos[path] = video
+        self.streams.add(path, video)
         for number, frame in enumerate(video.frames if video.complete else ()):
             label = str(len(self._frames))
             self._frames.append((path, number))
@@ -65,41 +68,41 @@ class VideoMatcher:
         """The verdict on one needle video (its result must carry ``video``)."""
         video = result.video
         assert video is not None
-        coverages = sorted(self.coverages(video), key=_goodness_of, reverse=True)
+        coverages = sorted(self.coverages(video), key=lambda c: c.goodness, reverse=True)
         agreeing = [c for c in coverages if c.frames_agree()]
         whole = [c for c in agreeing if c.trimmed_only]
         kept = [c for c in whole if self._covers(c, video)]
-        near = tuple(_match(c, self.videos[c.path]) for c in coverages if c not in agreeing)[:3]
+        near = tuple(_match(c, self.videos) for c in coverages if c not in agreeing)[:3]
         if kept:
-            return _verdict(result, "found", _match(kept[0], self.videos[kept[0].path]), None, near)
+            return video_verdict(result, "found", _match(kept[0], self.videos), None, near)
         if whole:
-            best = _match(whole[0], self.videos[whole[0].path])
+            best = _match(whole[0], self.videos)
             width, height = best.size
             why = f"only a smaller copy in the library ({width}x{height})"
             if not self._keeps_sound(whole[0], video):
                 why = "only a copy without its sound in the library"
-            return _verdict(result, "smaller", best, why, near)
+            return video_verdict(result, "smaller", best, why, near)
         if coverages and coverages[0].blank and coverages[0].layout_agrees:
             why = "too little detail to tell this clip from another (a wall, a sky, darkness)"
-            return _verdict(result, "new", None, why, near)
+            return video_verdict(result, "new", None, why, near)
         if not agreeing and coverages and coverages[0].unmoving:
             why = "nothing in it moves enough to tell it from another recording of the scene"
             if not coverages[0].timed:  # no two frames FAR_SECONDS apart with detail
                 why = "too short to tell it from another recording of the scene"
-            return _verdict(result, "new", None, why, near)
+            return video_verdict(result, "new", None, why, near)
         if agreeing:
             part = agreeing[0]
-            best = _match(part, self.videos[part.path])
+            best = _match(part, self.videos)
             shown = video.duration - part.missing_start - part.missing_end
             why = f"only a shorter cut in the library ({shown:.0f} s of {video.duration:.0f} s)"
-            return _verdict(result, "smaller", best, why, near)
-        return _verdict(result, "new", None, None, near)
+            return video_verdict(result, "smaller", best, why, near)
+        return video_verdict(result, "new", None, None, near)
 
     def matches(self, video: VideoSignature) -> list[Match]:
         """Every library video that covers ``video`` (as "found" would), best first."""
         return [
-            _match(c, self.videos[c.path])
-            for c in sorted(self.coverages(video), key=_goodness_of, reverse=True)
+            _match(c, self.videos)
+            for c in sorted(self.coverages(video), key=lambda c: c.goodness, reverse=True)
             if self._covers(c, video)
         ]
 
@@ -245,8 +248,7 @@ class VideoMatcher:
         return self.videos[coverage.path].long_side >= MIN_COPY_SIDE * needle.long_side
 
     def _keeps_sound(self, coverage: Coverage, needle: VideoSignature) -> bool:
-        """False when the needle has sound and the library copy has none (the sound would
-        be lost with the needle); unknown on either side counts as kept."""
+        """False when the needle has sound and the library copy has none (unknown: kept)."""
         return not (needle.sound is True and self.videos[coverage.path].sound is False)
 
     def _prepare_frame(self, path: str, number: int) -> Prepared:
@@ -263,11 +265,8 @@ class _Needle:
     blank: bool
 
 
-def _goodness_of(coverage: Coverage) -> tuple[bool, bool, float, float, float]:
-    return coverage.goodness
-
-
-def _match(coverage: Coverage, library: VideoSignature) -> Match:
+def _match(coverage: Coverage, videos: dict[str, VideoSignature]) -> Match:
+    library = videos[coverage.path]
     return Match(
         coverage.path,
         distance=coverage.distance,
@@ -279,7 +278,7 @@ def _match(coverage: Coverage, library: VideoSignature) -> Match:
     )
 
 
-def _verdict(
+def video_verdict(
     result: HashResult,
     status: Status,
     match: Match | None,
