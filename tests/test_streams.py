@@ -13,8 +13,17 @@ import pytest
 
 from clips import ffmpeg, hevc_copy, pan_clip, remuxed_copy, turned_copy, with_sound
 from conftest import PHOTOS, file_states
-from hashsearch import HashParams, SearchOptions, VideoSignature, search, signature_of_video
+from hashsearch import (
+    HashParams,
+    MatchRules,
+    SearchOptions,
+    VideoMatcher,
+    VideoSignature,
+    search,
+    signature_of_video,
+)
 from hashsearch.decode.stream import stream_digest
+from hashsearch.hash.one import HashResult
 
 SECONDS = 20  # long enough to be sampled at a keyframe every few seconds
 
@@ -131,3 +140,13 @@ def test_the_cache_record_keeps_the_digest(library) -> None:
     v3 = b"HSVIDEO3" + record[8:head] + record[head + 16 :]
     with pytest.raises(ValueError, match="version"):
         VideoSignature.from_bytes(v3, 64)
+
+
+def test_the_video_matcher_api_knows_the_same_stream(library, tmp_path) -> None:
+    tripod = signature_of_video(str(library / "tripod.mp4"))
+    copy = signature_of_video(str(remuxed_copy(library / "tripod.mp4", tmp_path / "t.mkv")))
+    matcher = VideoMatcher(64, MatchRules())
+    matcher.add("tripod", tripod)
+    verdict = matcher.judge(HashResult(str(tmp_path / "t.mkv"), None, None, video=copy))
+    assert (verdict.status, verdict.match and verdict.match.path) == ("found", "tripod")
+    assert [m.path for m in matcher.matches(copy)] == ["tripod"]

@@ -13,7 +13,8 @@ found (README, "Videos"):
   photos; videos are never compared with photos;
 * the frames must match at their own moment (:mod:`.timing`): a clip in which nothing
   moves (a tripod shot of a still scene) cannot be told from another recording of the
-  scene and is never found.
+  scene and is never found by its frames (only a library video holding its very stream
+  finds it: :mod:`.streams`).
 """
 
 from __future__ import annotations

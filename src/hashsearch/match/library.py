@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..hash.one import HashResult
 from .matcher import ImageVerdict, Match, Matcher
-from .video import VideoMatcher, video_verdict
+from .video import VideoMatcher
 
 
 @dataclass(slots=True)
@@ -25,32 +25,13 @@ class Library:
         others = [n for n, r in enumerate(results) if r.video is None]
         judged = self.images.judge_many([results[n] for n in others], thorough)
         verdicts = dict(zip(others, judged, strict=True))
-        verdicts.update((n, self._judge_video(results[n])) for n in videos)
+        verdicts.update((n, self.videos.judge(results[n])) for n in videos)
         return [verdicts[number] for number in range(len(results))]
-
-    def _judge_video(self, result: HashResult) -> ImageVerdict:
-        """Found at once where a library video holds the same stream and its sound
-        (:mod:`.streams`); otherwise judged by its frames."""
-        video = result.video
-        assert video is not None
-        held = self.videos.streams.holds(video)
-        if held is not None:
-            return video_verdict(result, "found", held, None, ())
-        verdict = self.videos.judge(result)
-        same = self.videos.streams.matches(video)  # all of them without the needle's sound
-        if same and verdict.status == "new":
-            why = "only a copy without its sound in the library"
-            return video_verdict(result, "smaller", same[0], why, verdict.similar)
-        return verdict
 
     def matches_of(self, results: Sequence[HashResult]) -> dict[str, list[Match]]:
         """The accepted matches of each readable file, photos and videos alike, by path."""
         found = self.images.matches_of([r for r in results if r.video is None])
         for result in results:
             if result.video is not None:
-                held = self.videos.streams.holds(result.video)
-                by_frames = self.videos.matches(result.video)
-                if held is not None:
-                    by_frames = [held, *(m for m in by_frames if m.path != held.path)]
-                found[result.path] = by_frames
+                found[result.path] = self.videos.matches(result.video)
         return found

@@ -10,7 +10,9 @@ One offset for all frames means the frames match in the same order; a re-encoded
 re-muxed, resized, turned or trimmed copy keeps its frames and their times. The frames
 must also match at their own moment, better than at moments a second or two away
 (:mod:`hashsearch.match.timing`): that is what tells a copy from another recording of
-a scene filmed from a tripod. What counts as found: :mod:`hashsearch.match.coverage`.
+a scene filmed from a tripod. What counts as found: :mod:`hashsearch.match.coverage`. A
+library video holding the needle's very stream covers it whatever its frames show
+(:mod:`hashsearch.match.streams`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
 from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
-from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules, Status
+from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules
 from .streams import SameStreams
 from .timing import Frames, Timing, timing
 from .verify import Prepared, compare, prepare
+from .video_verdict import match_of, video_verdict
 
 #: Offsets tried per library video: the ones most frame pairs vote for.
 OFFSETS_TRIED = 6
@@ -65,18 +68,31 @@ class VideoMatcher:
         return len(self.videos)
 
     def judge(self, result: HashResult) -> ImageVerdict:
-        """The verdict on one needle video (its result must carry ``video``)."""
+        """The verdict on one needle video (its result must carry ``video``): found at once
+        where a library video holds its very stream and its sound (:mod:`.streams`)."""
         video = result.video
         assert video is not None
+        held = self.streams.holds(video)
+        if held is not None:
+            return video_verdict(result, "found", held, None, ())
+        verdict = self._judge_by_frames(result, video)
+        same = self.streams.matches(video)  # each without the needle's sound
+        if same and verdict.status == "new":
+            why = "only a copy without its sound in the library"
+            return video_verdict(result, "smaller", same[0], why, verdict.similar)
+        return verdict
+
+    def _judge_by_frames(self, result: HashResult, video: VideoSignature) -> ImageVerdict:
+        """The verdict its frames give (:mod:`.coverage` says what counts as found)."""
         coverages = sorted(self.coverages(video), key=lambda c: c.goodness, reverse=True)
         agreeing = [c for c in coverages if c.frames_agree()]
         whole = [c for c in agreeing if c.trimmed_only]
         kept = [c for c in whole if self._covers(c, video)]
-        near = tuple(_match(c, self.videos) for c in coverages if c not in agreeing)[:3]
+        near = tuple(match_of(c, self.videos) for c in coverages if c not in agreeing)[:3]
         if kept:
-            return video_verdict(result, "found", _match(kept[0], self.videos), None, near)
+            return video_verdict(result, "found", match_of(kept[0], self.videos), None, near)
         if whole:
-            best = _match(whole[0], self.videos)
+            best = match_of(whole[0], self.videos)
             width, height = best.size
             why = f"only a smaller copy in the library ({width}x{height})"
             if not self._keeps_sound(whole[0], video):
@@ -92,7 +108,7 @@ class VideoMatcher:
             return video_verdict(result, "new", None, why, near)
         if agreeing:
             part = agreeing[0]
-            best = _match(part, self.videos)
+            best = match_of(part, self.videos)
             shown = video.duration - part.missing_start - part.missing_end
             why = f"only a shorter cut in the library ({shown:.0f} s of {video.duration:.0f} s)"
             return video_verdict(result, "smaller", best, why, near)
@@ -100,11 +116,13 @@ class VideoMatcher:
 
     def matches(self, video: VideoSignature) -> list[Match]:
         """Every library video that covers ``video`` (as "found" would), best first."""
-        return [
-            _match(c, self.videos)
+        held = self.streams.holds(video)  # the very stream first
+        by_frames = [
+            match_of(c, self.videos)
             for c in sorted(self.coverages(video), key=lambda c: c.goodness, reverse=True)
-            if self._covers(c, video)
+            if self._covers(c, video) and (held is None or c.path != held.path)
         ]
+        return by_frames if held is None else [held, *by_frames]
 
     def _covers(self, coverage: Coverage, needle: VideoSignature) -> bool:
         """True when ``coverage`` makes the needle found: its frames agree, the library
@@ -263,37 +281,3 @@ class _Needle:
     video: VideoSignature
     frame: Callable[[int], Prepared]
     blank: bool
-
-
-def _match(coverage: Coverage, videos: dict[str, VideoSignature]) -> Match:
-    library = videos[coverage.path]
-    return Match(
-        coverage.path,
-        distance=coverage.distance,
-        similarity=round(coverage.similarity, 4),
-        size=library.size,
-        offset=round(coverage.offset, 3),
-        duration=library.duration,
-        covered=round(coverage.covered, 4),
-    )
-
-
-def video_verdict(
-    result: HashResult,
-    status: Status,
-    match: Match | None,
-    reason: str | None,
-    similar: tuple[Match, ...],
-) -> ImageVerdict:
-    video = result.video
-    assert video is not None
-    return ImageVerdict(
-        result.path,
-        status,
-        match,
-        reason,
-        similar,
-        video.size,
-        kind="video",
-        duration=video.duration,
-    )
