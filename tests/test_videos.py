@@ -6,6 +6,7 @@ Every clip is a real H.264 or HEVC file made at test time (tests/clips.py).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -427,7 +428,7 @@ def test_a_short_clip_half_outside_the_library_copy_is_not_found(cli, tmp_path) 
 
 def test_an_interlaced_video_is_unreadable_with_that_reason_never_black_frames(cli, tmp_path):
     # OpenCV's FFmpeg refuses to convert frames flagged interlaced and hands over black ones
-    # (two black clips must never be one video): DV, DVD, AVCHD camcorder clips
+    # or stale buffers (two such clips must never be one video): DV, DVD, AVCHD clips
     lib, backup = tmp_path / "library", tmp_path / "backup"
     camcorder = interlaced_copy(pan_clip(tmp_path / "a.mp4", "rocket.jpg", 4), lib / "00001.MTS")
     other = pan_clip(tmp_path / "b.mp4", "coffee.png", 4)
@@ -445,3 +446,28 @@ def test_an_interlaced_video_is_unreadable_with_that_reason_never_black_frames(c
     assert unreadable["path"] == "00001.MTS" and unreadable["reason"].startswith("interlaced")
     with pytest.raises(hashsearch.ImageError, match=r"^interlaced video"):
         signature_of_video(str(camcorder))
+
+
+def test_an_interlaced_clip_is_given_up_at_its_first_frame(tmp_path, monkeypatch) -> None:
+    # not decoded to the end (and, for a backup's clip, again whole) to learn the same
+    import hashsearch.hash.clip as clip
+
+    camcorder = interlaced_copy(pan_clip(tmp_path / "a.mp4", "rocket.jpg", 4), tmp_path / "a.MTS")
+    hashed: list[float] = []
+    monkeypatch.setattr(clip, "signature", lambda *args: hashed.append(1))
+    for params in (HashParams(), HashParams(looked_up=(str(tmp_path),))):
+        with pytest.raises(hashsearch.ImageError, match=r"^interlaced video"):
+            signature_of_video(str(camcorder), params)
+    assert hashed == []
+
+
+def test_decoder_messages_so_far_are_heard_only_inside_the_capture() -> None:
+    from hashsearch.hash.isolate import decoder_messages, messages_so_far
+
+    def say() -> bytes:
+        os.write(2, b"[swscaler] Cannot convert interlaced to progressive frames\n")
+        return messages_so_far()
+
+    heard, said = decoder_messages(say)
+    assert heard == said and b"Cannot convert interlaced" in heard
+    assert messages_so_far() == b""

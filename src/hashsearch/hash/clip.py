@@ -31,6 +31,8 @@ from ..decode.video import (
     VideoInfo,
     sample_frames,
 )
+from ..errors import ImageError
+from .isolate import REFUSED_INTERLACED, messages_so_far
 from .signature import Signature, record_size, signature
 
 #: The first bytes of a video's cache record (a photo's record starts with its hashes);
@@ -45,6 +47,11 @@ _NO_DIGEST = bytes(DIGEST_BYTES)
 _SOUND = {False: 0, True: 1, None: 2}
 #: Frames are shrunk to this long side (pixels) before hashing.
 FRAME_SIDE = 512
+#: The reason given for an interlaced video (isolate.REFUSED_INTERLACED): not damage.
+INTERLACED = (
+    "interlaced video (DV, DVD, AVCHD, 1080i): the FFmpeg inside OpenCV cannot convert its "
+    "frames, so it cannot be compared; check it by hand"
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -126,6 +133,9 @@ def video_signature(
     import cv2
 
     def keep(seconds: float, gray: Gray) -> Signature:
+        if REFUSED_INTERLACED.search(messages_so_far()):  # (a read of 4 KB at most)
+            # OpenCV handed over a black frame, or a stale buffer: decoding on won't help
+            raise ImageError(INTERLACED)
         # the frame shrunk first (by area, in 8 bits): hashing a 1080p frame whole costs
         # more than decoding it; every video's frames take this same path
         height, width = gray.shape

@@ -27,17 +27,20 @@ DAMAGE = re.compile(rb"corrupt|premature|truncat|bogus|invalid|error", re.IGNORE
 #: The decoder messages kept per file (the first damage line is what is reported).
 MAX_MESSAGE_BYTES = 4096
 #: What FFmpeg's scaler says when it refuses a frame flagged interlaced (DV, DVD, AVCHD and
-#: 1080i camcorder clips): OpenCV's FFmpeg backend then hands over a black frame (seen
-#: with the opencv-python-headless 4.14 and 5.0 wheels).
+#: 1080i camcorder clips): OpenCV's FFmpeg backend then hands over a black frame, or a
+#: stale buffer (another frame's pixels; seen with the opencv-python-headless 4.14 and
+#: 5.0 wheels).
 REFUSED_INTERLACED = re.compile(rb"cannot convert interlaced", re.IGNORECASE)
 
 _lock = threading.Lock()
 _scratch: IO[bytes] | None = None
 _scratch_pid = 0
+_capturing: int | None = None  # the thread inside decoder_messages, if one is
 
 
 def decoder_messages(task: Callable[[], T]) -> tuple[T, bytes]:
     """Run ``task`` with fd 2 sent to a scratch file; return its result and what was printed."""
+    global _capturing
     with _lock:
         scratch = _scratch_file()
         sys.stderr.flush()
@@ -45,13 +48,23 @@ def decoder_messages(task: Callable[[], T]) -> tuple[T, bytes]:
         scratch.seek(0)
         scratch.truncate()
         os.dup2(scratch.fileno(), 2)
+        _capturing = threading.get_ident()
         try:
             result = task()
         finally:
+            _capturing = None
             os.dup2(saved, 2)
             os.close(saved)
         scratch.seek(0)
         return result, scratch.read(MAX_MESSAGE_BYTES)
+
+
+def messages_so_far() -> bytes:
+    """Inside :func:`decoder_messages`' task: what the decoders printed so far (else b"")."""
+    read_at = getattr(os, "pread", None)  # never moves the offset fd 2 writes at
+    if _capturing != threading.get_ident() or _scratch is None or read_at is None:
+        return b""
+    return bytes(read_at(_scratch.fileno(), MAX_MESSAGE_BYTES, 0))
 
 
 def damage_in(messages: bytes) -> str | None:

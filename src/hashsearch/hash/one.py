@@ -16,7 +16,7 @@ from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
 from ..errors import ImageError
-from .clip import VideoSignature, video_signature
+from .clip import INTERLACED, VideoSignature, video_signature
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
 from .isolate import REFUSED_INTERLACED, damage_in, decoder_messages, stretch_time_limit
 from .signature import Signature, signature
@@ -37,11 +37,6 @@ MAX_VIDEO_LIMITS = 30
 
 Kind = Literal["image", "video"]
 _FFMPEG_ADDRESS = re.compile(r" @ 0x[0-9a-f]+")  # "[h264 @ 0x55ee1c34d240] error ..."
-#: The reason given for an interlaced video (isolate.REFUSED_INTERLACED): not damage.
-INTERLACED = (
-    "interlaced video (DV, DVD, AVCHD, 1080i): the FFmpeg inside OpenCV cannot convert its "
-    "frames, so it cannot be compared; check it by hand"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +165,7 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
         )
 
     (video, skipped), said = decoder_messages(lambda: sample(True))
-    if REFUSED_INTERLACED.search(said):  # every frame came out black: decoding again won't help
+    if REFUSED_INTERLACED.search(said):  # seen at the first such frame (clip.py), or here
         raise ImageError(INTERLACED)
     damage = damage_in(said)
     if damage is not None and skipped:
