@@ -471,3 +471,18 @@ def test_decoder_messages_so_far_are_heard_only_inside_the_capture() -> None:
     heard, said = decoder_messages(say)
     assert heard == said and b"Cannot convert interlaced" in heard
     assert messages_so_far() == b""
+
+
+def test_a_clip_no_frame_comes_out_of_is_unreadable_in_ffmpegs_words(cli, tmp_path) -> None:
+    # the wheel's FFmpeg decodes AV1 only with a hardware decoder, and says so
+    clip = tmp_path / "backup" / "a" / "screen.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:d=2", "-c:v", "libaom-av1",
+           "-cpu-used", 8, "-b:v", "200k", clip)  # fmt: skip
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    run = cli("--haystack", lib, "--needles", tmp_path / "backup", "--json", "--no-cache")
+    state, reason = file_states(run.out)["a/screen.mp4"]
+    if state == "unreadable":  # as long as OpenCV's wheel has no AV1 decoder of its own
+        assert (reason or "").startswith("no frame of the video could be decoded (FFmpeg: [av1]")
+    else:
+        assert state == "new"

@@ -63,6 +63,8 @@ NEEDLE_STEP = 5.0
 NEEDLE_MIN_FRAMES = 8
 NEEDLE_MAX_GAP = 10.0
 CHOSEN_KEYFRAMES = "chosen keyframes"
+#: Why a video with a stream but not one frame decoded has no signature.
+NO_FRAME = "no frame of the video could be decoded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +220,7 @@ def _pass(
     finally:
         capture.release()
     if not sampled:
-        raise ImageError("no frame of the video could be decoded")
+        raise ImageError(NO_FRAME)
     duration = max(last + (1 / fps if fps > 0 else 0.0), 0.0)
     if skipped == KEYFRAMES:
         duration = max(duration, stated)  # the frames after the last keyframe were skipped
@@ -279,7 +281,7 @@ def poster_frame(path: str, seconds: float = 1.0) -> npt.NDArray[np.uint8]:
             if capture.get(cv2.CAP_PROP_POS_MSEC) / 1000 + 1e-3 >= seconds and shown is not None:
                 break
         if shown is None:
-            raise ImageError("no frame of the video could be decoded")
+            raise ImageError(NO_FRAME)
         return np.asarray(shown, dtype=np.uint8)
     finally:
         capture.release()

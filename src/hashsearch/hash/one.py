@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ..decode.formats import is_image_name, is_video, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
+from ..decode.video import NO_FRAME
 from ..errors import ImageError
 from .clip import INTERLACED, VideoSignature, video_signature
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
@@ -36,6 +38,7 @@ MAX_VIDEO_LIMITS = 30
 
 
 Kind = Literal["image", "video"]
+T = TypeVar("T")
 _FFMPEG_ADDRESS = re.compile(r" @ 0x[0-9a-f]+")  # "[h264 @ 0x55ee1c34d240] error ..."
 
 
@@ -164,18 +167,39 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
             looked_up=looked_up,
         )
 
-    (video, skipped), said = decoder_messages(lambda: sample(True))
-    if REFUSED_INTERLACED.search(said):  # seen at the first such frame (clip.py), or here
-        raise ImageError(INTERLACED)
+    (video, skipped), said = _heard(lambda: sample(True))
     damage = damage_in(said)
     if damage is not None and skipped:
         # frames skipped on purpose (all but keyframes, or frames nothing refers to) can
         # make a decoder complain of references it skipped itself: the whole stream judges
-        (video, _), said = decoder_messages(lambda: sample(False))
+        (video, _), said = _heard(lambda: sample(False))
         damage = damage_in(said)
     if damage is not None:
         raise ImageError(f"damaged video: {_FFMPEG_ADDRESS.sub('', damage)}")
     return video
+
+
+def _heard(task: Callable[[], T]) -> tuple[T, bytes]:
+    """``task``'s result and the decoder's messages; its ImageError raised again in FFmpeg's
+    words where no frame came out (an AV1 video: "[av1] Your platform doesn't support
+    hardware accelerated AV1 decoding."), and an interlaced video's reason."""
+
+    def attempt() -> T | ImageError:
+        try:
+            return task()
+        except ImageError as exc:
+            return exc
+
+    outcome, said = decoder_messages(attempt)
+    if REFUSED_INTERLACED.search(said):  # seen at the first such frame (clip.py), or here
+        raise ImageError(INTERLACED)
+    if not isinstance(outcome, ImageError):
+        return outcome, said
+    first = next((line.strip() for line in said.splitlines() if line.strip()), b"")
+    if str(outcome) == NO_FRAME and first:
+        words = _FFMPEG_ADDRESS.sub("", first.decode("utf-8", "replace"))
+        raise ImageError(f"{NO_FRAME} (FFmpeg: {words})")
+    raise outcome
 
 
 def failure(path: str, reason: str) -> HashResult:
