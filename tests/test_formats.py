@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from conftest import load_photo, resized, write_image
-from hashsearch import ImageError
+from hashsearch import ImageError, hash_file
 from hashsearch.decode.header import read_header
 from hashsearch.decode.image import DecodeOptions, decode_gray
 
@@ -99,6 +99,37 @@ def test_without_pillow_heif_heic_is_reported_not_skipped(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as if the extra were missing
     with pytest.raises(ImageError, match=r"unsupported format HEIF \(install hashsearch\[heif\]\)"):
         decode_gray(data)
+
+
+def _avif(image: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    _pil(image).save(out, "AVIF", quality=70)  # Pillow's own AVIF (11.3 and later)
+    return out.getvalue()
+
+
+def test_avif_is_decoded_though_pillow_heif_has_no_av1(tmp_path) -> None:
+    # pillow-heif 1.0 and later decode no AV1: Pillow's own AVIF takes over
+    photo = load_photo("coffee.png")
+    data = _avif(photo)
+    assert read_header(data).format == "heif"
+    assert decode_gray(data).shape == (400, 600)
+    with pytest.raises(ImageError, match="too large"):
+        decode_gray(data, DecodeOptions(max_pixels=1000))
+    write_image(tmp_path / "coffee.png", photo)
+    (tmp_path / "coffee.avif").write_bytes(data)
+    assert hash_file(str(tmp_path / "coffee.avif")) - hash_file(str(tmp_path / "coffee.png")) <= 4
+    damaged = data[: len(data) // 2]
+    with pytest.raises(ImageError, match="cannot decode it"):
+        decode_gray(damaged)
+
+
+def test_without_pillow_heif_avif_is_still_decoded_and_heic_reported(monkeypatch) -> None:
+    photo = load_photo("coffee.png")
+    heic, avif = _heic(photo), _avif(photo)
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)
+    assert decode_gray(avif).shape == (400, 600)
+    with pytest.raises(ImageError, match=r"unsupported format HEIF"):
+        decode_gray(heic)
 
 
 class _FakeRaw:

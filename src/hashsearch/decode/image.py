@@ -13,6 +13,7 @@ import numpy.typing as npt
 from ..errors import ImageError
 from .colour import Chroma, chroma_of, composite, gray_of, unknown_chroma
 from .header import ImageHeader, read_header
+from .heif import open_heif
 from .jpeg import JPEG_COLOUR_REDUCTION, jpeg_chroma, jpeg_reduction
 from .orientation import may_be_turned, turned_as_shown
 from .read import DEFAULT_MAX_BYTES
@@ -248,18 +249,14 @@ def raw_preview(data: bytes) -> bytes:
 
 
 def _decode_heif(data: bytes, options: DecodeOptions) -> Pixels:
-    """HEIC/HEIF/AVIF through pillow-heif (the ``heif`` extra), first image, in colour."""
-    try:
-        import pillow_heif
-    except ImportError:
-        raise ImageError("unsupported format HEIF (install hashsearch[heif])") from None
+    """HEIC/HEIF/AVIF (:mod:`.heif`), first image, in colour."""
     import cv2
 
-    try:
-        heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
-        width, height = heif.size
+    def check(width: int, height: int) -> None:
         check_pixels(width, height, options.max_pixels)
-        picture = heif.to_pillow()
+
+    try:
+        picture = open_heif(data, check)
         transparent = "A" in picture.getbands()
         pixels = np.asarray(picture.convert("RGBA" if transparent else "RGB"))
     except (ValueError, RuntimeError, OSError) as exc:
