@@ -123,6 +123,18 @@ def test_avif_is_decoded_though_pillow_heif_has_no_av1(tmp_path) -> None:
         decode_gray(damaged)
 
 
+def test_an_avif_is_turned_as_shown(tmp_path) -> None:
+    photo = load_photo("coffee.png")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned a quarter clockwise (stored as the file's irot)
+    out = io.BytesIO()
+    _pil(photo).save(out, "AVIF", quality=70, exif=exif.tobytes())
+    (tmp_path / "turned.avif").write_bytes(out.getvalue())
+    write_image(tmp_path / "upright.png", cv2.rotate(photo, cv2.ROTATE_90_CLOCKWISE))
+    assert decode_gray(out.getvalue()).shape == (600, 400)
+    assert hash_file(str(tmp_path / "turned.avif")) - hash_file(str(tmp_path / "upright.png")) <= 4
+
+
 def test_without_pillow_heif_avif_is_still_decoded_and_heic_reported(monkeypatch) -> None:
     photo = load_photo("coffee.png")
     heic, avif = _heic(photo), _avif(photo)

@@ -48,7 +48,7 @@ def _pillows_avif(data: bytes, check: Check) -> Any | None:
     if not _names_avif(data):
         return None
     try:
-        from PIL import Image, features
+        from PIL import Image, ImageOps, features
     except ImportError:
         return None
     if not features.check("avif"):
@@ -59,7 +59,9 @@ def _pillows_avif(data: bytes, check: Check) -> Any | None:
         return None
     check(*picture.size)
     picture.load()
-    return picture
+    # turned as shown: Pillow hands the file's rotation and mirror (irot, imir) over as an
+    # EXIF orientation, where pillow-heif applies them
+    return ImageOps.exif_transpose(picture)
 
 
 def _names_avif(data: bytes) -> bool:
