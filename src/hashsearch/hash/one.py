@@ -148,7 +148,8 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
     """The frame signatures of a video; raises :class:`ImageError` with the reason it has none.
 
     A video whose decoder reports damage ("error while decoding MB ...") has none: its
-    frames are partly made up. Nor has an interlaced one: its frames came out black.
+    frames are partly made up. Nor has an interlaced one: OpenCV hands over black or stale
+    frames for it.
     """
 
     def stretch(seconds: float) -> None:
