@@ -4,10 +4,9 @@ Two files with the same digest hold the same video stream, packet for packet, in
 same order, shown the same way up: the same file, or the same stream put in another
 container (.mov and .mp4 re-muxed, a sound track added or dropped, other metadata). The
 rotation flag counts (a clip shown on its side is not the clip, as a photo turned is not
-the photo without ``--rotations``). Deleting one then loses
-nothing of the video the other holds, whatever its frames show; frames alone can never
-say so of a clip in which nothing moves, or of one too short to time
-(:mod:`hashsearch.match.streams`).
+the photo without ``--rotations``). Deleting one then loses nothing of the video the
+other holds, whatever its frames show; frames alone can never say so of a clip in which
+nothing moves, or of one too short to time (:mod:`hashsearch.match.streams`).
 
 OpenCV's raw mode hands the packets over as the container stores them (an MP4's H.264
 and HEVC turned into an Annex B stream by FFmpeg's own filter, the same way for every

@@ -116,13 +116,13 @@ class VideoMatcher:
 
     def matches(self, video: VideoSignature) -> list[Match]:
         """Every library video that covers ``video`` (as "found" would), best first."""
-        held = self.streams.holds(video)  # the very stream first
-        by_frames = [
+        same = [m for m in self.streams.matches(video) if self.streams.keeps_sound(m.path, video)]
+        held = {m.path for m in same}  # each holding the very stream: first
+        return same + [
             match_of(c, self.videos)
             for c in sorted(self.coverages(video), key=lambda c: c.goodness, reverse=True)
-            if self._covers(c, video) and (held is None or c.path != held.path)
+            if self._covers(c, video) and c.path not in held
         ]
-        return by_frames if held is None else [held, *by_frames]
 
     def _covers(self, coverage: Coverage, needle: VideoSignature) -> bool:
         """True when ``coverage`` makes the needle found: its frames agree, the library
