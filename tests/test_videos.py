@@ -30,6 +30,8 @@ from clips import (
 )
 from conftest import PHOTOS, file_states, load_photo, write_image
 from hashsearch import HashParams, MatchRules, VideoMatcher, signature_of_video
+from hashsearch.decode.stream import stream_digest
+from hashsearch.hash.cache import HashCache, stamp_of
 
 
 @pytest.fixture(scope="module")
@@ -438,14 +440,41 @@ def test_an_interlaced_video_is_unreadable_with_that_reason_never_black_frames(c
     run = cli("--haystack", lib, "--needles", backup, "--json", "--no-cache")
     assert run.code == 1 and "Traceback" not in run.err
     states = file_states(run.out)
-    for name in ("card/00001.MTS", "card/00002.MTS"):
-        state, reason = states[name]
-        assert state == "unreadable" and (reason or "").startswith("interlaced video"), name
+    state, reason = states["card/00002.MTS"]
+    assert state == "unreadable" and (reason or "").startswith("interlaced video")
     assert states["imported/00001.mp4"] == ("new", None)  # its library copy could not be read
+    assert states["card/00001.MTS"] == ("found", None)  # its very stream: see below
     (unreadable,) = json.loads(run.out)["haystack"]["unreadable"]
     assert unreadable["path"] == "00001.MTS" and unreadable["reason"].startswith("interlaced")
     with pytest.raises(hashsearch.ImageError, match=r"^interlaced video"):
         signature_of_video(str(camcorder))
+
+
+def test_an_interlaced_clip_is_found_by_its_very_stream(cli, tmp_path) -> None:
+    # a camcorder card copied whole: its files are the library's, packet for packet; their
+    # frames cannot be compared, but nothing of them is lost (the cache keeps the digest)
+    lib, backup, cache = tmp_path / "library", tmp_path / "backup", tmp_path / "c.db"
+    camcorder = interlaced_copy(pan_clip(tmp_path / "a.mp4", "rocket.jpg", 4), lib / "00001.MTS")
+    other = interlaced_copy(pan_clip(tmp_path / "b.mp4", "coffee.png", 4), tmp_path / "b.MTS")
+    (backup / "card").mkdir(parents=True)
+    shutil.copy(camcorder, backup / "card" / "00001.MTS")
+    ffmpeg("-i", camcorder, "-c", "copy", "-f", "mpegts", backup / "card" / "00001-copy.m2ts")
+    shutil.copy(other, backup / "card" / "00002.MTS")
+    for _ in range(2):  # hashed, then from the cache
+        run = cli("--haystack", lib, "--needles", backup, "--json", "--cache", cache)
+        assert run.code == 1, run.err
+        states = file_states(run.out)
+        assert states["card/00001.MTS"] == ("found", None)
+        assert states["card/00001-copy.m2ts"] == ("found", None)
+        assert states["card/00002.MTS"][0] == "unreadable"
+        assert states["card/00002.MTS"][1].startswith("interlaced video")
+    (unreadable,) = json.loads(run.out)["haystack"]["unreadable"]  # still unreadable itself
+    assert unreadable["path"] == "00001.MTS"
+    with HashCache.open(cache, HashParams().cache_key, lambda _: None) as opened:
+        assert opened is not None
+        kept = opened.get(str(camcorder), stamp_of(os.lstat(camcorder)))
+    assert isinstance(kept, hashsearch.VideoSignature) and kept.frames == ()
+    assert kept.stream == stream_digest(str(camcorder)) and kept.duration > 3
 
 
 def test_an_interlaced_clip_is_given_up_at_its_first_frame(tmp_path, monkeypatch) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class HashsearchError(Exception):
     """Root of every error hashsearch raises on purpose."""
@@ -13,6 +15,15 @@ class UsageError(HashsearchError):
 
 class ImageError(HashsearchError):
     """One file could not be turned into a hash; the message is the reason."""
+
+
+class InterlacedVideoError(ImageError):
+    """A video whose frames OpenCV's FFmpeg cannot convert (interlaced); ``stand_in`` keeps
+    what can be known of it without them (a frameless VideoSignature: its stream's digest)."""
+
+    def __init__(self, reason: str, stand_in: Any = None) -> None:
+        super().__init__(reason)
+        self.stand_in = stand_in
 
 
 class WorkerError(HashsearchError):

@@ -239,6 +239,8 @@ def _haystack(
             videos.add(path, result.video)
         elif result.signature is None:
             problems.append(Problem(path, result.reason or "unreadable"))
+            if result.stand_in is not None:  # interlaced: only its very stream can be found
+                videos.streams.add(path, result.stand_in)
         else:
             matcher.add(path, result.signature)  # the first page of a multi-page file
     summary = HaystackSummary(

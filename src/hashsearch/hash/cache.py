@@ -211,8 +211,8 @@ class HashCache:
         """Remember the signatures of ``path`` at this stamp (written in batches)."""
         if self._db is None:
             return
-        if isinstance(record, VideoSignature):
-            blob, bits = record.to_bytes(), record.frames[0].hash.bits
+        if isinstance(record, VideoSignature):  # an interlaced video's has no frame
+            blob, bits = record.to_bytes(), record.frames[0].hash.bits if record.frames else 0
         elif record:
             blob, bits = b"".join(page.to_bytes() for page in record), record[0].hash.bits
         else:

@@ -31,7 +31,7 @@ from ..decode.video import (
     VideoInfo,
     sample_frames,
 )
-from ..errors import ImageError
+from ..errors import InterlacedVideoError
 from .isolate import REFUSED_INTERLACED, messages_so_far
 from .signature import Signature, record_size, signature
 
@@ -98,8 +98,8 @@ class VideoSignature:
         start += _HEAD.size
         times = np.frombuffer(data, dtype="<f4", count=count, offset=start)
         start += 4 * count
-        length = record_size(bits, colour=False)
-        if count == 0 or len(data) != start + count * length:
+        length = record_size(bits, colour=False) if count else 0  # none: interlaced
+        if len(data) != start + count * length:
             raise ValueError(f"a video record of {len(data)} bytes for {count} frames")
         frames = tuple(
             Signature.from_bytes(data[start + k * length : start + (k + 1) * length], bits, False)
@@ -110,6 +110,25 @@ class VideoSignature:
         seconds = tuple(float(t) for t in times)
         digest = None if stream == _NO_DIGEST else stream
         return cls(frames, seconds, float(duration), size, heard, sampling == 1, digest)
+
+
+def interlaced_stand_in(path: str) -> VideoSignature:
+    """What is kept of an interlaced video, whose frames cannot be had: no frame, but its
+    length, size and sound as its container states them, and its stream's digest (a
+    library file with the very stream holds it: :mod:`hashsearch.match.streams`)."""
+    import cv2
+
+    capture = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
+    try:
+        fps, count = capture.get(cv2.CAP_PROP_FPS), capture.get(cv2.CAP_PROP_FRAME_COUNT)
+        size = (
+            int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+        )
+    finally:
+        capture.release()
+    duration = float(count / fps) if fps > 0 and count > 0 else 0.0
+    return VideoSignature((), (), duration, size, has_sound(path), True, stream_digest(path))
 
 
 def is_video_record(data: bytes) -> bool:
@@ -135,7 +154,7 @@ def video_signature(
     def keep(seconds: float, gray: Gray) -> Signature:
         if REFUSED_INTERLACED.search(messages_so_far()):  # (a read of 4 KB at most)
             # OpenCV handed over a black frame, or a stale buffer: decoding on won't help
-            raise ImageError(INTERLACED)
+            raise InterlacedVideoError(INTERLACED)
         # the frame shrunk first (by area, in 8 bits): hashing a 1080p frame whole costs
         # more than decoding it; every video's frames take this same path
         height, width = gray.shape

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..callbacks import OnProgress, ShouldStop
 from ..errors import os_reason
 from .cache import HashCache, Stamp, stamp_of
-from .clip import VideoSignature
+from .clip import INTERLACED, VideoSignature
 from .one import HashParams, HashResult
 from .workers import DEFAULT_TIME_LIMIT, hash_in_workers
 
@@ -44,7 +44,9 @@ def hash_paths(
         if sparse and not params.is_looked_up(path):
             record = None  # sampled sparsely when it was a backup's: now a library's
         if record is not None:
-            if isinstance(record, VideoSignature):
+            if isinstance(record, VideoSignature) and not record.frames:  # interlaced
+                results[path] = HashResult(path, None, INTERLACED, kind="video", stand_in=record)
+            elif isinstance(record, VideoSignature):
                 results[path] = HashResult(path, None, video=record, kind="video")
             else:
                 results[path] = HashResult(path, record[0], more_pages=record[1:])
@@ -54,8 +56,9 @@ def hash_paths(
 
     def collect(result: HashResult) -> None:
         results[result.path] = result
-        if cache is not None and result.video is not None:
-            cache.put(result.path, stamps[result.path], result.video)
+        video = result.video if result.video is not None else result.stand_in
+        if cache is not None and video is not None:
+            cache.put(result.path, stamps[result.path], video)
         elif cache is not None and result.signature is not None:
             cache.put(result.path, stamps[result.path], result.pages)
         if on_progress is not None:

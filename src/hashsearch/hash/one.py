@@ -17,8 +17,8 @@ from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
 from ..decode.video import NO_FRAME
-from ..errors import ImageError
-from .clip import INTERLACED, VideoSignature, video_signature
+from ..errors import ImageError, InterlacedVideoError
+from .clip import INTERLACED, VideoSignature, interlaced_stand_in, video_signature
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
 from .isolate import REFUSED_INTERLACED, damage_in, decoder_messages, stretch_time_limit
 from .signature import Signature, signature
@@ -89,6 +89,8 @@ class HashResult:
     more_pages: tuple[Signature, ...] = ()  # pages 2, 3 ... of a multi-page file
     video: VideoSignature | None = None
     kind: Kind = "image"  # "video" for a video, readable or not
+    # an interlaced video (unreadable): no frame, its stream's digest (clip.interlaced_stand_in)
+    stand_in: VideoSignature | None = None
 
     @property
     def hash(self) -> ImageHash | None:
@@ -168,13 +170,16 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
             looked_up=looked_up,
         )
 
-    (video, skipped), said = _heard(lambda: sample(True))
-    damage = damage_in(said)
-    if damage is not None and skipped:
-        # frames skipped on purpose (all but keyframes, or frames nothing refers to) can
-        # make a decoder complain of references it skipped itself: the whole stream judges
-        (video, _), said = _heard(lambda: sample(False))
+    try:
+        (video, skipped), said = _heard(lambda: sample(True))
         damage = damage_in(said)
+        if damage is not None and skipped:
+            # frames skipped on purpose (all but keyframes, or frames nothing refers to) can
+            # make a decoder complain of references it skipped itself: the whole stream judges
+            (video, _), said = _heard(lambda: sample(False))
+            damage = damage_in(said)
+    except InterlacedVideoError as exc:  # what can be known without its frames, kept
+        raise InterlacedVideoError(str(exc), interlaced_stand_in(path)) from None
     if damage is not None:
         raise ImageError(f"damaged video: {_FFMPEG_ADDRESS.sub('', damage)}")
     return video
@@ -193,7 +198,7 @@ def _heard(task: Callable[[], T]) -> tuple[T, bytes]:
 
     outcome, said = decoder_messages(attempt)
     if REFUSED_INTERLACED.search(said):  # seen at the first such frame (clip.py), or here
-        raise ImageError(INTERLACED)
+        raise InterlacedVideoError(INTERLACED)
     if not isinstance(outcome, ImageError):
         return outcome, said
     first = next((line.strip() for line in said.splitlines() if line.strip()), b"")
@@ -231,6 +236,8 @@ def hash_one(path: str, params: HashParams) -> HashResult:
             return HashResult(path, None, found, compared=False)
         first, *more = signatures_of_file(path, params)
         return HashResult(path, first, more_pages=tuple(more))
+    except InterlacedVideoError as exc:
+        return HashResult(path, None, str(exc), kind=kind, stand_in=exc.stand_in)
     except ImageError as exc:
         return HashResult(path, None, str(exc), kind=kind)
     except MemoryError:

@@ -25,6 +25,8 @@ class Library:
         others = [n for n, r in enumerate(results) if r.video is None]
         judged = self.images.judge_many([results[n] for n in others], thorough)
         verdicts = dict(zip(others, judged, strict=True))
+        for n in others:  # an interlaced video is found only by its very stream
+            verdicts[n] = self.videos.judge_stand_in(results[n]) or verdicts[n]
         verdicts.update((n, self.videos.judge(results[n])) for n in videos)
         return [verdicts[number] for number in range(len(results))]
 
@@ -32,6 +34,7 @@ class Library:
         """The accepted matches of each readable file, photos and videos alike, by path."""
         found = self.images.matches_of([r for r in results if r.video is None])
         for result in results:
-            if result.video is not None:
-                found[result.path] = self.videos.matches(result.video)
+            video = result.video if result.video is not None else result.stand_in
+            if video is not None:
+                found[result.path] = self.videos.matches(video)
         return found

@@ -82,6 +82,16 @@ class VideoMatcher:
             return video_verdict(result, "smaller", same[0], why, verdict.similar)
         return verdict
 
+    def judge_stand_in(self, result: HashResult) -> ImageVerdict | None:
+        """Found where a library video holds the very stream of an interlaced needle (its
+        frames cannot be had: ``result.stand_in``); None: it stays unreadable."""
+        stand_in = result.stand_in
+        held = None if stand_in is None else self.streams.holds(stand_in)
+        if stand_in is None or held is None:
+            return None
+        size, duration = stand_in.size, stand_in.duration
+        return ImageVerdict(result.path, "found", held, None, (), size, "video", duration)
+
     def _judge_by_frames(self, result: HashResult, video: VideoSignature) -> ImageVerdict:
         """The verdict its frames give (:mod:`.coverage` says what counts as found)."""
         coverages = sorted(self.coverages(video), key=lambda c: c.goodness, reverse=True)
@@ -118,6 +128,8 @@ class VideoMatcher:
         """Every library video that covers ``video`` (as "found" would), best first."""
         same = [m for m in self.streams.matches(video) if self.streams.keeps_sound(m.path, video)]
         held = {m.path for m in same}  # each holding the very stream: first
+        if not video.frames:  # an interlaced video's stand-in: nothing else to compare
+            return same
         return same + [
             match_of(c, self.videos)
             for c in sorted(self.coverages(video), key=lambda c: c.goodness, reverse=True)
