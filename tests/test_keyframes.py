@@ -187,6 +187,7 @@ def test_a_clip_that_barely_changes_keeps_every_keyframe(tmp_path) -> None:
     still = pan_clip(tmp_path / "still.mp4", "coffee.png", 24, speed=(0, 0))
     looked_up = signature_of_video(str(still), HashParams(looked_up=(str(tmp_path),)))
     assert looked_up.complete and len(looked_up.frames) == 24
+    assert looked_up.stream == stream_digest(str(still))  # kept from the first reading
 
 
 def test_damaged_backup_clips_get_a_verdict_through_the_keyframe_path(cli, tmp_path) -> None:

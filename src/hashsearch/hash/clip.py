@@ -169,13 +169,14 @@ def video_signature(
         return sample_frames(path, keep, DEFAULT_STEP, *limits, sparse=sparse)
 
     sampled, info = sample(looked_up)
+    read = info.stream  # every packet was read for the chosen keyframes: not read again
     if info.skipped == CHOSEN_KEYFRAMES and _barely_changes([s for _, s in sampled]):
         sampled, info = sample(False)
     frames = tuple(frame for _, frame in sampled)
     times = tuple(seconds for seconds, _ in sampled)
     size = (info.width, info.height)
     complete = info.skipped != CHOSEN_KEYFRAMES
-    stream = info.stream if info.stream is not None else stream_digest(path)
+    stream = read if read is not None else stream_digest(path)
     video = VideoSignature(frames, times, info.duration, size, has_sound(path), complete, stream)
     return video, info.skipped is not None
 
