@@ -56,7 +56,7 @@ def hash_paths(
 
     def collect(result: HashResult) -> None:
         results[result.path] = result
-        video = result.video if result.video is not None else result.stand_in
+        video = result.kept_video
         if cache is not None and video is not None:
             cache.put(result.path, stamps[result.path], video)
         elif cache is not None and result.signature is not None:

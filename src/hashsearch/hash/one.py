@@ -98,6 +98,11 @@ class HashResult:
         return None if self.signature is None else self.signature.hash
 
     @property
+    def kept_video(self) -> VideoSignature | None:
+        """What is kept of a video: its signature, or an interlaced one's stand-in."""
+        return self.video if self.video is not None else self.stand_in
+
+    @property
     def pages(self) -> tuple[Signature, ...]:
         """The signature of every page (one for most files; none when unreadable)."""
         return () if self.signature is None else (self.signature, *self.more_pages)

@@ -34,7 +34,7 @@ class Library:
         """The accepted matches of each readable file, photos and videos alike, by path."""
         found = self.images.matches_of([r for r in results if r.video is None])
         for result in results:
-            video = result.video if result.video is not None else result.stand_in
+            video = result.kept_video
             if video is not None:
                 found[result.path] = self.videos.matches(video)
         return found

@@ -85,12 +85,8 @@ class VideoMatcher:
     def judge_stand_in(self, result: HashResult) -> ImageVerdict | None:
         """Found where a library video holds the very stream of an interlaced needle (its
         frames cannot be had: ``result.stand_in``); None: it stays unreadable."""
-        stand_in = result.stand_in
-        held = None if stand_in is None else self.streams.holds(stand_in)
-        if stand_in is None or held is None:
-            return None
-        size, duration = stand_in.size, stand_in.duration
-        return ImageVerdict(result.path, "found", held, None, (), size, "video", duration)
+        held = None if result.stand_in is None else self.streams.holds(result.stand_in)
+        return None if held is None else video_verdict(result, "found", held, None, ())
 
     def _judge_by_frames(self, result: HashResult, video: VideoSignature) -> ImageVerdict:
         """The verdict its frames give (:mod:`.coverage` says what counts as found)."""

@@ -29,8 +29,8 @@ def video_verdict(
     reason: str | None,
     similar: tuple[Match, ...],
 ) -> ImageVerdict:
-    """The verdict on the needle video of ``result`` (which must carry ``video``)."""
-    video = result.video
+    """The verdict on the needle video of ``result`` (its signature, or its stand-in)."""
+    video = result.kept_video
     assert video is not None
     return ImageVerdict(
         result.path,
