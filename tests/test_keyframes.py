@@ -190,6 +190,17 @@ def test_a_clip_that_barely_changes_keeps_every_keyframe(tmp_path) -> None:
     assert looked_up.stream == stream_digest(str(still))  # kept from the first reading
 
 
+def _damaged(data: bytes) -> dict[str, bytes]:
+    """A clip's bytes flipped in its middle, zeroed there (a keyframe's among them), cut."""
+    middle = len(data) // 2
+    flipped = bytes(b ^ 0x5A for b in data[middle : middle + 4000])
+    return {
+        "flipped.mp4": data[:middle] + flipped + data[middle + 4000 :],
+        "zeroed.mp4": data[:middle] + bytes(20000) + data[middle + 20000 :],
+        "cut.mp4": data[: len(data) * 6 // 10],
+    }
+
+
 def test_damaged_backup_clips_get_a_verdict_through_the_keyframe_path(cli, tmp_path) -> None:
     # long enough (10 s) to be sampled at chosen keyframes; damaged in the middle, cut,
     # or with a keyframe's bytes zeroed: a verdict each, never a crash or a hang
@@ -198,14 +209,7 @@ def test_damaged_backup_clips_get_a_verdict_through_the_keyframe_path(cli, tmp_p
     library, backup = tmp_path / "library", tmp_path / "backup"
     library.mkdir()
     (library / "clip.mp4").write_bytes(data)
-    middle = len(data) // 2
-    damaged = {
-        "flipped.mp4": data[:middle] + bytes(b ^ 0x5A for b in data[middle : middle + 4000])
-        + data[middle + 4000 :],
-        "zeroed.mp4": data[:middle] + bytes(20000) + data[middle + 20000 :],
-        "cut.mp4": data[: len(data) * 6 // 10],
-        "tail-garbage.mp4": data + bytes(range(256)) * 64,
-    }  # fmt: skip
+    damaged = {**_damaged(data), "tail-garbage.mp4": data + bytes(range(256)) * 64}
     for name, content in damaged.items():
         (backup / name).parent.mkdir(exist_ok=True)
         (backup / name).write_bytes(content)
@@ -224,15 +228,7 @@ def test_bad_library_clips_sampled_at_keyframes_first_are_reported_never_believe
     # are named with a reason, and the backup's copy is found in the intact clip only
     clip = pan_clip(tmp_path / "library" / "clip.mp4", "coffee.png", 10, size=(160, 90))
     data = clip.read_bytes()
-    middle = len(data) // 2
-    bad = {
-        "flipped.mp4": data[:middle] + bytes(b ^ 0x5A for b in data[middle : middle + 4000])
-        + data[middle + 4000 :],
-        "zeroed.mp4": data[:middle] + bytes(20000) + data[middle + 20000 :],
-        "cut.mp4": data[: len(data) * 6 // 10],
-        "text.mp4": b"not a video\n",
-        "empty.mov": b"",
-    }  # fmt: skip
+    bad = {**_damaged(data), "text.mp4": b"not a video\n", "empty.mov": b""}
     for name, content in bad.items():
         (clip.parent / name).write_bytes(content)
     hevc_copy(clip, tmp_path / "backup" / "clip-hevc.mp4")

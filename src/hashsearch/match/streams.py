@@ -3,8 +3,8 @@
 A backup's video whose stream digest (:mod:`hashsearch.decode.stream`: every packet of
 its video stream, undecoded) equals a library video's holds nothing of the video that
 the library file does not: the same file, or the same stream in another container. Its
-frames need not be compared, and the library video need not be sampled whole (a minute
-of 1080p costs what some 65 to 120 camera photos cost; :mod:`.lookup`): it is found from the
+frames need not be compared, and the library video need not be sampled whole (the
+costly part of a library video, :mod:`.lookup`): it is found from the
 keyframes every video is first sampled at. Frames could never find it where the clip
 holds no evidence of its moment (nothing moves, or too short to time): the same stream
 is found all the same. A copy without the sound the needle has is still only "smaller".
