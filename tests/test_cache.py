@@ -114,6 +114,8 @@ def test_an_entry_that_does_not_parse_is_read_again_and_the_cache_kept(photo_fil
     with sqlite3.connect(path) as db:  # one value garbled (another version wrote it, or rot)
         db.execute("UPDATE hashes SET signature = ? WHERE path = ?", (b"HSVIDEO9xx",
                    os.fsencode(photo_files[0])))  # fmt: skip
+        db.execute("UPDATE hashes SET signature = ? WHERE path = ?", ("HSPHOTO1 as text",
+                   os.fsencode(photo_files[1])))  # fmt: skip
     warnings: list[str] = []
     with _open(path, warnings) as cache:
         assert _hash(photo_files, cache) == first

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..callbacks import Warn
 from .cachefile import connect, create, default_cache_path, is_corruption, not_a_cache
 from .clip import VideoSignature, is_video_record
-from .signature import Signature, record_size
+from .signature import Signature, pages_of_record, photo_record
 
 #: What the cache keeps of a file: the signature of each page, or a video's frames.
 Record = tuple[Signature, ...] | VideoSignature
@@ -214,7 +214,7 @@ class HashCache:
         if isinstance(record, VideoSignature):  # an interlaced video's has no frame
             blob, bits = record.to_bytes(), record.frames[0].hash.bits if record.frames else 0
         elif record:
-            blob, bits = b"".join(page.to_bytes() for page in record), record[0].hash.bits
+            blob, bits = photo_record(record), record[0].hash.bits
         else:
             return
         self._pending.append((os.fsencode(path), self._key, *stamp, bits, blob))
@@ -276,6 +276,8 @@ class HashCache:
 def _record_or_none(blob: bytes, bits: int) -> Record | None:
     """:func:`_record`, or None for a value that does not parse (written by another
     version, or damaged): that file is read again and its entry replaced."""
+    if not isinstance(blob, bytes):  # a text value (written by hand, or another tool)
+        return None
     try:
         return _record(blob, bits)
     except ValueError:
@@ -286,9 +288,4 @@ def _record(blob: bytes, bits: int) -> Record:
     """The signatures stored in one cache value (one per page, or a video's)."""
     if is_video_record(blob):
         return VideoSignature.from_bytes(blob, bits)
-    length = record_size(bits)
-    if not blob or len(blob) % length:
-        raise ValueError(f"a cached value of {len(blob)} bytes")
-    return tuple(
-        Signature.from_bytes(blob[i : i + length], bits) for i in range(0, len(blob), length)
-    )
+    return pages_of_record(blob, bits)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from ..decode.formats import is_image_name, is_video, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
+from ..decode.motion import movie_digest
 from ..decode.read import read_regular_file
 from ..decode.video import NO_FRAME
 from ..errors import ImageError, InterlacedVideoError
@@ -125,10 +126,12 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
     damage = damage_in(said)
     if damage is not None:
         raise ImageError(f"damaged image: {damage}")
-    return tuple(
+    first, *more = (
         signature(page.gray, params.hash_size, params.algorithm, page.size, page.chroma)
         for page in pages
     )
+    movie = movie_digest(data)  # a motion photo's: found only where the movie is kept too
+    return (replace(first, movie=movie) if movie else first, *more)
 
 
 def kind_of(path: str) -> str:

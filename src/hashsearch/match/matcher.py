@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import functools
-import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-import numpy.typing as npt
-
 from ..hash.families import ALGORITHMS
 from ..hash.one import HashResult
-from ..hash.signature import THUMB_SIDE, Signature, inset_crops
+from ..hash.signature import THUMB_SIDE, Signature
 from ..index import HashIndex
 from .hue import is_gray, shows_colour
+from .turns import turned_variants
 from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
@@ -23,14 +20,16 @@ from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 DEFAULT_THRESHOLD = 8
 
 #: found: the library holds a copy that passed verification and is not much smaller;
-#: smaller: it holds only a much smaller copy (a thumbnail is not a copy), or only a gray
-#: copy of a colour photo;
+#: smaller: it holds only a much smaller copy (a thumbnail is not a copy), only a gray
+#: copy of a colour photo, or only the still of a motion photo;
 #: new; unreadable (reason); not compared (reason: a video, an unknown format).
 Status = Literal["found", "new", "unreadable", "not compared", "smaller"]
 STATUSES: tuple[Status, ...] = ("found", "smaller", "new", "unreadable", "not compared")
 #: A library copy must keep at least this share of the needle's longer side to count as
 #: a copy; a smaller one (a 96 x 72 thumbnail of a 1600 x 1200 photo) is not the photo.
 MIN_COPY_SIDE = 0.5
+#: A motion photo (decode/motion.py) whose still is in the library, but not its movie.
+MOVIE_NOT_KEPT = "a motion photo: only its still is in the library, not its movie"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +85,6 @@ class Candidates:
     rejected: list[Match]  # near misses, most similar first
 
 
-_Turn = Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.uint8]]
-
-# The eight ways a copy may have been turned: (name, function on a 2-D array).
-_TRANSFORMS: tuple[tuple[str, _Turn], ...] = (
-    ("", lambda a: a),
-    ("rot90", lambda a: np.rot90(a, -1)),
-    ("rot180", lambda a: np.rot90(a, 2)),
-    ("rot270", lambda a: np.rot90(a, 1)),
-    ("mirror", lambda a: a[:, ::-1]),
-    ("mirror+rot90", lambda a: np.rot90(a[:, ::-1], -1)),
-    ("mirror+rot180", lambda a: np.rot90(a[:, ::-1], 2)),
-    ("mirror+rot270", lambda a: np.rot90(a[:, ::-1], 1)),
-)
 #: Near misses kept per needle for people to look at.
 MAX_NEAR_MISSES = 3
 #: Prepared haystack thumbnails kept between comparisons (about 80 KB each).
@@ -258,13 +244,17 @@ class Matcher:
 
     def _lesser(self, match: Match, needle: Signature) -> str | None:
         """Why the library copy does not hold the whole needle: much smaller (sizes known,
-        and not ``accept_smaller``), or gray where the needle shows colour; None if it does."""
+        and not ``accept_smaller``), gray where the needle shows colour, or without the
+        movie of a motion photo; None if it does."""
         sizes_known = needle.long_side and max(match.size) and not self.rules.accept_smaller
         if sizes_known and max(match.size) < MIN_COPY_SIDE * needle.long_side:
             width, height = match.size
             return f"only a smaller copy in the library ({width}x{height})"
-        if shows_colour(needle.chroma) and is_gray(self.signatures[match.path].chroma):
+        kept = self.signatures[match.path]
+        if shows_colour(needle.chroma) and is_gray(kept.chroma):
             return "only a gray copy in the library"
+        if needle.movie and kept.movie != needle.movie:
+            return MOVIE_NOT_KEPT
         return None
 
     def _prepare_path(self, path: str) -> Prepared:
@@ -275,15 +265,7 @@ class Matcher:
         yield "", needle
         if not self.rules.rotations:
             return
-        side = math.isqrt(needle.hash.bits)
-        for name, turn in _TRANSFORMS[1:]:
-            thumb = np.ascontiguousarray(turn(needle.thumb))
-            hashes = tuple(self.hasher(crop, side) for crop in inset_crops(thumb))
-            width, height = needle.size
-            turned = (height, width) if name.endswith(("rot90", "rot270")) else needle.size
-            layers = np.stack([turn(layer) for layer in needle.chroma])
-            chroma = np.ascontiguousarray(layers, dtype=np.int8)
-            yield name, Signature(hashes, thumb, turned, chroma)
+        yield from turned_variants(needle, self.hasher)
 
 
 def _pages(numbers: list[int]) -> str:

@@ -53,7 +53,7 @@ def folder_lines(result: SearchResult) -> list[str]:
 #: How each state is named in the summary.
 STATE_LABELS: dict[Status, str] = {
     "found": "found",
-    "smaller": "only a smaller copy in the library",
+    "smaller": "only a smaller or partial copy in the library",
     "new": "new",
     "unreadable": "unreadable",
     "not compared": "not compared",

@@ -1,0 +1,150 @@
+"""Motion photos: one file holding a photo and, after it, the short movie the camera took.
+
+Google's (``PXL_*.MP.jpg``, ``MVIMG_*.jpg``) and Samsung's motion photos are the photo's
+JPEG followed by an MP4 (Samsung puts ``MotionPhoto_Data`` before it and a trailer of its
+own after); Samsung's HEIC ones keep the MP4 in a top-level ``mpvd`` box. Decoders read
+only the photo, so without this module such a file compares as its still: a library copy
+that kept only the still (an app that re-saved it, an export without the movie) makes it
+"found", and deleting it loses the movie. Here the movie is found and digested, so that
+a motion photo counts as found only in a library file that carries the same movie
+(:meth:`hashsearch.match.matcher.Matcher._lesser`).
+
+The movie is told by its structure, not by metadata a converter may drop or keep: an MP4
+``ftyp`` box after the JPEG's end of image, followed by another well-formed box. Finding
+the end of the image means reading through the photo's compressed data (5 ms for 12
+megapixels), so a JPEG that ends as a JPEG does (``FFD9``) is read through only when its
+metadata names a movie (Google's XMP says ``MotionPhoto`` or ``MicroVideo``; Samsung's
+files end with a trailer of their own). The digest covers the MP4's top-level boxes only
+(a trailer after them may differ between two copies of one movie). Pure: bytes in,
+digest out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+#: Bytes kept of the movie's SHA-256 (as of a video's stream digest).
+MOVIE_DIGEST_BYTES = 16
+_SOI, _SOS, _EOI = b"\xff\xd8", 0xDA, b"\xff\xd9"
+_FTYP = b"ftyp"
+_MAX_FTYP = 1024  # an ftyp box lists a handful of brands: a larger "size" is not one
+_HEIF_MOVIE = b"mpvd"
+#: Words in a motion photo's XMP (Google: GCamera:MotionPhoto, GCamera:MicroVideo).
+_SAYS_MOVIE = (b"MotionPhoto", b"MicroVideo")
+
+
+def movie_digest(data: bytes) -> bytes:
+    """The digest of the movie a motion photo carries, or ``b""`` for any other file."""
+    span = movie_span(data)
+    if span is None:
+        return b""
+    start, end = span
+    return hashlib.sha256(memoryview(data)[start:end]).digest()[:MOVIE_DIGEST_BYTES]
+
+
+def movie_span(data: bytes) -> tuple[int, int] | None:
+    """Where the movie lies in a motion photo's bytes (start, end), or None."""
+    if data.startswith(_SOI):
+        return _jpeg_movie(data)
+    if data[4:8] == _FTYP:
+        return _heif_movie(data)
+    return None
+
+
+def _jpeg_movie(data: bytes) -> tuple[int, int] | None:
+    """The MP4 after a JPEG's picture: from its first ``ftyp`` box that is followed by
+    another box, while the top-level boxes are well formed (one cut short: to the end)."""
+    scan = _first_scan(data)
+    if scan is None:
+        return None
+    if data.endswith(_EOI) and not any(data.find(word, 0, scan) != -1 for word in _SAYS_MOVIE):
+        # the file ends as a JPEG does (a gain map's may follow the picture) and its
+        # metadata names no movie: not read through (5 ms for a 12-megapixel photo)
+        return None
+    eoi = data.find(_EOI, scan)  # 0xFF in scan data is stuffed: it is never FFD9
+    if eoi == -1:
+        return None
+    end = eoi + 2
+    at = data.find(_FTYP, end + 4)
+    while at != -1:
+        start = at - 4
+        size = _box_size(data, start)
+        if size is not None and _printable(data[at + 4 : at + 8]):  # its major brand
+            after = start + size
+            if _printable(data[after + 4 : after + 8]):  # the next box's type
+                return start, _boxes_end(data, start)
+        at = data.find(_FTYP, at + 1)
+    return None
+
+
+def _first_scan(data: bytes) -> int | None:
+    """Where a JPEG's first scan starts (after its SOS header), or None."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == _SOS:
+            return at
+    return None
+
+
+def _heif_movie(data: bytes) -> tuple[int, int] | None:
+    """The contents of a HEIF file's top-level ``mpvd`` box (Samsung's motion photos)."""
+    at = 0
+    while at + 8 <= len(data):
+        size = _box_size(data, at)
+        if size is None:
+            return None
+        header = 16 if int.from_bytes(data[at : at + 4], "big") == 1 else 8
+        if data[at + 4 : at + 8] == _HEIF_MOVIE and size > header:
+            return at + header, at + size
+        at += size
+    return None
+
+
+def _boxes_end(data: bytes, start: int) -> int:
+    """Where the run of well-formed top-level ISO boxes from ``start`` ends: at the end of
+    the data where the last one is cut short."""
+    at = start
+    while at + 8 <= len(data):
+        size = _box_size(data, at)
+        if size is None:
+            cut = _printable(data[at + 4 : at + 8]) and int.from_bytes(data[at : at + 4], "big")
+            return len(data) if cut and at + cut > len(data) else at
+        at += size
+    return at
+
+
+def _printable(kind: bytes) -> bool:
+    """True for four printable ASCII bytes, as an ISO box type or brand is."""
+    return len(kind) == 4 and all(32 <= c < 127 for c in kind)
+
+
+def _box_size(data: bytes, at: int) -> int | None:
+    """The length of the ISO box at ``at`` if it is well formed (a printable type, a size
+    that fits the data; 0 means "to the end"), else None."""
+    if at < 0 or at + 8 > len(data):
+        return None
+    kind = data[at + 4 : at + 8]
+    if not _printable(kind):
+        return None
+    size = int.from_bytes(data[at : at + 4], "big")
+    if size == 1:  # a 64-bit size follows the type
+        if at + 16 > len(data):
+            return None
+        size = int.from_bytes(data[at + 8 : at + 16], "big")
+        minimum = 16
+    elif size == 0:
+        size, minimum = len(data) - at, 8
+    else:
+        minimum = 8
+    if size < minimum or at + size > len(data):
+        return None
+    if kind == _FTYP and size > _MAX_FTYP:
+        return None
+    return size

@@ -1,0 +1,174 @@
+"""Motion photos stored as one file (Google's ``.MP.jpg``, Samsung's): a photo and a movie.
+
+A library copy that kept only the still must not make such a file "found": deleting it
+would lose the movie. The movies are real H.264 clips made at test time.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+from pathlib import Path
+
+import cv2
+import pytest
+
+from clips import pan_clip
+from conftest import file_states, load_photo, resized
+from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
+from hashsearch.decode.motion import movie_digest, movie_span
+from hashsearch.hash.cache import HashCache, default_cache_path, stamp_of
+from hashsearch.hash.one import hash_one
+from hashsearch.match.matcher import MOVIE_NOT_KEPT
+
+SAMSUNG_MARKER = b"MotionPhoto_Data"
+
+
+def _jpeg(photo: str, quality: int = 90, progressive: bool = False) -> bytes:
+    image = resized(load_photo(photo), 0.5)
+    flags = [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_PROGRESSIVE, int(progressive)]
+    ok, data = cv2.imencode(".jpg", image, flags)
+    assert ok
+    return data.tobytes()
+
+
+@pytest.fixture(scope="module")
+def movies(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
+    """Two real 1.5 s H.264 movies, as a phone keeps beside a motion photo."""
+    folder = tmp_path_factory.mktemp("movies")
+    made = []
+    for number, photo in enumerate(("chelsea.png", "coffee.png")):
+        clip = pan_clip(folder / f"{number}.mp4", photo, 1.5, size=(320, 180))
+        made.append(clip.read_bytes())
+    return made[0], made[1]
+
+
+def test_the_movie_is_found_after_the_photo_in_google_and_samsung_files(movies) -> None:
+    still, (movie, _) = _jpeg("chelsea.png"), movies
+    assert movie_span(still + movie) == (len(still), len(still) + len(movie))
+    samsung = still + SAMSUNG_MARKER + movie
+    start = len(still) + len(SAMSUNG_MARKER)
+    assert movie_span(samsung) == (start, start + len(movie))
+    assert movie_digest(still + movie) == movie_digest(samsung) != b""
+    # a movie that happens to end as a JPEG does is found where the XMP names it
+    xmp = b"http://ns.adobe.com/xap/1.0/\x00<GCamera:MotionPhoto>1</GCamera:MotionPhoto>"
+    tagged = still[:2] + b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp + still[2:]
+    assert movie_span(tagged + movie + b"\xff\xd9") == (len(tagged), len(tagged) + len(movie))
+    # a movie cut short still counts, to the end of the file (and is another movie)
+    cut = still + movie[: len(movie) // 2]
+    assert movie_span(cut) == (len(still), len(cut))
+    assert movie_digest(cut) != movie_digest(still + movie)
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_plain_photos_carry_no_movie(photos, progressive) -> None:
+    for name in ("astronaut.png", "coffee.png", "hubble_deep_field.jpg", "text.png"):
+        still = _jpeg(name, progressive=progressive)
+        assert movie_span(still) is None
+        # a second JPEG after the first (an Ultra HDR gain map) is no movie
+        assert movie_span(still + _jpeg("coins.png")) is None
+        # the letters "ftyp" after the picture, but no box around them, are no movie
+        assert movie_span(still + b"\x00\x00\x00\x18ftyp" + bytes(40)) is None
+    assert movie_digest(Path(photos / "retina.jpg").read_bytes()) == b""
+
+
+def test_a_heif_file_keeps_its_movie_in_an_mpvd_box(movies) -> None:
+    movie = movies[0]
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+    head = box(b"ftyp", b"heic" + bytes(4) + b"mif1heic") + box(b"meta", bytes(32))
+    heif = head + box(b"mdat", bytes(100)) + box(b"mpvd", movie)
+    start = len(head) + 108 + 8
+    assert movie_span(heif) == (start, start + len(movie))
+    assert movie_span(head + box(b"mdat", bytes(100))) is None
+
+
+@pytest.fixture
+def folders(tmp_path: Path, movies) -> tuple[Path, Path, bytes]:
+    """A library folder, a backup folder, and a motion photo's still."""
+    return tmp_path / "library", tmp_path / "backup", _jpeg("chelsea.png")
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_a_library_copy_of_the_still_alone_does_not_make_a_motion_photo_found(
+    cli, folders, movies
+) -> None:
+    library, backup, still = folders
+    _write(library / "PXL_0001.jpg", still)  # the still kept, its movie dropped
+    _write(backup / "PXL_0001.MP.jpg", still + movies[0])
+    _write(backup / "samsung" / "20250101_120000.jpg", still + SAMSUNG_MARKER + movies[0])
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1
+    states = file_states(run.out)
+    assert states["PXL_0001.MP.jpg"] == ("smaller", MOVIE_NOT_KEPT)
+    assert states["samsung/20250101_120000.jpg"] == ("smaller", MOVIE_NOT_KEPT)
+    text = cli("--haystack", library, "--needles", backup, "--no-cache")
+    assert text.code == 1 and text.lines == [".", "samsung"]
+
+
+def test_a_motion_photo_is_found_where_the_library_keeps_its_movie(cli, folders, movies) -> None:
+    library, backup, still = folders
+    _write(library / "PXL_0001.MP.jpg", still + movies[0])
+    # the same movie behind a re-saved still (another quality) is still that motion photo
+    _write(library / "PXL_0002.MP.jpg", _jpeg("coffee.png", 95) + movies[1])
+    _write(backup / "PXL_0001.MP.jpg", still + movies[0])
+    _write(backup / "PXL_0002.MP.jpg", _jpeg("coffee.png", 80) + movies[1])
+    _write(backup / "still-only.jpg", still)  # a still whose library copy carries more
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 0, run.out
+    assert {state for state, _ in file_states(run.out).values()} == {"found"}
+
+
+def test_the_same_still_with_another_movie_is_not_that_motion_photo(cli, folders, movies) -> None:
+    library, backup, still = folders
+    _write(library / "PXL_0001.MP.jpg", still + movies[1])
+    _write(backup / "PXL_0001.MP.jpg", still + movies[0])
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1
+    assert file_states(run.out)["PXL_0001.MP.jpg"] == ("smaller", MOVIE_NOT_KEPT)
+
+
+def test_the_cache_keeps_the_movie_digest(cli, folders, movies) -> None:
+    library, backup, still = folders
+    _write(library / "PXL_0001.jpg", still)
+    motion = _write(backup / "PXL_0001.MP.jpg", still + movies[0])
+    for _ in range(2):  # hashed, then read from the cache: the same verdict
+        run = cli("--haystack", library, "--needles", backup, "--json")
+        assert run.code == 1
+        assert file_states(run.out)["PXL_0001.MP.jpg"] == ("smaller", MOVIE_NOT_KEPT)
+    cache_path = default_cache_path()
+    cache = HashCache.open(cache_path, HashParams().cache_key, lambda _: None)
+    assert cache is not None
+    with cache:
+        record = cache.get(str(motion), stamp_of(os.lstat(motion)))
+    assert isinstance(record, tuple) and record[0].movie == movie_digest(motion.read_bytes())
+    # a photo record written before motion photos were told is not read: hashed again
+    with sqlite3.connect(cache_path) as db:
+        (blob,) = db.execute(
+            "SELECT signature FROM hashes WHERE path = ?", (os.fsencode(motion),)
+        ).fetchone()
+        old = blob[len(b"HSPHOTO1") + 1 + 16 :]
+        db.execute("UPDATE hashes SET signature = ? WHERE path = ?", (old, os.fsencode(motion)))
+    run = cli("--haystack", library, "--needles", backup, "--json")
+    assert file_states(run.out)["PXL_0001.MP.jpg"] == ("smaller", MOVIE_NOT_KEPT)
+
+
+def test_the_library_api_gives_the_same_verdict(folders, movies) -> None:
+    library, backup, still = folders
+    kept = _write(library / "PXL_0001.jpg", still)
+    motion = _write(backup / "PXL_0001.MP.jpg", still + movies[0])
+    assert signature_of_file(str(motion)).movie == movie_digest(motion.read_bytes())
+    assert signature_of_file(str(kept)).movie == b""
+    matcher = Matcher(64, MatchRules())
+    matcher.add(str(kept), signature_of_file(str(kept)))
+    verdict = matcher.judge(hash_one(str(motion), HashParams()))
+    assert (verdict.status, verdict.reason) == ("smaller", MOVIE_NOT_KEPT)
+    assert [m.path for m in matcher.matches(signature_of_file(str(motion)))] == [str(kept)]
