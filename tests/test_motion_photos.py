@@ -1,7 +1,9 @@
 """Motion photos stored as one file (Google's ``.MP.jpg``, Samsung's): a photo and a movie.
 
 A library copy that kept only the still must not make such a file "found": deleting it
-would lose the movie. The movies are real H.264 clips made at test time.
+would lose the movie. The movie counts as kept where a library motion photo carries the
+same video stream, or a library video holds it (extracted, or re-muxed), with its sound.
+The movies are real H.264 clips made at test time.
 """
 
 from __future__ import annotations
@@ -14,15 +16,21 @@ from pathlib import Path
 import cv2
 import pytest
 
-from clips import pan_clip
+from clips import hevc_copy, pan_clip, remuxed_copy, with_sound
 from conftest import file_states, load_photo, resized
 from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
-from hashsearch.decode.motion import movie_digest, movie_span
+from hashsearch.decode.motion import movie_span
 from hashsearch.hash.cache import HashCache, default_cache_path, stamp_of
+from hashsearch.hash.movie import movie_of
 from hashsearch.hash.one import hash_one
 from hashsearch.match.matcher import MOVIE_NOT_KEPT
 
 SAMSUNG_MARKER = b"MotionPhoto_Data"
+
+
+def _movie(path: Path) -> bytes:
+    """What is kept of the movie in the file at ``path`` (b"": none)."""
+    return movie_of(str(path), path.read_bytes())
 
 
 def _jpeg(photo: str, quality: int = 90, progressive: bool = False) -> bytes:
@@ -34,31 +42,41 @@ def _jpeg(photo: str, quality: int = 90, progressive: bool = False) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def movies(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
-    """Two real 1.5 s H.264 movies, as a phone keeps beside a motion photo."""
+def movie_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two real 1.5 s H.264 movies with sound, as a phone keeps in a motion photo."""
     folder = tmp_path_factory.mktemp("movies")
     made = []
     for number, photo in enumerate(("chelsea.png", "coffee.png")):
-        clip = pan_clip(folder / f"{number}.mp4", photo, 1.5, size=(320, 180))
-        made.append(clip.read_bytes())
+        clip = pan_clip(folder / f"silent-{number}.mp4", photo, 1.5, size=(320, 180))
+        made.append(with_sound(clip, folder / f"{number}.mp4"))
     return made[0], made[1]
 
 
-def test_the_movie_is_found_after_the_photo_in_google_and_samsung_files(movies) -> None:
+@pytest.fixture(scope="module")
+def movies(movie_files: tuple[Path, Path]) -> tuple[bytes, bytes]:
+    """The bytes of :func:`movie_files`."""
+    return movie_files[0].read_bytes(), movie_files[1].read_bytes()
+
+
+def test_the_movie_is_found_after_the_photo_in_google_and_samsung_files(movies, tmp_path) -> None:
     still, (movie, _) = _jpeg("chelsea.png"), movies
     assert movie_span(still + movie) == (len(still), len(still) + len(movie))
     samsung = still + SAMSUNG_MARKER + movie
     start = len(still) + len(SAMSUNG_MARKER)
     assert movie_span(samsung) == (start, start + len(movie))
-    assert movie_digest(still + movie) == movie_digest(samsung) != b""
+    google = _write(tmp_path / "PXL_0001.MP.jpg", still + movie)
+    kept = movie_of(str(google), google.read_bytes())
+    assert kept and kept == movie_of(
+        str(tmp_path / "s.jpg"), _write(tmp_path / "s.jpg", samsung).read_bytes()
+    )
     # a movie that happens to end as a JPEG does is found where the XMP names it
     xmp = b"http://ns.adobe.com/xap/1.0/\x00<GCamera:MotionPhoto>1</GCamera:MotionPhoto>"
     tagged = still[:2] + b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp + still[2:]
     assert movie_span(tagged + movie + b"\xff\xd9") == (len(tagged), len(tagged) + len(movie))
     # a movie cut short still counts, to the end of the file (and is another movie)
-    cut = still + movie[: len(movie) // 2]
-    assert movie_span(cut) == (len(still), len(cut))
-    assert movie_digest(cut) != movie_digest(still + movie)
+    cut = _write(tmp_path / "cut.MP.jpg", still + movie[: len(movie) // 2])
+    assert movie_span(cut.read_bytes()) == (len(still), cut.stat().st_size)
+    assert _movie(cut) not in (b"", kept)
 
 
 @pytest.mark.parametrize("progressive", [False, True])
@@ -70,7 +88,7 @@ def test_plain_photos_carry_no_movie(photos, progressive) -> None:
         assert movie_span(still + _jpeg("coins.png")) is None
         # the letters "ftyp" after the picture, but no box around them, are no movie
         assert movie_span(still + b"\x00\x00\x00\x18ftyp" + bytes(40)) is None
-    assert movie_digest(Path(photos / "retina.jpg").read_bytes()) == b""
+    assert _movie(photos / "retina.jpg") == b""
 
 
 def test_a_heif_file_keeps_its_movie_in_an_mpvd_box(movies) -> None:
@@ -136,7 +154,48 @@ def test_the_same_still_with_another_movie_is_not_that_motion_photo(cli, folders
     assert file_states(run.out)["PXL_0001.MP.jpg"] == ("smaller", MOVIE_NOT_KEPT)
 
 
-def test_the_cache_keeps_the_movie_digest(cli, folders, movies) -> None:
+def test_a_movie_the_library_keeps_as_a_video_of_its_own_counts(
+    cli, folders, movies, movie_files
+) -> None:
+    library, backup, still = folders
+    _write(library / "PXL_0001.jpg", still)
+    _write(library / "PXL_0001.mp4", movies[0])  # extracted as it was, beside the still
+    _write(library / "PXL_0002.jpg", _jpeg("coffee.png"))
+    remuxed_copy(movie_files[1], library / "PXL_0002.mov")  # the same stream, re-muxed
+    _write(backup / "PXL_0001.MP.jpg", still + movies[0])
+    _write(backup / "PXL_0002.MP.jpg", _jpeg("coffee.png") + movies[1])
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 0, run.out
+    assert {state for state, _ in file_states(run.out).values()} == {"found"}
+
+
+def test_a_re_encoded_or_silent_library_movie_does_not_count(
+    cli, folders, movies, movie_files, tmp_path
+) -> None:
+    library, backup, still = folders
+    _write(library / "PXL_0001.jpg", still)
+    hevc_copy(movie_files[0], library / "PXL_0001.mp4")  # another stream
+    _write(library / "PXL_0002.jpg", _jpeg("coffee.png"))
+    silent = tmp_path / "silent.mp4"
+    ffmpeg_without_sound(movie_files[1], silent)
+    _write(library / "PXL_0002.mp4", silent.read_bytes())  # the stream, without its sound
+    _write(backup / "PXL_0001.MP.jpg", still + movies[0])
+    _write(backup / "PXL_0002.MP.jpg", _jpeg("coffee.png") + movies[1])
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1
+    states = file_states(run.out)
+    assert states["PXL_0001.MP.jpg"] == states["PXL_0002.MP.jpg"] == ("smaller", MOVIE_NOT_KEPT)
+
+
+def ffmpeg_without_sound(source: Path, path: Path) -> Path:
+    """``source``'s video stream alone, copied."""
+    from clips import ffmpeg
+
+    ffmpeg("-i", source, "-an", "-c:v", "copy", path)
+    return path
+
+
+def test_the_cache_keeps_the_movie(cli, folders, movies) -> None:
     library, backup, still = folders
     _write(library / "PXL_0001.jpg", still)
     motion = _write(backup / "PXL_0001.MP.jpg", still + movies[0])
@@ -149,13 +208,15 @@ def test_the_cache_keeps_the_movie_digest(cli, folders, movies) -> None:
     assert cache is not None
     with cache:
         record = cache.get(str(motion), stamp_of(os.lstat(motion)))
-    assert isinstance(record, tuple) and record[0].movie == movie_digest(motion.read_bytes())
+    assert isinstance(record, tuple) and record[0].movie == movie_of(
+        str(motion), motion.read_bytes()
+    )
     # a photo record written before motion photos were told is not read: hashed again
     with sqlite3.connect(cache_path) as db:
         (blob,) = db.execute(
             "SELECT signature FROM hashes WHERE path = ?", (os.fsencode(motion),)
         ).fetchone()
-        old = blob[len(b"HSPHOTO1") + 1 + 16 :]
+        old = blob[len(b"HSPHOTO1") + 1 + 17 :]
         db.execute("UPDATE hashes SET signature = ? WHERE path = ?", (old, os.fsencode(motion)))
     run = cli("--haystack", library, "--needles", backup, "--json")
     assert file_states(run.out)["PXL_0001.MP.jpg"] == ("smaller", MOVIE_NOT_KEPT)
@@ -165,7 +226,7 @@ def test_the_library_api_gives_the_same_verdict(folders, movies) -> None:
     library, backup, still = folders
     kept = _write(library / "PXL_0001.jpg", still)
     motion = _write(backup / "PXL_0001.MP.jpg", still + movies[0])
-    assert signature_of_file(str(motion)).movie == movie_digest(motion.read_bytes())
+    assert signature_of_file(str(motion)).movie == _movie(motion)
     assert signature_of_file(str(kept)).movie == b""
     matcher = Matcher(64, MatchRules())
     matcher.add(str(kept), signature_of_file(str(kept)))

@@ -15,6 +15,7 @@ from .callbacks import OnProgress, ShouldStop, Warn, ignore_warning
 from .discover import Problem, Tree, discover
 from .errors import UsageError, os_reason
 from .hash.cache import CacheInfo, HashCache
+from .hash.movie import kept_movie
 from .hash.one import HashResult
 from .hash_stage import hash_for_lookup, hash_with_cache
 from .match.group import DupesGroup, FolderVerdict, folder_verdicts, representative_groups
@@ -233,6 +234,9 @@ def _haystack(
     others = 0
     for path in tree.files:
         result = hashed[path]
+        kept = result.kept_video
+        if kept is not None and kept.stream is not None:  # a motion photo's movie, kept apart?
+            matcher.keep_movie(kept_movie(kept.stream, kept.sound))
         if not result.compared:
             others += 1
         elif result.video is not None:

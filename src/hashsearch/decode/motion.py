@@ -5,41 +5,27 @@ JPEG followed by an MP4 (Samsung puts ``MotionPhoto_Data`` before it and a trail
 own after); Samsung's HEIC ones keep the MP4 in a top-level ``mpvd`` box. Decoders read
 only the photo, so without this module such a file compares as its still: a library copy
 that kept only the still (an app that re-saved it, an export without the movie) makes it
-"found", and deleting it loses the movie. Here the movie is found and digested, so that
-a motion photo counts as found only in a library file that carries the same movie
-(:meth:`hashsearch.match.matcher.Matcher._lesser`).
+"found", and deleting it loses the movie. Here the movie is found, so that a motion
+photo counts as found only where the library keeps its movie too
+(:mod:`hashsearch.hash.movie`, :meth:`hashsearch.match.matcher.Matcher._lesser`).
 
 The movie is told by its structure, not by metadata a converter may drop or keep: an MP4
 ``ftyp`` box after the JPEG's end of image, followed by another well-formed box. Finding
 the end of the image means reading through the photo's compressed data (5 ms for 12
 megapixels), so a JPEG that ends as a JPEG does (``FFD9``) is read through only when its
 metadata names a movie (Google's XMP says ``MotionPhoto`` or ``MicroVideo``; Samsung's
-files end with a trailer of their own). The digest covers the MP4's top-level boxes only
-(a trailer after them may differ between two copies of one movie). Pure: bytes in,
-digest out.
+files end with a trailer of their own). The span covers the MP4's top-level boxes only
+(a trailer after them is not the movie). Pure: bytes in, span out.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-#: Bytes kept of the movie's SHA-256 (as of a video's stream digest).
-MOVIE_DIGEST_BYTES = 16
 _SOI, _SOS, _EOI = b"\xff\xd8", 0xDA, b"\xff\xd9"
 _FTYP = b"ftyp"
 _MAX_FTYP = 1024  # an ftyp box lists a handful of brands: a larger "size" is not one
 _HEIF_MOVIE = b"mpvd"
 #: Words in a motion photo's XMP (Google: GCamera:MotionPhoto, GCamera:MicroVideo).
 _SAYS_MOVIE = (b"MotionPhoto", b"MicroVideo")
-
-
-def movie_digest(data: bytes) -> bytes:
-    """The digest of the movie a motion photo carries, or ``b""`` for any other file."""
-    span = movie_span(data)
-    if span is None:
-        return b""
-    start, end = span
-    return hashlib.sha256(memoryview(data)[start:end]).digest()[:MOVIE_DIGEST_BYTES]
 
 
 def movie_span(data: bytes) -> tuple[int, int] | None:

@@ -11,6 +11,7 @@ gives None, never a loop or a huge read.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from typing import BinaryIO
@@ -31,6 +32,12 @@ def has_sound(path: str) -> bool | None:
             moov = _moov(stream, os.fstat(stream.fileno()).st_size)
     except OSError:
         return None
+    return None if moov is None else _sound_in(moov)
+
+
+def sound_in_bytes(data: bytes) -> bool | None:
+    """:func:`has_sound` of an ISO base media file held in memory (a motion photo's movie)."""
+    moov = _moov(io.BytesIO(data), len(data))
     return None if moov is None else _sound_in(moov)
 
 

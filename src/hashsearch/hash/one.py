@@ -15,13 +15,13 @@ from typing import Literal, TypeVar
 from ..decode.formats import is_image_name, is_video, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
-from ..decode.motion import movie_digest
 from ..decode.read import read_regular_file
 from ..decode.video import NO_FRAME
 from ..errors import ImageError, InterlacedVideoError
 from .clip import INTERLACED, VideoSignature, interlaced_stand_in, video_signature
 from .dhash import DEFAULT_HASH_SIZE, ImageHash
 from .isolate import REFUSED_INTERLACED, damage_in, decoder_messages, stretch_time_limit
+from .movie import movie_of
 from .signature import Signature, signature
 
 #: A file named like an image whose first bytes match no known format is read whole (for
@@ -130,7 +130,8 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
         signature(page.gray, params.hash_size, params.algorithm, page.size, page.chroma)
         for page in pages
     )
-    movie = movie_digest(data)  # a motion photo's: found only where the movie is kept too
+    # a motion photo's movie: the photo is found only where the library keeps it too
+    movie, _ = decoder_messages(lambda: movie_of(path, data))
     return (replace(first, movie=movie) if movie else first, *more)
 
 

@@ -7,7 +7,7 @@ about 6 % per side) land near one of the hashes.
 
 Size per photo: 5 hashes of 8 bytes, one 64 x 64 grayscale thumbnail, a 16 x 16 chroma
 map (:mod:`hashsearch.decode.colour`, 512 bytes) and the picture's full width and height,
-4,656 bytes, and 16 more for a motion photo's movie (:mod:`hashsearch.decode.motion`). A
+4,656 bytes, and 17 more for a motion photo's movie (:mod:`hashsearch.hash.movie`). A
 video's frames keep no chroma (4,144 bytes each).
 """
 
@@ -45,7 +45,7 @@ class Signature:
     thumb: Thumb
     size: tuple[int, int] = (0, 0)  # width, height of the picture at full resolution
     chroma: Chroma = field(default_factory=unknown_chroma)  # zero: gray; see decode.colour
-    # the digest of the movie a motion photo carries after its picture (decode.motion),
+    # what is kept of the movie a motion photo carries after its picture (hash.movie),
     # b"" for any other picture; kept with the first page only
     movie: bytes = b""
 

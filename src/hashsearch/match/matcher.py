@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..hash.families import ALGORITHMS
+from ..hash.movie import movie_parts
 from ..hash.one import HashResult
 from ..hash.signature import THUMB_SIDE, Signature
 from ..index import HashIndex
@@ -28,7 +29,7 @@ STATUSES: tuple[Status, ...] = ("found", "smaller", "new", "unreadable", "not co
 #: A library copy must keep at least this share of the needle's longer side to count as
 #: a copy; a smaller one (a 96 x 72 thumbnail of a 1600 x 1200 photo) is not the photo.
 MIN_COPY_SIDE = 0.5
-#: A motion photo (decode/motion.py) whose still is in the library, but not its movie.
+#: A motion photo (hash/movie.py) whose still is in the library, but not its movie.
 MOVIE_NOT_KEPT = "a motion photo: only its still is in the library, not its movie"
 
 
@@ -101,6 +102,8 @@ class Matcher:
         self.hasher = ALGORITHMS[algorithm]  # for the turned variants of --rotations
         self.index = HashIndex(bits)
         self.signatures: dict[str, Signature] = {}
+        # the movies the library keeps (hash.movie): its motion photos' and its videos'
+        self.movies: dict[bytes, set[bool | None]] = {}
         self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_path)
 
     def add(self, path: str, value: Signature) -> None:
@@ -108,6 +111,14 @@ class Matcher:
         self.signatures[path] = value
         for item in dict.fromkeys(value.hashes):
             self.index.add(item, path)
+        if value.movie:
+            self.keep_movie(value.movie)
+
+    def keep_movie(self, movie: bytes) -> None:
+        """Remember a movie the library keeps (:func:`~hashsearch.hash.movie.kept_movie`):
+        a motion photo's, or a library video's stream."""
+        stream, sound = movie_parts(movie)
+        self.movies.setdefault(stream, set()).add(sound)
 
     def __len__(self) -> int:
         return len(self.signatures)
@@ -250,12 +261,16 @@ class Matcher:
         if sizes_known and max(match.size) < MIN_COPY_SIDE * needle.long_side:
             width, height = match.size
             return f"only a smaller copy in the library ({width}x{height})"
-        kept = self.signatures[match.path]
-        if shows_colour(needle.chroma) and is_gray(kept.chroma):
+        if shows_colour(needle.chroma) and is_gray(self.signatures[match.path].chroma):
             return "only a gray copy in the library"
-        if needle.movie and kept.movie != needle.movie:
+        if needle.movie and not self._keeps_movie(needle.movie):
             return MOVIE_NOT_KEPT
         return None
+
+    def _keeps_movie(self, movie: bytes) -> bool:
+        """True when the library keeps this movie's stream, with its sound if it has one."""
+        stream, sound = movie_parts(movie)
+        return any(sound is not True or kept is not False for kept in self.movies.get(stream, ()))
 
     def _prepare_path(self, path: str) -> Prepared:
         value = self.signatures[path]
