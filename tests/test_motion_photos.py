@@ -91,6 +91,16 @@ def test_plain_photos_carry_no_movie(photos, progressive) -> None:
     assert _movie(photos / "retina.jpg") == b""
 
 
+def test_a_hostile_run_of_tiny_boxes_is_not_walked_to_its_end(movies) -> None:
+    still, tiny = _jpeg("coffee.png"), b"\x00\x00\x00\x08free" * 200_000  # 1.6 MB of boxes
+    assert movie_span(still + movies[0] + tiny) == (
+        len(still),
+        len(still) + len(movies[0]) + len(tiny),
+    )
+    heif = b"\x00\x00\x00\x10ftypheic\x00\x00\x00\x00" + tiny + b"\x00\x00\x00\x10mpvd" + bytes(8)
+    assert movie_span(heif) is None
+
+
 def test_a_heif_file_keeps_its_movie_in_an_mpvd_box(movies) -> None:
     movie = movies[0]
 

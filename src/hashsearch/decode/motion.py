@@ -24,6 +24,8 @@ _SOI, _SOS, _EOI = b"\xff\xd8", 0xDA, b"\xff\xd9"
 _FTYP = b"ftyp"
 _MAX_FTYP = 1024  # an ftyp box lists a handful of brands: a larger "size" is not one
 _HEIF_MOVIE = b"mpvd"
+#: Top-level boxes walked at most (a movie has a handful; a hostile file is not walked on).
+MAX_BOXES = 10_000
 #: Words in a motion photo's XMP (Google: GCamera:MotionPhoto, GCamera:MicroVideo).
 _SAYS_MOVIE = (b"MotionPhoto", b"MicroVideo")
 
@@ -82,7 +84,9 @@ def _first_scan(data: bytes) -> int | None:
 def _heif_movie(data: bytes) -> tuple[int, int] | None:
     """The contents of a HEIF file's top-level ``mpvd`` box (Samsung's motion photos)."""
     at = 0
-    while at + 8 <= len(data):
+    for _ in range(MAX_BOXES):
+        if at + 8 > len(data):
+            return None
         size = _box_size(data, at)
         if size is None:
             return None
@@ -97,13 +101,15 @@ def _boxes_end(data: bytes, start: int) -> int:
     """Where the run of well-formed top-level ISO boxes from ``start`` ends: at the end of
     the data where the last one is cut short."""
     at = start
-    while at + 8 <= len(data):
+    for _ in range(MAX_BOXES):
+        if at + 8 > len(data):
+            return at
         size = _box_size(data, at)
         if size is None:
             cut = _printable(data[at + 4 : at + 8]) and int.from_bytes(data[at : at + 4], "big")
             return len(data) if cut and at + cut > len(data) else at
         at += size
-    return at
+    return len(data)  # a hostile run of tiny boxes: the rest counts as movie, unread
 
 
 def _printable(kind: bytes) -> bool:
