@@ -22,7 +22,7 @@ from hashsearch.match.detail import (
     scores,
 )
 from hashsearch.match.group import representative_groups
-from hashsearch.match.matcher import Match
+from hashsearch.match.verdicts import Match
 from hashsearch.match.verify import MAX_CONTRAST_RATIO, compare, contrast_ratio, prepare
 
 

@@ -29,7 +29,8 @@ from .hash.signature import Signature
 from .hash.workers import DEFAULT_TIME_LIMIT
 from .index import HashIndex
 from .match.group import FolderVerdict
-from .match.matcher import DEFAULT_THRESHOLD, ImageVerdict, Match, Matcher, MatchRules
+from .match.matcher import DEFAULT_THRESHOLD, Matcher, MatchRules
+from .match.verdicts import ImageVerdict, Match
 from .match.verify import DEFAULT_MIN_SIMILARITY
 from .match.video import VideoMatcher
 from .options import SearchOptions

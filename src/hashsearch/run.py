@@ -20,7 +20,8 @@ from .hash.one import HashResult
 from .hash_stage import hash_for_lookup, hash_with_cache
 from .match.group import DupesGroup, FolderVerdict, folder_verdicts, representative_groups
 from .match.library import Library
-from .match.matcher import ImageVerdict, Match, Matcher
+from .match.matcher import Matcher
+from .match.verdicts import ImageVerdict, Match
 from .match.video import VideoMatcher
 from .options import SearchOptions
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from ..callbacks import Warn
 from .cachefile import connect, create, default_cache_path, is_corruption, not_a_cache
 from .clip import VideoSignature, is_video_record
-from .signature import Signature, pages_of_record, photo_record
+from .record import pages_of_record, photo_record
+from .signature import Signature
 
 #: What the cache keeps of a file: the signature of each page, or a video's frames.
 Record = tuple[Signature, ...] | VideoSignature

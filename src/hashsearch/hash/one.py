@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
+from ..decode.exif import taken_at
 from ..decode.formats import is_image_name, is_video, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
@@ -132,7 +133,7 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
     )
     # a motion photo's movie: the photo is found only where the library keeps it too
     movie, _ = decoder_messages(lambda: movie_of(path, data))
-    return (replace(first, movie=movie) if movie else first, *more)
+    return (replace(first, movie=movie, taken=taken_at(data)), *more)
 
 
 def kind_of(path: str) -> str:

@@ -7,14 +7,14 @@ about 6 % per side) land near one of the hashes.
 
 Size per photo: 5 hashes of 8 bytes, one 64 x 64 grayscale thumbnail, a 16 x 16 chroma
 map (:mod:`hashsearch.decode.colour`, 512 bytes) and the picture's full width and height,
-4,656 bytes, and 17 more for a motion photo's movie (:mod:`hashsearch.hash.movie`). A
-video's frames keep no chroma (4,144 bytes each).
+4,656 bytes; the cache adds 19 bytes a file (:mod:`hashsearch.hash.record`: when it
+was taken) and 17 for a motion photo's movie (:mod:`hashsearch.hash.movie`). A video's
+frames keep no chroma (4,144 bytes each).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,8 @@ class Signature:
     # what is kept of the movie a motion photo carries after its picture (hash.movie),
     # b"" for any other picture; kept with the first page only
     movie: bytes = b""
+    # when it was taken, as its EXIF says (decode.exif: seconds, milliseconds or -1)
+    taken: tuple[int, int] | None = None
 
     @property
     def long_side(self) -> int:
@@ -64,7 +66,8 @@ class Signature:
             return NotImplemented
         same = self.size == other.size and self.hashes == other.hashes
         same = same and np.array_equal(self.thumb, other.thumb)
-        return same and np.array_equal(self.chroma, other.chroma) and self.movie == other.movie
+        same = same and (self.movie, self.taken) == (other.movie, other.taken)
+        return same and np.array_equal(self.chroma, other.chroma)
 
     def __hash__(self) -> int:
         return hash(self.hashes)
@@ -102,33 +105,6 @@ class Signature:
             layers = (2, CHROMA_SIDE, CHROMA_SIDE)
             chroma = np.frombuffer(data, dtype=np.int8, offset=end + 8).reshape(layers)
         return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE), size, chroma)  # read-only
-
-
-#: A photo's cache record starts with this, then the length of its movie digest (one
-#: byte) and the digest, then each page's :meth:`Signature.to_bytes`. A record without it
-#: (written before motion photos were told) is not read: the file is hashed again.
-PHOTO_MAGIC = b"HSPHOTO1"
-
-
-def photo_record(pages: Sequence[Signature]) -> bytes:
-    """The cache record of a photo's pages (the movie digest kept with the first)."""
-    movie = pages[0].movie
-    return PHOTO_MAGIC + bytes([len(movie)]) + movie + b"".join(p.to_bytes() for p in pages)
-
-
-def pages_of_record(data: bytes, bits: int) -> tuple[Signature, ...]:
-    """Inverse of :func:`photo_record`; ValueError for anything else."""
-    if not data.startswith(PHOTO_MAGIC) or len(data) <= len(PHOTO_MAGIC):
-        raise ValueError("not a photo record of this version")
-    start = len(PHOTO_MAGIC) + 1 + data[len(PHOTO_MAGIC)]
-    movie, blob = data[len(PHOTO_MAGIC) + 1 : start], data[start:]
-    length = record_size(bits)
-    if not blob or len(blob) % length:
-        raise ValueError(f"a cached value of {len(blob)} bytes")
-    first, *more = (
-        Signature.from_bytes(blob[i : i + length], bits) for i in range(0, len(blob), length)
-    )
-    return (replace(first, movie=movie) if movie else first, *more)
 
 
 def inset_crops(thumb: Thumb) -> list[Thumb]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..discover import Tree
-from .matcher import ImageVerdict, Match, Status
+from .verdicts import ImageVerdict, Match, Status
 
 
 @dataclass(slots=True)

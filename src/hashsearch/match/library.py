@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..hash.one import HashResult
-from .matcher import ImageVerdict, Match, Matcher
+from .matcher import Matcher
+from .verdicts import ImageVerdict, Match
 from .video import VideoMatcher
 
 

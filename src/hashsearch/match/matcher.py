@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from ..hash.families import ALGORITHMS
 from ..hash.movie import movie_parts
@@ -13,19 +12,16 @@ from ..hash.one import HashResult
 from ..hash.signature import THUMB_SIDE, Signature
 from ..index import HashIndex
 from .hue import is_gray, shows_colour
+from .moment import reason as moment_reason
+from .moment import seconds_apart
 from .turns import turned_variants
+from .verdicts import Candidates, ImageVerdict, Match
 from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
 #: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
 DEFAULT_THRESHOLD = 8
 
-#: found: the library holds a copy that passed verification and is not much smaller;
-#: smaller: it holds only a much smaller copy (a thumbnail is not a copy), only a gray
-#: copy of a colour photo, or only the still of a motion photo;
-#: new; unreadable (reason); not compared (reason: a video, an unknown format).
-Status = Literal["found", "new", "unreadable", "not compared", "smaller"]
-STATUSES: tuple[Status, ...] = ("found", "smaller", "new", "unreadable", "not compared")
 #: A library copy must keep at least this share of the needle's longer side to count as
 #: a copy; a smaller one (a 96 x 72 thumbnail of a 1600 x 1200 photo) is not the photo.
 MIN_COPY_SIDE = 0.5
@@ -41,49 +37,6 @@ class MatchRules:
     min_similarity: float = DEFAULT_MIN_SIMILARITY
     rotations: bool = False
     accept_smaller: bool = False  # count a much smaller library copy as found
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A haystack image that shows the same picture as a needle (or, as a near miss, not)."""
-
-    path: str
-    distance: int  # bits between the closest pair of hashes
-    similarity: float  # layout correlation, 1.0 for identical
-    transform: str = ""  # "", or how the needle was turned to match: rot90, mirror, ...
-    detail: float = 1.0  # detail correlation, 1.0 for identical (and where not judged)
-    size: tuple[int, int] = (0, 0)  # the haystack image's width and height
-    # videos only: where the needle starts in the library video (seconds), the library
-    # video's length, and the share of the needle's frames inside it that matched
-    offset: float | None = None
-    duration: float | None = None
-    covered: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImageVerdict:
-    """One needle image: found (with its closest haystack copy), new, or unreadable.
-
-    ``similar`` holds near misses: candidates that passed the hash stage but failed
-    verification, most similar first, for a person to look at; they never count as found.
-    """
-
-    path: str
-    status: Status
-    match: Match | None = None
-    reason: str | None = None
-    similar: tuple[Match, ...] = ()
-    size: tuple[int, int] = (0, 0)  # the needle's width and height (first page)
-    kind: str = "image"  # or "video"
-    duration: float | None = None  # a video's length in seconds
-
-
-@dataclass(frozen=True, slots=True)
-class Candidates:
-    """What verification made of one needle's candidates."""
-
-    accepted: list[Match]  # most similar first
-    rejected: list[Match]  # near misses, most similar first
 
 
 #: Near misses kept per needle for people to look at.
@@ -157,6 +110,7 @@ class Matcher:
             key = (owners[query], self.index.path(item))
             nearest[key] = min(distance, nearest.get(key, distance))
         best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
+        elsewhen: list[dict[str, float]] = [{} for _ in needles]
         prepared_variant: dict[int, Prepared] = {}
         settled: set[int] = set()
         order = sorted(nearest.items(), key=lambda item: (item[1], item[0]))
@@ -180,12 +134,17 @@ class Matcher:
                 resampled=resampled,
             )
             match = Match(path, distance, verdict.similarity, name, verdict.detail, size)
+            same = verdict.same
+            if same:  # two exposures are two photos, however alike (match.moment)
+                apart = seconds_apart(needles[needle].taken, self.signatures[path].taken)
+                if apart is not None:
+                    same, elsewhen[needle][path] = False, apart
             known = best[needle].get(path)
-            if known is None or (verdict.same, match.similarity) > (known[0], known[1].similarity):
-                best[needle][path] = (verdict.same, match)
-            if first_copy and verdict.same and self._lesser(match, needles[needle]) is None:
+            if known is None or (same, match.similarity) > (known[0], known[1].similarity):
+                best[needle][path] = (same, match)
+            if first_copy and same and self._lesser(match, needles[needle]) is None:
                 settled.add(needle)
-        return [_sorted(found) for found in best]
+        return [_sorted(found, apart) for found, apart in zip(best, elsewhen, strict=True)]
 
     def judge(self, result: HashResult) -> ImageVerdict:
         """The verdict on one needle: found only when a candidate passes verification."""
@@ -250,6 +209,8 @@ class Matcher:
             only_smaller = [n for n, kept in enumerate(copies, 1) if not kept and n not in missing]
             if only_smaller:
                 reason += f"; {_pages(only_smaller)} only as a smaller or gray copy"
+        elif first.apart:  # a burst shot: say so, or its near miss would puzzle
+            reason = moment_reason(min(first.apart.values()))
         match = first.accepted[0] if first.accepted else None
         return ImageVerdict(result.path, "new", match, reason, similar, size)
 
@@ -287,10 +248,12 @@ def _pages(numbers: list[int]) -> str:
     return f"page{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
 
 
-def _sorted(found: dict[str, tuple[bool, Match]]) -> Candidates:
+def _sorted(found: dict[str, tuple[bool, Match]], apart: dict[str, float]) -> Candidates:
     def order(match: Match) -> tuple[float, int, str]:
         return (-match.similarity, match.distance, match.path)
 
     accepted = sorted((m for same, m in found.values() if same), key=order)
     rejected = sorted((m for same, m in found.values() if not same), key=order)
-    return Candidates(accepted, rejected)
+    return Candidates(
+        accepted, rejected, {m.path: apart[m.path] for m in rejected if m.path in apart}
+    )

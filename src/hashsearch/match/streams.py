@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..hash.clip import VideoSignature
-from .matcher import Match
+from .verdicts import Match
 
 
 class SameStreams:

@@ -28,9 +28,10 @@ from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
 from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
-from .matcher import MIN_COPY_SIDE, ImageVerdict, Match, MatchRules
+from .matcher import MIN_COPY_SIDE, MatchRules
 from .streams import SameStreams
 from .timing import Frames, Timing, timing
+from .verdicts import ImageVerdict, Match
 from .verify import Prepared, compare, prepare
 from .video_verdict import match_of, video_verdict
 

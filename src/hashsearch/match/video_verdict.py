@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from .coverage import Coverage
-from .matcher import ImageVerdict, Match, Status
+from .verdicts import ImageVerdict, Match, Status
 
 
 def match_of(coverage: Coverage, videos: dict[str, VideoSignature]) -> Match:

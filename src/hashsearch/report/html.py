@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ..decode.preview import Preview, preview_file
 from ..hash.workers import DEFAULT_TIME_LIMIT, run_in_workers
 from ..match.group import FolderVerdict
-from ..match.matcher import ImageVerdict, Match
+from ..match.verdicts import ImageVerdict, Match
 from ..run import SearchResult
 from .text import display_path, state_counts, summary_line
 

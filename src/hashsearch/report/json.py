@@ -7,7 +7,7 @@ from typing import Any
 from ..copy_new import CopyResult
 from ..discover import Problem
 from ..match.group import DupesGroup
-from ..match.matcher import STATUSES, ImageVerdict, Match
+from ..match.verdicts import STATUSES, ImageVerdict, Match
 from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
 from .copying import copy_document, copy_entries
 from .text import named, relative

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..discover import Problem
-from ..match.matcher import STATUSES, ImageVerdict, Status
+from ..match.verdicts import STATUSES, ImageVerdict, Status
 from ..run import DupesResult, HaystackSummary, QueryResult, SearchResult
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}

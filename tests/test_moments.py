@@ -1,0 +1,117 @@
+"""Two exposures are two photos: a burst shot whose pixels pass every check is kept apart
+by the moment its EXIF says it was taken; copies that keep, lose or shift that moment as
+real tools do are still found."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import cv2
+import pytest
+
+from conftest import file_states, load_photo, resized
+from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
+from hashsearch.decode.exif import taken_at
+from hashsearch.hash.one import hash_one
+from hashsearch.match.moment import seconds_apart
+
+BURST_START = "2024:05:01 12:00:07"
+
+
+def _exif(when: str | None, millis: str | None = None) -> bytes:
+    """An APP1 ``Exif`` payload holding DateTimeOriginal and SubSecTimeOriginal."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0110] = "Pixel 8"  # a camera model in the first directory, as cameras write
+    if when is not None:
+        exif.get_ifd(0x8769)[0x9003] = when
+        if millis is not None:
+            exif.get_ifd(0x8769)[0x9291] = millis
+    return exif.tobytes()
+
+
+def _with_exif(jpeg: bytes, payload: bytes) -> bytes:
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def _jpeg(quality: int = 92) -> bytes:
+    ok, data = cv2.imencode(
+        ".jpg", resized(load_photo("chelsea.png"), 2), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
+    assert ok
+    return data.tobytes()
+
+
+def _photo(path: Path, when: str | None, millis: str | None = None, quality: int = 92) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_with_exif(_jpeg(quality), _exif(when, millis)))
+    return path
+
+
+def test_the_moment_is_read_from_jpeg_tiff_and_heif_exif() -> None:
+    payload = _exif(BURST_START, "345")
+    jpeg = _with_exif(_jpeg(), payload)
+    assert taken_at(jpeg) == (1714564807, 345)
+    assert taken_at(_with_exif(_jpeg(), _exif(BURST_START))) == (1714564807, -1)
+    assert taken_at(payload[6:]) == (1714564807, 345)  # a TIFF structure (TIFF, DNG, RAW)
+    heif = b"\x00\x00\x00\x10ftypheic\x00\x00\x00\x00" + bytes(100) + payload
+    assert taken_at(heif) == (1714564807, 345)
+    assert taken_at(_jpeg()) is None
+    assert taken_at(_with_exif(_jpeg(), _exif("0000:00:00 00:00:00"))) is None
+    assert taken_at(_with_exif(_jpeg(), _exif(None))) is None
+    for end in range(len(payload)):  # cut anywhere: None or the moment, never an error
+        assert taken_at(_with_exif(_jpeg()[:2000], payload[:end])) in (None, (1714564807, 345))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "apart"),
+    [
+        ((100, 5), (100, 5), None),  # the same moment
+        ((100, 5), (100, 300), 0.295),  # a burst within one second
+        ((100, -1), (100, 300), None),  # the milliseconds dropped by a converter
+        ((100, 5), (3700, 5), None),  # moved to another time zone
+        ((100, 5), (1000, -1), None),  # a quarter of an hour (UTC+5:45), milliseconds lost
+        ((100, -1), (102, -1), 2.0),  # the same scene two seconds later
+        (None, (100, 5), None),  # a copy without EXIF: the pixels decide
+    ],
+)
+def test_which_moments_are_two_exposures(a, b, apart) -> None:
+    found = seconds_apart(a, b)
+    assert found == pytest.approx(apart) if apart is not None else found is None
+
+
+def test_a_burst_shot_is_new_and_copies_of_the_photo_are_found(cli, tmp_path) -> None:
+    library, backup = tmp_path / "library", tmp_path / "backup"
+    _photo(library / "IMG_0001.jpg", BURST_START, "120")
+    _photo(backup / "copy.jpg", BURST_START, "120", quality=80)  # re-saved, EXIF kept
+    _photo(backup / "no-millis.jpg", BURST_START, quality=85)  # sub-seconds dropped
+    _photo(backup / "home-time.jpg", "2024:05:01 14:00:07", "120")  # another time zone
+    (backup / "stripped.jpg").write_bytes(_jpeg(75))  # EXIF stripped (a messenger)
+    _photo(backup / "burst-2.jpg", BURST_START, "420")  # 0.3 s later, the same pixels here
+    _photo(backup / "later.jpg", "2024:05:01 12:00:09", "120")  # two seconds later
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1
+    states = file_states(run.out)
+    for copy in ("copy.jpg", "no-millis.jpg", "home-time.jpg", "stripped.jpg"):
+        assert states[copy] == ("found", None), copy
+    assert states["burst-2.jpg"] == (
+        "new",
+        "a look-alike in the library was taken 0.3 s apart (EXIF): another exposure",
+    )
+    assert states["later.jpg"][0] == "new" and "taken 2 s apart" in states["later.jpg"][1]
+
+
+def test_the_library_api_and_the_cache_agree(cli, tmp_path) -> None:
+    kept = _photo(tmp_path / "library" / "IMG_0001.jpg", BURST_START, "120")
+    burst = _photo(tmp_path / "backup" / "IMG_0002.jpg", BURST_START, "420")
+    assert signature_of_file(str(burst)).taken == (1714564807, 420)
+    matcher = Matcher(64, MatchRules())
+    matcher.add(str(kept), signature_of_file(str(kept)))
+    verdict = matcher.judge(hash_one(str(burst), HashParams()))
+    assert verdict.status == "new" and verdict.similar and verdict.similar[0].path == str(kept)
+    assert matcher.matches(signature_of_file(str(burst))) == []
+    for _ in range(2):  # hashed, then from the cache: the moment is kept
+        run = cli("--haystack", tmp_path / "library", "--needles", tmp_path / "backup", "--json")
+        assert file_states(run.out)["IMG_0002.jpg"][0] == "new"
