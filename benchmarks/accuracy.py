@@ -11,7 +11,9 @@ of benchmarks/lookalikes.py: 60 images per genre (astrophotos, sky art, textures
 pictures in the alpha channel, documents, wallpapers) in the haystack and 30 others of
 each genre as negatives; and burst shots from real footage (OpenCV's sample videos,
 benchmarks/_corpus.py): a frame every 8 s in the haystack, the frames 1, 2 and 4 s after
-each as negatives: the same scene a moment later. Every file is hashed once; then the
+each as negatives: the same scene a moment later, once without EXIF (the pixels alone
+judge) and once with the moment a camera writes (the haystack frames carry theirs, and
+their re-saved copies keep it: those must be found). Every file is hashed once; then the
 verdicts are computed at the default settings (and with --sweep across thresholds and
 similarities).
 Every benign edit is also made of up to 20 real pictures of each look-alike genre (without
@@ -23,8 +25,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import struct
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -55,15 +59,34 @@ CORPUS_COPIES, CORPUS_MIN_SIDE = 20, 256
 #: Burst shots from real footage: seconds between the frames in the haystack, and how much
 #: later the negatives were taken.
 BURST_EVERY, BURST_LATER = 8.0, (1.0, 2.0, 4.0)
+#: The day the bursts are dated (2024-05-01 12:00:00 as a camera's local time).
+BURST_DAY = 1714564800
 
 
-def _write(path: Path, image, quality: int = 92) -> str:
+def _write(path: Path, image, quality: int = 92, taken: float | None = None) -> str:
+    """Write ``image``; ``taken``: seconds after BURST_DAY, written as a camera's EXIF."""
     path.parent.mkdir(parents=True, exist_ok=True)
     params = [cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix == ".jpg" else []
     ok, data = cv2.imencode(path.suffix, image, params)
     assert ok, path
-    path.write_bytes(data.tobytes())
+    written = data.tobytes()
+    if taken is not None:
+        written = written[:2] + _exif_segment(BURST_DAY + taken) + written[2:]
+    path.write_bytes(written)
     return str(path)
+
+
+def _exif_segment(seconds: float) -> bytes:
+    """A JPEG APP1 segment holding DateTimeOriginal and SubSecTimeOriginal, as cameras
+    write them (big-endian TIFF: IFD0 with the Exif pointer, then the Exif directory)."""
+    when = time.strftime("%Y:%m:%d %H:%M:%S", time.gmtime(int(seconds))).encode() + b"\0"
+    millis = f"{round(seconds % 1 * 1000):03d}".encode() + b"\0"
+    exif_ifd, text_at = 26, 56  # after IFD0 (8 + 2 + 12 + 4), after the Exif IFD (+ 30)
+    tiff = b"MM\0*" + struct.pack(">IH", 8, 1) + struct.pack(">HHII", 0x8769, 4, 1, exif_ifd)
+    tiff += struct.pack(">IH", 0, 2) + struct.pack(">HHII", 0x9003, 2, len(when), text_at)
+    tiff += struct.pack(">HHI", 0x9291, 2, len(millis)) + millis + struct.pack(">I", 0) + when
+    payload = b"Exif\0\0" + tiff
+    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
 
 
 def build(root: Path) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
@@ -107,13 +130,23 @@ def build(root: Path) -> tuple[list[str], dict[str, list[str]], dict[str, list[s
             (haystack if side == "haystack" else negatives[f"look-alike: {genre}"]).append(
                 str(target)
             )
+    # bursts: the first frame in the haystack with the moment a camera writes (EXIF);
+    # later frames without EXIF (the pixels alone judge) and with their own moment, and
+    # the first frame re-saved with its EXIF kept (a copy, which must be found)
     for name, shots in _bursts().items():
         for number, (first, *later) in enumerate(shots):
-            haystack.append(_write(root / "haystack" / f"{name}-{number}.jpg", first))
+            moment = number * BURST_EVERY + 0.25
+            haystack.append(_write(root / "haystack" / f"{name}-{number}.jpg", first, taken=moment))
+            copy = root / "needles" / "footage_re-saved" / f"{name}-{number}" / "img.jpg"
+            needles["footage frame re-saved q85, EXIF kept"].append(
+                _write(copy, first, 85, taken=moment)
+            )
             for seconds, image in zip(BURST_LATER, later, strict=True):
                 folder = root / "negatives" / f"{name}-{number}-{seconds:g}s"
                 later_shot = _write(folder / "img.jpg", image)
-                negatives["a moment later (real footage)"].append(later_shot)
+                negatives["a moment later (real footage), no EXIF"].append(later_shot)
+                dated = _write(folder / "dated.jpg", image, taken=moment + seconds)
+                negatives["a moment later, with its EXIF moment"].append(dated)
     return haystack, needles, negatives
 
 

@@ -18,6 +18,7 @@ import os
 from ..decode.motion import movie_span
 from ..decode.sound import sound_in_bytes
 from ..decode.stream import DIGEST_BYTES, stream_digest
+from .isolate import decoder_messages
 
 #: The last byte of a kept movie: whether it has sound (as VideoSignature.sound says).
 _SOUND = {False: 0, True: 1, None: 2}
@@ -45,8 +46,9 @@ def movie_of(path: str, data: bytes) -> bytes:
     start, end = span
     sound = sound_in_bytes(data[start:end])
     stream: bytes | None = None
-    try:
-        stream = stream_digest(f"subfile,,start,{start},end,{end},,:{os.path.abspath(path)}")
+    url = f"subfile,,start,{start},end,{end},,:{os.path.abspath(path)}"
+    try:  # what FFmpeg says of the movie is captured, not printed
+        stream, _ = decoder_messages(lambda: stream_digest(url))
     except Exception:  # a name OpenCV cannot encode, or FFmpeg refusing it
         stream = None
     if stream is None:

@@ -132,8 +132,7 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
         for page in pages
     )
     # a motion photo's movie: the photo is found only where the library keeps it too
-    movie, _ = decoder_messages(lambda: movie_of(path, data))
-    return (replace(first, movie=movie, taken=taken_at(data)), *more)
+    return (replace(first, movie=movie_of(path, data), taken=taken_at(data)), *more)
 
 
 def kind_of(path: str) -> str:
