@@ -50,6 +50,23 @@ def _photo(path: Path, when: str | None, millis: str | None = None, quality: int
     return path
 
 
+@pytest.mark.parametrize("kind", ["HEIF", "AVIF", "WEBP", "PNG"])
+def test_the_moment_is_read_as_real_encoders_write_it(kind) -> None:
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    picture = Image.fromarray(cv2.cvtColor(load_photo("coffee.png"), cv2.COLOR_BGR2RGB))
+    written = io.BytesIO()
+    picture.save(written, kind, exif=_exif(BURST_START, "345"))
+    assert taken_at(written.getvalue()) == (1714564807, 345)
+    bare = io.BytesIO()
+    picture.save(bare, kind)
+    assert taken_at(bare.getvalue()) is None
+
+
 def test_the_moment_is_read_from_jpeg_tiff_and_heif_exif() -> None:
     payload = _exif(BURST_START, "345")
     jpeg = _with_exif(_jpeg(), payload)

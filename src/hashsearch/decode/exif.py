@@ -6,7 +6,8 @@ burst shots, or the same scene a second later, are two exposures and say so, how
 alike their pixels are (:mod:`hashsearch.match.moment` uses it that way).
 
 Read from a JPEG's APP1 ``Exif`` segment, a TIFF-based file's own structure (TIFF, DNG
-and most camera RAW), or the ``Exif`` item of a HEIF file (found by its header). Pure:
+and most camera RAW), the ``Exif`` item of a HEIF or AVIF file (found by its header), or
+a WebP's ``EXIF`` and a PNG's ``eXIf`` chunk. Pure:
 bytes in, moment out; every offset is checked against the data, so a damaged or hostile
 EXIF gives None, never an exception or a loop.
 """
@@ -52,7 +53,17 @@ def _tiff_of(data: bytes) -> int | None:
             at = data.find(_EXIF_HEADER + header, 0, _SEARCHED)
             if at != -1:
                 return at + len(_EXIF_HEADER)
-    return None
+        return None
+    chunk = -1
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":  # its EXIF chunk
+        chunk = data.find(b"EXIF", 12, _SEARCHED)
+        chunk = chunk + 8 if chunk != -1 else -1
+    elif data.startswith(b"\x89PNG"):  # its eXIf chunk
+        chunk = data.find(b"eXIf", 8, _SEARCHED)
+        chunk = chunk + 4 if chunk != -1 else -1
+    if chunk != -1 and data.startswith(_EXIF_HEADER, chunk):  # some writers keep the header
+        chunk += len(_EXIF_HEADER)
+    return chunk if chunk != -1 and data[chunk : chunk + 4] in _TIFF_HEADERS else None
 
 
 def _jpeg_exif(data: bytes) -> int | None:
