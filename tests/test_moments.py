@@ -61,7 +61,7 @@ def test_the_moment_is_read_as_real_encoders_write_it(kind) -> None:
     picture = Image.fromarray(cv2.cvtColor(load_photo("coffee.png"), cv2.COLOR_BGR2RGB))
     written = io.BytesIO()
     picture.save(written, kind, exif=_exif(BURST_START, "345"))
-    assert taken_at(written.getvalue()) == (1714564807, 345)
+    assert taken_at(written.getvalue()) == (1714564807, 345, 3)
     bare = io.BytesIO()
     picture.save(bare, kind)
     assert taken_at(bare.getvalue()) is None
@@ -70,28 +70,31 @@ def test_the_moment_is_read_as_real_encoders_write_it(kind) -> None:
 def test_the_moment_is_read_from_jpeg_tiff_and_heif_exif() -> None:
     payload = _exif(BURST_START, "345")
     jpeg = _with_exif(_jpeg(), payload)
-    assert taken_at(jpeg) == (1714564807, 345)
-    assert taken_at(_with_exif(_jpeg(), _exif(BURST_START))) == (1714564807, -1)
-    assert taken_at(payload[6:]) == (1714564807, 345)  # a TIFF structure (TIFF, DNG, RAW)
+    assert taken_at(jpeg) == (1714564807, 345, 3)
+    assert taken_at(_with_exif(_jpeg(), _exif(BURST_START))) == (1714564807, 0, 0)
+    assert taken_at(_with_exif(_jpeg(), _exif(BURST_START, "3"))) == (1714564807, 300, 1)
+    assert taken_at(payload[6:]) == (1714564807, 345, 3)  # a TIFF structure (TIFF, RAW)
     heif = b"\x00\x00\x00\x10ftypheic\x00\x00\x00\x00" + bytes(100) + payload
-    assert taken_at(heif) == (1714564807, 345)
+    assert taken_at(heif) == (1714564807, 345, 3)
     assert taken_at(_jpeg()) is None
     assert taken_at(_with_exif(_jpeg(), _exif("0000:00:00 00:00:00"))) is None
     assert taken_at(_with_exif(_jpeg(), _exif(None))) is None
     for end in range(len(payload)):  # cut anywhere: None or the moment, never an error
-        assert taken_at(_with_exif(_jpeg()[:2000], payload[:end])) in (None, (1714564807, 345))
+        assert taken_at(_with_exif(_jpeg()[:2000], payload[:end])) in (None, (1714564807, 345, 3))
 
 
 @pytest.mark.parametrize(
     ("a", "b", "apart"),
     [
-        ((100, 5), (100, 5), None),  # the same moment
-        ((100, 5), (100, 300), 0.295),  # a burst within one second
-        ((100, -1), (100, 300), None),  # the milliseconds dropped by a converter
-        ((100, 5), (3700, 5), None),  # moved to another time zone
-        ((100, 5), (1000, -1), None),  # a quarter of an hour (UTC+5:45), milliseconds lost
-        ((100, -1), (102, -1), 2.0),  # the same scene two seconds later
-        (None, (100, 5), None),  # a copy without EXIF: the pixels decide
+        ((100, 5, 3), (100, 5, 3), None),  # the same moment
+        ((100, 5, 3), (100, 300, 3), 0.295),  # a burst within one second
+        ((100, 0, 0), (100, 300, 3), None),  # the sub-seconds dropped by a converter
+        ((100, 340, 2), (100, 345, 3), None),  # ... or written to fewer digits
+        ((100, 300, 1), (100, 420, 3), 0.12),  # one digit still tells 0.3 from 0.4
+        ((100, 5, 3), (3700, 5, 3), None),  # moved to another time zone
+        ((100, 5, 3), (1000, 0, 0), None),  # a quarter of an hour (UTC+5:45), no sub-seconds
+        ((100, 0, 0), (102, 0, 0), 2.0),  # the same scene two seconds later
+        (None, (100, 5, 3), None),  # a copy without EXIF: the pixels decide
     ],
 )
 def test_which_moments_are_two_exposures(a, b, apart) -> None:
@@ -123,7 +126,7 @@ def test_a_burst_shot_is_new_and_copies_of_the_photo_are_found(cli, tmp_path) ->
 def test_the_library_api_and_the_cache_agree(cli, tmp_path) -> None:
     kept = _photo(tmp_path / "library" / "IMG_0001.jpg", BURST_START, "120")
     burst = _photo(tmp_path / "backup" / "IMG_0002.jpg", BURST_START, "420")
-    assert signature_of_file(str(burst)).taken == (1714564807, 420)
+    assert signature_of_file(str(burst)).taken == (1714564807, 420, 3)
     matcher = Matcher(64, MatchRules())
     matcher.add(str(kept), signature_of_file(str(kept)))
     verdict = matcher.judge(hash_one(str(burst), HashParams()))

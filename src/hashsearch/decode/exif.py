@@ -18,9 +18,10 @@ import calendar
 import re
 import struct
 
-#: (seconds since 1970 of the local date and time written, milliseconds or -1 when the
-#: file does not say): no time zone is applied, as cameras write local time.
-Moment = tuple[int, int]
+#: (seconds since 1970 of the local date and time written; the sub-second in
+#: milliseconds, and how many digits of it the file wrote, 0 when it wrote none, up to 3
+#: kept): no time zone is applied, as cameras write local time.
+Moment = tuple[int, int, int]
 
 _EXIF_HEADER = b"Exif\x00\x00"
 _TIFF_HEADERS = (b"II*\x00", b"MM\x00*")
@@ -100,8 +101,9 @@ def _moment(data: bytes, tiff: int) -> Moment | None:
         return None  # "0000:00:00 00:00:00", as cameras without a clock write
     seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
     digits = (_ascii(data, tiff, exif.get(_SUB_SEC_ORIGINAL), order) or b"").strip()
-    millis = int((digits + b"000")[:3]) if digits.isdigit() else -1
-    return seconds, millis
+    if not digits.isdigit():
+        return seconds, 0, 0
+    return seconds, int((digits + b"000")[:3]), min(len(digits), 3)
 
 
 def _entries(data: bytes, tiff: int, offset: int, order: str) -> dict[int, int]:

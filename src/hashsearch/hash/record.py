@@ -1,7 +1,8 @@
 """A photo's cache record: what its file says beside the pixels, then each page's signature.
 
-Layout: ``HSPHOTO2``; when it was taken (8-byte seconds, ``-2**63`` when unknown, and
-2-byte milliseconds, -1 when unknown: :mod:`hashsearch.decode.exif`); the length of what
+Layout: ``HSPHOTO3``; when it was taken (8-byte seconds, ``-2**63`` when unknown,
+2-byte milliseconds and one byte for the digits written: :mod:`hashsearch.decode.exif`);
+the length of what
 is kept of a motion photo's movie (one byte, 0 for none) and that
 (:mod:`hashsearch.hash.movie`); then :meth:`Signature.to_bytes` of each page. A record
 without this head (written before the moment and the movie were kept) is not read: the
@@ -16,16 +17,16 @@ from dataclasses import replace
 
 from .signature import Signature, record_size
 
-PHOTO_MAGIC = b"HSPHOTO2"
-_HEAD = struct.Struct("<qhB")
+PHOTO_MAGIC = b"HSPHOTO3"
+_HEAD = struct.Struct("<qhBB")
 _UNKNOWN = -(2**63)
 
 
 def photo_record(pages: Sequence[Signature]) -> bytes:
     """The cache record of a photo's pages (the moment and movie kept with the first)."""
     first = pages[0]
-    seconds, millis = first.taken if first.taken is not None else (_UNKNOWN, -1)
-    head = PHOTO_MAGIC + _HEAD.pack(seconds, millis, len(first.movie)) + first.movie
+    seconds, millis, digits = first.taken if first.taken is not None else (_UNKNOWN, 0, 0)
+    head = PHOTO_MAGIC + _HEAD.pack(seconds, millis, digits, len(first.movie)) + first.movie
     return head + b"".join(page.to_bytes() for page in pages)
 
 
@@ -34,7 +35,7 @@ def pages_of_record(data: bytes, bits: int) -> tuple[Signature, ...]:
     start = len(PHOTO_MAGIC) + _HEAD.size
     if not data.startswith(PHOTO_MAGIC) or len(data) < start:
         raise ValueError("not a photo record of this version")
-    seconds, millis, movie_length = _HEAD.unpack_from(data, len(PHOTO_MAGIC))
+    seconds, millis, digits, movie_length = _HEAD.unpack_from(data, len(PHOTO_MAGIC))
     movie, blob = data[start : start + movie_length], data[start + movie_length :]
     length = record_size(bits)
     if len(movie) != movie_length or not blob or len(blob) % length:
@@ -42,5 +43,5 @@ def pages_of_record(data: bytes, bits: int) -> tuple[Signature, ...]:
     first, *more = (
         Signature.from_bytes(blob[i : i + length], bits) for i in range(0, len(blob), length)
     )
-    taken = None if seconds == _UNKNOWN else (seconds, millis)
+    taken = None if seconds == _UNKNOWN else (seconds, millis, digits)
     return (replace(first, movie=movie, taken=taken), *more)

@@ -7,7 +7,7 @@ about 6 % per side) land near one of the hashes.
 
 Size per photo: 5 hashes of 8 bytes, one 64 x 64 grayscale thumbnail, a 16 x 16 chroma
 map (:mod:`hashsearch.decode.colour`, 512 bytes) and the picture's full width and height,
-4,656 bytes; the cache adds 19 bytes a file (:mod:`hashsearch.hash.record`: when it
+4,656 bytes; the cache adds 20 bytes a file (:mod:`hashsearch.hash.record`: when it
 was taken) and 17 for a motion photo's movie (:mod:`hashsearch.hash.movie`). A video's
 frames keep no chroma (4,144 bytes each).
 """
@@ -48,8 +48,8 @@ class Signature:
     # what is kept of the movie a motion photo carries after its picture (hash.movie),
     # b"" for any other picture; kept with the first page only
     movie: bytes = b""
-    # when it was taken, as its EXIF says (decode.exif: seconds, milliseconds or -1)
-    taken: tuple[int, int] | None = None
+    # when it was taken, as its EXIF says (decode.exif: seconds, milliseconds, digits)
+    taken: tuple[int, int, int] | None = None
 
     @property
     def long_side(self) -> int:

@@ -8,9 +8,9 @@ and a copy keeps that moment: editors, converters and libraries copy EXIF with t
 picture. So two photos whose moments differ are never "the same photo", with three
 allowances for how copies really change it:
 
-* a copy may have lost the moment, or its milliseconds (WhatsApp and screenshots strip
-  EXIF; some converters drop SubSecTimeOriginal): what one of the two lacks is not held
-  against it, and the pixels decide;
+* a copy may have lost the moment, or its sub-seconds (WhatsApp and screenshots strip
+  EXIF; some converters drop SubSecTimeOriginal or write fewer of its digits): what one
+  of the two lacks is not held against it, and the pixels decide;
 * a copy may have been moved to another time zone (a library's "adjust date and time",
   a camera set to home time): a difference of whole quarters of an hour is allowed;
 * nothing else: a copy whose moment was set to another time by hand is "new", the safe
@@ -22,7 +22,7 @@ from __future__ import annotations
 #: Time zones differ by whole quarters of an hour (UTC+5:45 included).
 ZONE_STEP = 15 * 60
 
-Moment = tuple[int, int]  # seconds, milliseconds or -1 (decode.exif)
+Moment = tuple[int, int, int]  # seconds, milliseconds, digits written (decode.exif)
 
 
 def seconds_apart(a: Moment | None, b: Moment | None) -> float | None:
@@ -30,8 +30,9 @@ def seconds_apart(a: Moment | None, b: Moment | None) -> float | None:
     when they may be one photo (a moment unknown, the same, or shifted by a time zone)."""
     if a is None or b is None:
         return None
-    (seconds_a, millis_a), (seconds_b, millis_b) = a, b
-    if millis_a >= 0 and millis_b >= 0 and millis_a != millis_b:  # a time zone keeps these
+    (seconds_a, millis_a, digits_a), (seconds_b, millis_b, digits_b) = a, b
+    scale = 10 ** (3 - min(digits_a, digits_b))  # the digits both wrote (none: 1000)
+    if millis_a // scale != millis_b // scale:  # a time zone keeps these
         return abs(seconds_a - seconds_b + (millis_a - millis_b) / 1000)
     if (seconds_a - seconds_b) % ZONE_STEP == 0:  # the same second, or another time zone
         return None
