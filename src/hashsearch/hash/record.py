@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .signature import Signature, record_size
 
@@ -36,12 +35,14 @@ def pages_of_record(data: bytes, bits: int) -> tuple[Signature, ...]:
     if not data.startswith(PHOTO_MAGIC) or len(data) < start:
         raise ValueError("not a photo record of this version")
     seconds, millis, digits, movie_length = _HEAD.unpack_from(data, len(PHOTO_MAGIC))
-    movie, blob = data[start : start + movie_length], data[start + movie_length :]
+    movie = data[start : start + movie_length]
+    blob = memoryview(data)[start + movie_length :]  # read in place, not copied
     length = record_size(bits)
     if len(movie) != movie_length or not blob or len(blob) % length:
         raise ValueError(f"a cached value of {len(blob)} bytes")
-    first, *more = (
-        Signature.from_bytes(blob[i : i + length], bits) for i in range(0, len(blob), length)
-    )
     taken = None if seconds == _UNKNOWN else (seconds, millis, digits)
-    return (replace(first, movie=movie, taken=taken), *more)
+    first = Signature.from_bytes(blob[:length], bits, movie=movie, taken=taken)
+    more = (
+        Signature.from_bytes(blob[i : i + length], bits) for i in range(length, len(blob), length)
+    )
+    return (first, *more)

@@ -82,8 +82,16 @@ class Signature:
         return head + self.thumb.tobytes() + size + chroma
 
     @classmethod
-    def from_bytes(cls, data: bytes, bits: int, colour: bool = True) -> Signature:
-        """Inverse of :meth:`to_bytes`."""
+    def from_bytes(
+        cls,
+        data: bytes | memoryview,
+        bits: int,
+        colour: bool = True,
+        movie: bytes = b"",
+        taken: tuple[int, int, int] | None = None,
+    ) -> Signature:
+        """Inverse of :meth:`to_bytes` (``movie`` and ``taken`` are kept apart, as the
+        first page's, by :mod:`hashsearch.hash.record`)."""
         width = (bits + 7) // 8
         count = len(INSETS)
         expected = record_size(bits, colour)
@@ -104,7 +112,8 @@ class Signature:
         if colour:
             layers = (2, CHROMA_SIDE, CHROMA_SIDE)
             chroma = np.frombuffer(data, dtype=np.int8, offset=end + 8).reshape(layers)
-        return cls(hashes, thumb.reshape(THUMB_SIDE, THUMB_SIDE), size, chroma)  # read-only
+        thumb = thumb.reshape(THUMB_SIDE, THUMB_SIDE)  # read-only, as chroma
+        return cls(hashes, thumb, size, chroma, movie, taken)
 
 
 def inset_crops(thumb: Thumb) -> list[Thumb]:
