@@ -122,6 +122,18 @@ def test_interrupt_exits_130(cli, trees, monkeypatch) -> None:
     assert (run.code, run.out, run.err) == (130, "", "hashsearch: interrupted\n")
 
 
+@pytest.mark.parametrize("code", [0, 1, 2, 130, 143, 129])
+def test_the_command_leaves_at_once_after_an_interrupted_run(monkeypatch, code) -> None:
+    # everything is done when main returns; Python's exit hooks (which join the worker
+    # pool's threads without a time limit) are skipped after Ctrl-C, SIGTERM and SIGHUP
+    left: list[int] = []
+    monkeypatch.setattr(hashsearch.cli, "main", lambda: code)
+    monkeypatch.setattr(hashsearch.cli.os, "_exit", left.append)
+    with pytest.raises(SystemExit) as ended:  # os._exit, replaced, returns: sys.exit follows
+        hashsearch.cli.entry()
+    assert (left, ended.value.code) == ([code] if code >= 128 else [], code)
+
+
 def test_unexpected_error_is_one_line_unless_debug(cli, trees, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -11,7 +12,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import (
     Cancelled,
@@ -53,6 +54,7 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 #: SIGTERM and SIGHUP end a run as Ctrl-C does; the exit status is 128 + the signal.
 _STOP_SIGNALS = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+_INTERRUPTED = {EXIT_INTERRUPTED, *(128 + number for number in _STOP_SIGNALS)}
 
 
 class _Stopped(BaseException):
@@ -102,6 +104,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def entry() -> NoReturn:
+    """The installed command and ``python -m hashsearch``: :func:`main`, then exit.
+
+    After an interrupted run (Ctrl-C, SIGTERM, SIGHUP) everything is already done when
+    :func:`main` returns: the cache committed and closed, every worker stopped and
+    joined. The process then leaves at once, without Python's exit hooks: one of them
+    joins the worker pool's manager thread without a time limit, and under heavy load
+    that once kept a Ctrl-C'd run alive a minute after it said "interrupted".
+    """
+    code = main()
+    if code in _INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:
