@@ -502,6 +502,20 @@ def test_decoder_messages_so_far_are_heard_only_inside_the_capture() -> None:
     assert messages_so_far() == b""
 
 
+def test_a_damage_line_after_pages_of_chatter_is_still_heard() -> None:
+    from hashsearch.hash.isolate import MAX_MESSAGE_BYTES, damage_in, decoder_messages
+
+    def chatter() -> None:
+        for number in range(400):  # 24 KB of harmless chatter first
+            os.write(2, f"[mov,mp4 @ 0x55] stream {number}: unused sample table entry\n".encode())
+        os.write(2, b"[h264 @ 0x55] error while decoding MB 12 7, bytestream -5\n")
+        os.write(2, b"x" * (2 * MAX_MESSAGE_BYTES))  # and on, without end: bounded
+
+    _, said = decoder_messages(chatter)
+    assert len(said) == MAX_MESSAGE_BYTES
+    assert damage_in(said) == "[h264 @ 0x55] error while decoding MB 12 7, bytestream -5"
+
+
 def test_a_clip_no_frame_comes_out_of_is_unreadable_in_ffmpegs_words(cli, tmp_path) -> None:
     # the wheel's FFmpeg decodes AV1 only with a hardware decoder, and says so
     clip = tmp_path / "backup" / "a" / "screen.mp4"

@@ -35,7 +35,7 @@ from ..errors import InterlacedVideoError
 from .isolate import REFUSED_INTERLACED, messages_so_far
 from .signature import Signature, record_size, signature
 
-#: The first bytes of a video's cache record (a photo's record starts with its hashes);
+#: The first bytes of a video's cache record (a photo's starts with hash.record's own);
 #: the last digit is the record's version. A record of an earlier version (3 and before
 #: kept no stream digest) is not read: its file is hashed again, once, so that a verdict
 #: never depends on when a clip was cached.

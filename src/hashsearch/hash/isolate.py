@@ -24,8 +24,12 @@ T = TypeVar("T")
 #: What libjpeg/libpng say when the data is damaged; other chatter, such as libpng's
 #: colour-profile warnings, is not a fault.
 DAMAGE = re.compile(rb"corrupt|premature|truncat|bogus|invalid|error", re.IGNORECASE)
-#: The decoder messages kept per file (the first damage line is what is reported).
-MAX_MESSAGE_BYTES = 4096
+#: The decoder messages kept per file (the first damage line is what is reported): enough
+#: for a damage line after pages of harmless chatter, bounded however much a file makes a
+#: decoder say.
+MAX_MESSAGE_BYTES = 256 * 1024
+#: What :func:`messages_so_far` reads: an interlaced clip is refused at its first frame.
+SO_FAR_BYTES = 4096
 #: What FFmpeg's scaler says when it refuses a frame flagged interlaced (DV, DVD, AVCHD and
 #: 1080i camcorder clips): OpenCV's FFmpeg backend then hands over a black frame, or a
 #: stale buffer (another frame's pixels; seen with the opencv-python-headless 4.14 and
@@ -64,7 +68,7 @@ def messages_so_far() -> bytes:
     read_at = getattr(os, "pread", None)  # never moves the offset fd 2 writes at
     if _capturing != threading.get_ident() or _scratch is None or read_at is None:
         return b""
-    return bytes(read_at(_scratch.fileno(), MAX_MESSAGE_BYTES, 0))
+    return bytes(read_at(_scratch.fileno(), SO_FAR_BYTES, 0))
 
 
 def damage_in(messages: bytes) -> str | None:
