@@ -92,6 +92,36 @@ def test_plain_photos_carry_no_movie(photos, progressive) -> None:
     assert _movie(photos / "retina.jpg") == b""
 
 
+def _samsung_trailer(fields: list[tuple[int, bytes, bytes]]) -> bytes:
+    """Samsung's trailer: each field (2 zero bytes, its kind, its name's length, the name,
+    its data), then the directory (SEFH, version, count, for each field its kind, offset
+    back from SEFH and length), the directory's size and SEFT."""
+    trailer, entries = b"", []
+    for kind, name, data in fields:
+        entries.append((kind, len(trailer)))
+        trailer += struct.pack("<HHI", 0, kind, len(name)) + name + data
+    head = len(trailer)
+    directory = b"SEFH" + struct.pack("<II", 106, len(fields))
+    for number, (kind, start) in enumerate(entries):
+        end = entries[number + 1][1] if number + 1 < len(entries) else head
+        directory += struct.pack("<HHII", 0, kind, head - start, end - start)
+    return trailer + directory + struct.pack("<I", len(directory)) + b"SEFT"
+
+
+def test_samsungs_trailer_says_where_the_movie_is(movies) -> None:
+    still, movie = _jpeg("chelsea.png"), movies[0]
+    clock = (0x0A01, b"Image_UTC_Data", b"1714564807000")
+    motion = still + _samsung_trailer([clock, (0x0A30, SAMSUNG_MARKER, movie)])
+    start = len(still) + 8 + len(clock[1]) + len(clock[2]) + 8 + len(SAMSUNG_MARKER)
+    assert movie_span(motion) == (start, start + len(movie))
+    # every Samsung photo ends with the trailer: one without a movie has none
+    assert movie_span(still + _samsung_trailer([clock])) is None
+    # a directory that does not hold: the movie is looked for as in any other file
+    broken = bytearray(motion)
+    broken[-8:-4] = struct.pack("<I", len(motion))
+    assert movie_span(bytes(broken)) is not None
+
+
 def test_a_hostile_run_of_tiny_boxes_is_not_walked_to_its_end(movies) -> None:
     still, tiny = _jpeg("coffee.png"), b"\x00\x00\x00\x08free" * 200_000  # 1.6 MB of boxes
     assert movie_span(still + movies[0] + tiny) == (
@@ -133,7 +163,8 @@ def test_a_library_copy_of_the_still_alone_does_not_make_a_motion_photo_found(
     library, backup, still = folders
     _write(library / "PXL_0001.jpg", still)  # the still kept, its movie dropped
     _write(backup / "PXL_0001.MP.jpg", still + movies[0])
-    _write(backup / "samsung" / "20250101_120000.jpg", still + SAMSUNG_MARKER + movies[0])
+    samsung = still + _samsung_trailer([(0x0A30, SAMSUNG_MARKER, movies[0])])
+    _write(backup / "samsung" / "20250101_120000.jpg", samsung)
     run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
     assert run.code == 1
     states = file_states(run.out)

@@ -13,8 +13,9 @@ The movie is told by its structure, not by metadata a converter may drop or keep
 ``ftyp`` box after the JPEG's end of image, followed by another well-formed box. Finding
 the end of the image means reading through the photo's compressed data (5 ms for 12
 megapixels), so a JPEG that ends as a JPEG does (``FFD9``) is read through only when its
-metadata names a movie (Google's XMP says ``MotionPhoto`` or ``MicroVideo``; Samsung's
-files end with a trailer of their own). The span covers the MP4's top-level boxes only
+metadata names a movie (Google's XMP says ``MotionPhoto`` or ``MicroVideo``). Every
+Samsung photo ends with a trailer of Samsung's own whose directory lists its fields, the
+movie among them when there is one: that directory is read instead (microseconds). The span covers the MP4's top-level boxes only
 (a trailer after them is not the movie). Pure: bytes in, span out.
 """
 
@@ -26,6 +27,8 @@ _MAX_FTYP = 1024  # an ftyp box lists a handful of brands: a larger "size" is no
 _HEIF_MOVIE = b"mpvd"
 #: Top-level boxes walked at most (a movie has a handful; a hostile file is not walked on).
 MAX_BOXES = 10_000
+#: The kind of Samsung's trailer field that holds a motion photo's movie.
+_SAMSUNG_MOVIE = 0x0A30
 #: Words in a motion photo's XMP (Google: GCamera:MotionPhoto, GCamera:MicroVideo).
 _SAYS_MOVIE = (b"MotionPhoto", b"MicroVideo")
 
@@ -45,7 +48,13 @@ def _jpeg_movie(data: bytes) -> tuple[int, int] | None:
     scan = _first_scan(data)
     if scan is None:
         return None
-    if data.endswith(_EOI) and not any(data.find(word, 0, scan) != -1 for word in _SAYS_MOVIE):
+    says_movie = any(data.find(word, 0, scan) != -1 for word in _SAYS_MOVIE)
+    samsung = _samsung_fields(data)
+    if samsung is not None:  # every Samsung photo ends with this directory
+        movie = _samsung_movie(data, samsung)
+        if movie is not None or not says_movie:
+            return movie
+    elif data.endswith(_EOI) and not says_movie:
         # the file ends as a JPEG does (a gain map's may follow the picture) and its
         # metadata names no movie: not read through (5 ms for a 12-megapixel photo)
         return None
@@ -63,6 +72,38 @@ def _jpeg_movie(data: bytes) -> tuple[int, int] | None:
                 return start, _boxes_end(data, start)
         at = data.find(_FTYP, at + 1)
     return None
+
+
+def _samsung_fields(data: bytes) -> dict[int, tuple[int, int]] | None:
+    """The fields Samsung's trailer lists (kind: start, end), from the directory at the
+    end of the file (``SEFH`` ... size, ``SEFT``); None where there is none that holds."""
+    if not data.endswith(b"SEFT") or len(data) < 20:
+        return None
+    head = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    count = int.from_bytes(data[head + 8 : head + 12], "little") if head >= 0 else 0
+    if head < 0 or data[head : head + 4] != b"SEFH" or head + 12 + 12 * count > len(data) - 8:
+        return None
+    fields = {}
+    for at in range(head + 12, head + 12 + 12 * min(count, MAX_BOXES), 12):
+        kind = int.from_bytes(data[at + 2 : at + 4], "little")
+        start = head - int.from_bytes(data[at + 4 : at + 8], "little")
+        end = start + int.from_bytes(data[at + 8 : at + 12], "little")
+        if start < 0 or end > head:
+            return None
+        fields[kind] = (start, end)
+    return fields
+
+
+def _samsung_movie(data: bytes, fields: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
+    """The MP4 in Samsung's ``MotionPhoto_Data`` field (2 zero bytes, its kind, the length
+    of its name, the name, then the movie), where the trailer lists one."""
+    if _SAMSUNG_MOVIE not in fields:
+        return None
+    start, end = fields[_SAMSUNG_MOVIE]
+    movie = start + 8 + int.from_bytes(data[start + 4 : start + 8], "little")
+    if data[movie + 4 : movie + 8] != _FTYP or movie >= end:
+        return None
+    return movie, end  # the field ends where the movie does
 
 
 def _first_scan(data: bytes) -> int | None:
