@@ -15,8 +15,9 @@ the end of the image means reading through the photo's compressed data (5 ms for
 megapixels), so a JPEG that ends as a JPEG does (``FFD9``) is read through only when its
 metadata names a movie (Google's XMP says ``MotionPhoto`` or ``MicroVideo``). Every
 Samsung photo ends with a trailer of Samsung's own whose directory lists its fields, the
-movie among them when there is one: that directory is read instead (microseconds). The span covers the MP4's top-level boxes only
-(a trailer after them is not the movie). Pure: bytes in, span out.
+movie among them when there is one: that directory is read instead (microseconds). The
+span covers the MP4's top-level boxes only (a trailer after them is not the movie).
+Pure: bytes in, span out.
 """
 
 from __future__ import annotations
