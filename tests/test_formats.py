@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import load_photo, resized, write_image
+from conftest import file_states, load_photo, resized, write_image
 from hashsearch import ImageError, hash_file
 from hashsearch.decode.header import read_header
 from hashsearch.decode.image import DecodeOptions, decode_gray
@@ -73,6 +74,46 @@ def test_jpeg_library_matches_every_format(cli, library, tmp_path) -> None:
     images = [i for f in json.loads(run.out)["folders"] for i in f["files"]]
     assert len(images) == 12
     assert {i["state"] for i in images} == {"found"}
+
+
+def _jp2(image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".jp2", image)
+    assert ok
+    return data.tobytes()
+
+
+def test_jpeg_2000_is_compared(cli, library, tmp_path) -> None:
+    needles = tmp_path / "scans"
+    needles.mkdir()
+    chelsea = _jp2(resized(load_photo("chelsea.png"), 0.7))
+    (needles / "chelsea.jp2").write_bytes(chelsea)
+    codestream = chelsea[chelsea.find(b"jp2c") + 4 :]  # the bare codestream (.j2k)
+    (needles / "chelsea.j2k").write_bytes(codestream)
+    transparent = cv2.cvtColor(resized(load_photo("coffee.png"), 0.5), cv2.COLOR_BGR2BGRA)
+    (needles / "coffee.jp2").write_bytes(_jp2(transparent))
+    (needles / "horse.jp2").write_bytes(_jp2(load_photo("horse.png")))  # not in the library
+    (needles / "cut.jp2").write_bytes(chelsea[: len(chelsea) // 2])
+    for data in (chelsea, codestream):  # its size read before anything is decoded
+        header = read_header(data)
+        assert (header.format, header.width, header.height, header.truncated) == (
+            "jp2",
+            316,
+            210,
+            False,
+        )
+    run = cli("--haystack", library, "--needles", needles, "--json")
+    states = file_states(run.out)
+    assert states["chelsea.jp2"] == states["chelsea.j2k"] == states["coffee.jp2"] == ("found", None)
+    assert states["horse.jp2"][0] == "new"
+    assert states["cut.jp2"] == ("unreadable", "damaged JP2: the file is cut short")
+
+
+def test_a_jpeg_2000_bomb_is_refused_from_its_header() -> None:
+    chelsea = _jp2(load_photo("chelsea.png"))
+    at = chelsea.find(b"ihdr") + 4
+    bomb = chelsea[:at] + struct.pack(">II", 30000, 30000) + chelsea[at + 8 :]
+    with pytest.raises(ImageError, match="image too large: 30000x30000"):
+        decode_gray(bomb, DecodeOptions())
 
 
 def test_animated_gif_and_multipage_tiff_use_the_first_frame(library, tmp_path) -> None:

@@ -65,6 +65,7 @@ def _originals() -> dict[str, bytes]:
         ".heic": _pillow(photo, "HEIF", quality=60),
         ".avif": _pillow(photo, "AVIF", quality=60),
         ".dng": _dng_like(jpeg.tobytes()),
+        ".jp2": cv2.imencode(".jp2", photo)[1].tobytes(),
     }
     return encoded
 
@@ -99,8 +100,10 @@ def test_flipped_and_cut_files_of_every_format_get_a_verdict(tmp_path: Path) -> 
     cv2.imwrite(str(library / "coffee.jpg"), resized(load_photo("coffee.png"), 0.2))
     videos = _videos(tmp_path / "clips")
     (library / "clip.mp4").write_bytes(videos[".mp4"])
+    originals = _originals()
+    motion = originals[".jpg"] + videos[".mp4"]  # a motion photo: its movie read in place
     written = []
-    for suffix, data in {**_originals(), **videos}.items():
+    for suffix, data in {**originals, **videos, ".MP.jpg": motion}.items():
         folder = backup / suffix.lstrip(".")
         folder.mkdir(parents=True)
         for number, mutant in enumerate(_mutants(data, rng)):

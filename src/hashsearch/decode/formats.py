@@ -16,6 +16,7 @@ IMAGE_EXTENSIONS = (
     frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".jif", ".png", ".bmp", ".dib"})
     | {".tif", ".tiff", ".webp", ".gif"}
     | {".heic", ".heif", ".hif", ".avif"}  # decoded with the optional pillow-heif
+    | {".jp2", ".j2k", ".j2c", ".jpf", ".jpx"}  # JPEG 2000
     | RAW_EXTENSIONS
 )
 

@@ -34,6 +34,9 @@ _VIDEO_SIGNATURES = (
     b"\x00\x00\x01\xb3",
 )
 _TS_PACKET = 188  # MPEG transport stream packets (.mts, .m2ts with a 4-byte prefix)
+# JPEG 2000: the JP2 file's signature box, and a bare codestream's SOC and SIZ markers
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+_J2K_SIGNATURE = b"\xff\x4f\xff\x51"
 #: How many bytes of a file tell its kind (read before deciding to read the rest).
 SNIFF_BYTES = 4096
 
@@ -42,7 +45,7 @@ SNIFF_BYTES = 4096
 class ImageHeader:
     """Format name and pixel size read from the header; size is None where not parsed."""
 
-    format: str  # jpeg png gif bmp webp tiff heif raw, or video, or unknown
+    format: str  # jpeg png gif bmp webp tiff heif raw jp2, or video, or unknown
     width: int | None = None
     height: int | None = None
     truncated: bool = False
@@ -83,6 +86,10 @@ def read_header(data: bytes, raw_name: bool = False) -> ImageHeader:
         return _tiff(data, raw_name)
     if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return ImageHeader("heif")
+    if data.startswith(_JP2_SIGNATURE):
+        return _jp2(data)
+    if data.startswith(_J2K_SIGNATURE):
+        return _j2k(data)
     if _is_video(data):
         return ImageHeader("video")
     return ImageHeader("unknown")
@@ -125,6 +132,43 @@ def _jpeg(data: bytes) -> ImageHeader:
             return ImageHeader("jpeg", width, height, truncated=not complete)
         pos += 2 + length
     return ImageHeader("jpeg", width, height, truncated=True)
+
+
+def _jp2(data: bytes) -> ImageHeader:
+    """A JP2 file: its size from the image header box, complete when its codestream box
+    (``jp2c``) is whole."""
+    width = height = None
+    alpha, pos = False, 0
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        header = 8
+        if length == 1 and pos + 16 <= len(data):
+            (length,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
+            header = 16
+        if kind == b"jp2h":  # a superbox: its boxes follow its own header
+            pos += header
+            continue
+        if kind == b"ihdr" and pos + 18 <= len(data):
+            height, width, components = struct.unpack(">IIH", data[pos + 8 : pos + 18])
+            alpha = components in (2, 4)
+        if kind == b"jp2c":
+            codestream = _j2k(data[pos + header : pos + length if length else len(data)])
+            cut = (length and pos + length > len(data)) or codestream.truncated
+            return ImageHeader("jp2", width, height, truncated=bool(cut), alpha=alpha)
+        if length < header:
+            break
+        pos += length
+    return ImageHeader("jp2", width, height, truncated=True, alpha=alpha)
+
+
+def _j2k(data: bytes) -> ImageHeader:
+    """A JPEG 2000 codestream (SOC, then its SIZ segment): its size, complete when it ends
+    with the end-of-codestream marker."""
+    if len(data) < 24 or not data.startswith(_J2K_SIGNATURE):
+        return ImageHeader("jp2", truncated=True)
+    right, bottom, left, top = struct.unpack(">IIII", data[8:24])
+    complete = data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    return ImageHeader("jp2", right - left, bottom - top, truncated=not complete)
 
 
 def _png(data: bytes) -> ImageHeader:
