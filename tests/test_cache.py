@@ -20,6 +20,7 @@ from conftest import (
     write_image,
 )
 from hashsearch import HashParams, ImageHash
+from hashsearch.decode.image import DecodeOptions
 from hashsearch.hash.cache import HashCache, default_cache_path, stamp_of
 from hashsearch.hash.many import hash_paths
 from hashsearch.hash.one import HashResult
@@ -284,3 +285,54 @@ def test_prune_cache_and_cache_info(cli, tmp_path) -> None:
     run = cli("--prune-cache", "--cache", cache)
     assert run.code == 0 and "removed 3 cache entries" in run.err
     assert "entries: 1 (1 file)" in cli("--cache-info", "--cache", cache).out
+
+
+def _no_workers(monkeypatch) -> None:
+    """Make starting workers fail: what follows must come from the cache or the sniff."""
+    import hashsearch.hash.many as many
+
+    def refused(paths, *args, **kwargs) -> None:
+        raise AssertionError(f"workers started for {list(paths)}")
+
+    monkeypatch.setattr(many, "hash_in_workers", refused)
+
+
+def test_a_file_unreadable_for_a_lasting_reason_is_not_decoded_again(tmp_path, monkeypatch):
+    photo = write_image(tmp_path / "a" / "photo.jpg", load_photo("coffee.png"))
+    cut = tmp_path / "a" / "cut.jpg"
+    cut.write_bytes(photo.read_bytes()[:5000])  # damaged: cut short
+    text = tmp_path / "a" / "notes.jpg"
+    text.write_text("not a picture at all")  # named like one, holds none
+    files = [str(photo), str(cut), str(text)]
+    with _open(tmp_path / "c.sqlite3") as cache:
+        first = _hash(files, cache)
+    assert first[str(cut)].reason == "damaged JPEG: the file is cut short"
+    assert first[str(text)].reason is not None and first[str(text)].signature is None
+    _no_workers(monkeypatch)
+    with _open(tmp_path / "c.sqlite3") as cache:
+        again = _hash(files, cache)
+    assert {p: (r.reason, r.kind) for p, r in again.items()} == {
+        p: (r.reason, r.kind) for p, r in first.items()
+    }
+
+
+def test_a_failure_that_depends_on_a_setting_is_tried_again(tmp_path) -> None:
+    photo = str(write_image(tmp_path / "a" / "photo.png", load_photo("coffee.png")))
+    tight = HashParams(decode=DecodeOptions(max_pixels=1000))
+    with _open(tmp_path / "c.sqlite3", key=tight.cache_key) as cache:
+        refused = hash_paths([photo], tight, jobs=1, cache=cache)[photo]
+    assert refused.reason is not None and refused.reason.startswith("image too large")
+    with _open(tmp_path / "c.sqlite3", key=tight.cache_key) as cache:  # --max-pixels raised
+        assert hash_paths([photo], PARAMS, jobs=1, cache=cache)[photo].signature is not None
+
+
+def test_a_sidecar_is_told_without_a_worker(tmp_path, monkeypatch) -> None:
+    sidecar = tmp_path / "IMG_0001.xmp"
+    sidecar.write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    disguised = tmp_path / "IMG_0002.dat"
+    disguised.write_bytes(write_image(tmp_path / "x.jpg", load_photo("coffee.png")).read_bytes())
+    _no_workers(monkeypatch)
+    told = _hash([str(sidecar)], None)[str(sidecar)]
+    assert (told.compared, told.reason) == (False, "unknown format (.xmp)")
+    with pytest.raises(AssertionError, match="workers started"):  # a JPEG named .dat
+        _hash([str(disguised)], None)

@@ -17,12 +17,8 @@ from pathlib import Path
 
 from ..callbacks import Warn
 from .cachefile import connect, create, default_cache_path, is_corruption, not_a_cache
-from .clip import VideoSignature, is_video_record
-from .record import pages_of_record, photo_record
+from .record import Record, record_bytes, record_of
 from .signature import Signature
-
-#: What the cache keeps of a file: the signature of each page, or a video's frames.
-Record = tuple[Signature, ...] | VideoSignature
 
 __all__ = ["CacheInfo", "HashCache", "Stamp", "default_cache_path", "stamp_of"]
 
@@ -208,16 +204,13 @@ class HashCache:
                     size += os.stat(f"{self._path}{suffix}").st_size
         return CacheInfo(str(self._path or ""), entries, files, size)
 
-    def put(self, path: str, stamp: Stamp, record: Sequence[Signature] | VideoSignature) -> None:
+    def put(self, path: str, stamp: Stamp, record: Sequence[Signature] | Record) -> None:
         """Remember the signatures of ``path`` at this stamp (written in batches)."""
         if self._db is None:
             return
-        if isinstance(record, VideoSignature):  # an interlaced video's has no frame
-            blob, bits = record.to_bytes(), record.frames[0].hash.bits if record.frames else 0
-        elif record:
-            blob, bits = photo_record(record), record[0].hash.bits
-        else:
+        if not record:
             return
+        blob, bits = record_bytes(record)
         self._pending.append((os.fsencode(path), self._key, *stamp, bits, blob))
         if len(self._pending) >= _WRITE_EVERY or (
             time.monotonic() - self._last_write >= _WRITE_INTERVAL
@@ -286,7 +279,6 @@ def _record_or_none(blob: bytes, bits: int) -> Record | None:
 
 
 def _record(blob: bytes, bits: int) -> Record:
-    """The signatures stored in one cache value (one per page, or a video's)."""
-    if is_video_record(blob):
-        return VideoSignature.from_bytes(blob, bits)
-    return pages_of_record(blob, bits)
+    """What one cache value holds (each page's signature, a video's, or why a file is
+    unreadable)."""
+    return record_of(blob, bits)

@@ -6,10 +6,12 @@ import os
 from collections.abc import Sequence
 
 from ..callbacks import OnProgress, ShouldStop
-from ..errors import os_reason
+from ..decode.formats import is_image_name, is_video_name
+from ..errors import ImageError, os_reason
 from .cache import HashCache, Stamp, stamp_of
 from .clip import INTERLACED, VideoSignature
-from .one import HashParams, HashResult
+from .one import HashParams, HashResult, kind_of
+from .record import Unreadable, lasting
 from .workers import DEFAULT_TIME_LIMIT, hash_in_workers
 
 
@@ -44,14 +46,18 @@ def hash_paths(
         if sparse and not params.is_looked_up(path):
             record = None  # sampled sparsely when it was a backup's: now a library's
         if record is not None:
-            if isinstance(record, VideoSignature) and not record.frames:  # interlaced
+            if isinstance(record, Unreadable):  # reading it again would say the same
+                results[path] = HashResult(path, None, record.reason, kind=record.kind)
+            elif isinstance(record, VideoSignature) and not record.frames:  # interlaced
                 results[path] = HashResult(path, None, INTERLACED, kind="video", stand_in=record)
             elif isinstance(record, VideoSignature):
                 results[path] = HashResult(path, None, video=record, kind="video")
             else:
                 results[path] = HashResult(path, record[0], more_pages=record[1:])
-        else:
+        elif is_image_name(path) or is_video_name(path) or (told := _told(path)) is None:
             todo.append(path)
+        else:  # a sidecar, a note, a database: told from its first bytes, no worker
+            results[path] = told
     total = len(results) + len(todo)
 
     def collect(result: HashResult) -> None:
@@ -61,6 +67,10 @@ def hash_paths(
             cache.put(result.path, stamps[result.path], video)
         elif cache is not None and result.signature is not None:
             cache.put(result.path, stamps[result.path], result.pages)
+        elif cache is not None and result.compared and lasting(result.reason):
+            cache.put(
+                result.path, stamps[result.path], Unreadable(result.reason or "", result.kind)
+            )
         if on_progress is not None:
             on_progress(len(results), total)
 
@@ -91,3 +101,14 @@ def hash_paths(
         if cache is not None:
             cache.commit()
     return results
+
+
+def _told(path: str) -> HashResult | None:
+    """The result of a file not named like a picture or a video whose first bytes say it
+    is neither (``.xmp``, ``.aae``, ``.txt``), as :func:`~.one.hash_one` gives it; None
+    when it must be hashed (a JPEG named ``.dat``, or a file that cannot be read)."""
+    try:
+        kind = kind_of(path)
+    except ImageError:
+        return None  # its reason comes from hash_one, as ever
+    return None if kind in ("image", "video") else HashResult(path, None, kind, compared=False)

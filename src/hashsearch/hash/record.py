@@ -1,22 +1,40 @@
-"""A photo's cache record: what its file says beside the pixels, then each page's signature.
+"""What the cache keeps of a file, as bytes: a photo's record (what its file says beside
+the pixels, then each page's signature), a video's (:mod:`.clip`), or why a file cannot
+be read, where that lasts.
 
-Layout: ``HSPHOTO3``; when it was taken (8-byte seconds, ``-2**63`` when unknown,
+A photo's: ``HSPHOTO3``; when it was taken (8-byte seconds, ``-2**63`` when unknown,
 2-byte milliseconds and one byte for the digits written: :mod:`hashsearch.decode.exif`);
-the length of what
-is kept of a motion photo's movie (one byte, 0 for none) and that
+the length of what is kept of a motion photo's movie (one byte, 0 for none) and that
 (:mod:`hashsearch.hash.movie`); then :meth:`Signature.to_bytes` of each page. A record
 without this head (written before the moment and the movie were kept) is not read: the
 file is hashed again, so its verdict never depends on when it was cached.
+
+An unreadable file's: ``HSUNREA1``, ``v`` for a video or ``i``, then the reason, kept
+only where the reason lasts as long as the file is unchanged (the cache's stamp):
+damage its decoder reported, a file that is no picture or video its decoder can read,
+an empty file (:func:`lasting`). Such a file is then not decoded again on every run,
+nor a worker started for it. A file that failed for any other reason (a time limit,
+memory, a missing extra, a setting such as ``--max-pixels``) is tried again each run;
+``--rehash`` tries every file again (after installing another OpenCV, say).
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
+from .clip import VideoSignature, is_video_record
 from .signature import Signature, record_size
 
 PHOTO_MAGIC = b"HSPHOTO3"
+UNREADABLE_MAGIC = b"HSUNREA1"
+#: How the reasons that last begin: damage ("damaged image: ...", "damaged JPEG: the file
+#: is cut short", "damaged video: ..."), no picture or video a decoder can read ("not an
+#: image: ...", "not a JPEG OpenCV can decode", "not a video FFmpeg can decode ...",
+#: "RAW file without an embedded JPEG preview"), an empty file.
+_LASTING = ("damaged ", "not an image", "not a ", "RAW file without", "empty file")
 _HEAD = struct.Struct("<qhBB")
 _UNKNOWN = -(2**63)
 
@@ -46,3 +64,55 @@ def pages_of_record(data: bytes, bits: int) -> tuple[Signature, ...]:
         Signature.from_bytes(blob[i : i + length], bits) for i in range(length, len(blob), length)
     )
     return (first, *more)
+
+
+def lasting(reason: str | None) -> bool:
+    """True when a file unreadable for ``reason`` stays so while it is unchanged."""
+    return reason is not None and reason.startswith(_LASTING)
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A file that cannot be read, for a reason that lasts; ``kind``: image or video."""
+
+    reason: str
+    kind: Literal["image", "video"]
+
+
+def unreadable_record(unreadable: Unreadable) -> bytes:
+    """The cache record of an unreadable file."""
+    kind = b"v" if unreadable.kind == "video" else b"i"
+    return UNREADABLE_MAGIC + kind + unreadable.reason.encode("utf-8", "replace")
+
+
+def unreadable_of_record(data: bytes) -> Unreadable:
+    """Inverse of :func:`unreadable_record`; ValueError for anything else."""
+    reason = data[len(UNREADABLE_MAGIC) + 1 :].decode("utf-8", "replace")
+    if not data.startswith(UNREADABLE_MAGIC) or not lasting(reason):
+        raise ValueError("not an unreadable file's record")
+    kind: Literal["image", "video"] = (
+        "video" if data[len(UNREADABLE_MAGIC)] == ord("v") else "image"
+    )
+    return Unreadable(reason, kind)
+
+
+#: What the cache keeps of a file: each page's signature, a video's, or why it is unreadable.
+Record = tuple[Signature, ...] | VideoSignature | Unreadable
+
+
+def record_bytes(record: Sequence[Signature] | Record) -> tuple[bytes, int]:
+    """A cache value and its hash bits (0 where no hash is kept)."""
+    if isinstance(record, VideoSignature):  # an interlaced video's has no frame
+        return record.to_bytes(), record.frames[0].hash.bits if record.frames else 0
+    if isinstance(record, Unreadable):
+        return unreadable_record(record), 0
+    return photo_record(record), record[0].hash.bits
+
+
+def record_of(blob: bytes, bits: int) -> Record:
+    """Inverse of :func:`record_bytes`; ValueError for a value this version cannot read."""
+    if is_video_record(blob):
+        return VideoSignature.from_bytes(blob, bits)
+    if blob.startswith(UNREADABLE_MAGIC):
+        return unreadable_of_record(blob)
+    return pages_of_record(blob, bits)
