@@ -61,7 +61,10 @@ def test_the_moment_is_read_as_real_encoders_write_it(kind) -> None:
     picture = Image.fromarray(cv2.cvtColor(load_photo("coffee.png"), cv2.COLOR_BGR2RGB))
     written = io.BytesIO()
     picture.save(written, kind, exif=_exif(BURST_START, "345"))
-    assert taken_at(written.getvalue()) == (1714564807, 345, 3)
+    data = written.getvalue()
+    assert taken_at(data) == (1714564807, 345, 3)
+    for end in range(0, len(data), 97):  # cut anywhere: None or the moment, never an error
+        assert taken_at(data[:end]) in (None, (1714564807, 345, 3))
     bare = io.BytesIO()
     picture.save(bare, kind)
     assert taken_at(bare.getvalue()) is None

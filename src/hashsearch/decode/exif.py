@@ -29,7 +29,7 @@ _EXIF_IFD, _DATE_TIME_ORIGINAL, _SUB_SEC_ORIGINAL = 0x8769, 0x9003, 0x9291
 _ASCII = 2
 _MAX_ENTRIES = 1000  # entries read per directory at most
 _DATE = re.compile(rb"(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})")
-_SEARCHED = 4 * 1024 * 1024  # bytes of a HEIF file searched for its Exif item
+_MAX_CHUNKS = 100_000  # chunks of a PNG or WebP walked at most (a PNG's IDAT are many)
 
 
 def taken_at(data: bytes) -> Moment | None:
@@ -49,22 +49,38 @@ def _tiff_of(data: bytes) -> int | None:
         return 0
     if data.startswith(b"\xff\xd8"):
         return _jpeg_exif(data)
-    if data[4:8] == b"ftyp":  # HEIF: the Exif item, wherever its box put it
-        for header in _TIFF_HEADERS:
-            at = data.find(_EXIF_HEADER + header, 0, _SEARCHED)
+    if data[4:8] == b"ftyp":  # HEIF: the Exif item, wherever its box put it (a file's
+        for header in _TIFF_HEADERS:  # HEVC decode takes far longer than this search)
+            at = data.find(_EXIF_HEADER + header)
             if at != -1:
                 return at + len(_EXIF_HEADER)
         return None
-    chunk = -1
+    chunk = None
     if data.startswith(b"RIFF") and data[8:12] == b"WEBP":  # its EXIF chunk
-        chunk = data.find(b"EXIF", 12, _SEARCHED)
-        chunk = chunk + 8 if chunk != -1 else -1
-    elif data.startswith(b"\x89PNG"):  # its eXIf chunk
-        chunk = data.find(b"eXIf", 8, _SEARCHED)
-        chunk = chunk + 4 if chunk != -1 else -1
-    if chunk != -1 and data.startswith(_EXIF_HEADER, chunk):  # some writers keep the header
+        chunk = _chunk(data, 12, b"EXIF", png=False)
+    elif data.startswith(b"\x89PNG"):  # its eXIf chunk, before or after the pixels
+        chunk = _chunk(data, 8, b"eXIf", png=True)
+    if chunk is not None and data.startswith(_EXIF_HEADER, chunk):  # some keep the header
         chunk += len(_EXIF_HEADER)
-    return chunk if chunk != -1 and data[chunk : chunk + 4] in _TIFF_HEADERS else None
+    return chunk if chunk is not None and data[chunk : chunk + 4] in _TIFF_HEADERS else None
+
+
+def _chunk(data: bytes, at: int, wanted: bytes, png: bool) -> int | None:
+    """Where the data of the first ``wanted`` chunk from ``at`` starts: a PNG's chunks
+    (length, type, data, CRC) or a WebP's RIFF chunks (type, size, data padded to even)."""
+    for _ in range(_MAX_CHUNKS):
+        if at + 8 > len(data):
+            return None
+        if png:
+            (size,) = struct.unpack_from(">I", data, at)
+            kind, step = data[at + 4 : at + 8], 12 + size
+        else:
+            (size,) = struct.unpack_from("<I", data, at + 4)
+            kind, step = data[at : at + 4], 8 + size + (size & 1)
+        if kind == wanted:
+            return at + 8
+        at += step
+    return None
 
 
 def _jpeg_exif(data: bytes) -> int | None:
