@@ -5,8 +5,8 @@ A burst shot, or the same scene taken a second later, can pass every check on pi
 0.85 where copies reach 0.85 too, and by pixels alone ``benchmarks/accuracy.py`` finds 5
 of its 45 footage bursts (none once they carry their moment). The camera wrote when each
 was taken (:mod:`hashsearch.decode.exif`), and a copy keeps that moment: editors,
-converters and libraries copy EXIF with the picture. So two photos whose moments differ are never "the same photo", with three
-allowances for how copies really change it:
+converters and libraries copy EXIF with the picture. So two photos whose moments differ
+are never "the same photo", with three allowances for how copies really change it:
 
 * a copy may have lost the moment, or its sub-seconds (WhatsApp and screenshots strip
   EXIF; some converters drop SubSecTimeOriginal or write fewer of its digits): what one
