@@ -54,7 +54,20 @@ def test_border_crop_is_found(name: str) -> None:
     dy, dx = round(h * 0.03), round(w * 0.03)
     cropped = image[dy : h - dy, dx : w - dx]
     assert _verdict(image, cropped) == "found"
-    assert _verdict(cropped, image) == "found"  # the library may hold the cropped one
+    # a library holding only the cropped one lacks the needle's border: not the photo
+    assert _verdict(cropped, image) == "smaller"
+
+
+def test_a_library_copy_cut_from_the_needle_is_only_a_cropped_copy() -> None:
+    image = load_photo("chelsea.png")
+    h, w = image.shape[:2]
+    for share, named in ((0.016, "2%"), (0.03, "3%"), (0.06, "6%")):
+        dy, dx = round(h * share), round(w * share)
+        matcher = Matcher(64, MatchRules())
+        matcher.add("haystack", signature(_gray(image[dy : h - dy, dx : w - dx]), 8))
+        verdict = matcher.judge(HashResult("needle", signature(_gray(image), 8)))
+        assert verdict.status == "smaller", share
+        assert verdict.reason == f"only a cropped copy in the library ({named} cut from each side)"
 
 
 @pytest.mark.parametrize(

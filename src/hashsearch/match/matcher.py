@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..hash.families import ALGORITHMS
 from ..hash.movie import movie_parts
 from ..hash.one import HashResult
-from ..hash.signature import THUMB_SIDE, Signature
+from ..hash.signature import INSETS, THUMB_SIDE, Signature
 from ..index import HashIndex
 from .hue import is_gray, shows_colour
 from .moment import reason as moment_reason
@@ -133,7 +133,8 @@ class Matcher:
                 crops=crops,
                 resampled=resampled,
             )
-            match = Match(path, distance, verdict.similarity, name, verdict.detail, size)
+            lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle
+            match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)
             same = verdict.same
             if same:  # two exposures are two photos, however alike (match.moment)
                 apart = seconds_apart(needles[needle].taken, self.signatures[path].taken)
@@ -216,12 +217,14 @@ class Matcher:
 
     def _lesser(self, match: Match, needle: Signature) -> str | None:
         """Why the library copy does not hold the whole needle: much smaller (sizes known,
-        and not ``accept_smaller``), gray where the needle shows colour, or without the
-        movie of a motion photo; None if it does."""
+        and not ``accept_smaller``), cut from it (a border of the needle lacks), gray where
+        the needle shows colour, or without the movie of a motion photo; None if it does."""
         sizes_known = needle.long_side and max(match.size) and not self.rules.accept_smaller
         if sizes_known and max(match.size) < MIN_COPY_SIDE * needle.long_side:
             width, height = match.size
             return f"only a smaller copy in the library ({width}x{height})"
+        if match.cropped:  # the needle's border is not in the library
+            return f"only a cropped copy in the library ({match.cropped:.0%} cut from each side)"
         if shows_colour(needle.chroma) and is_gray(self.signatures[match.path].chroma):
             return "only a gray copy in the library"
         if needle.movie and not self._keeps_movie(needle.movie):

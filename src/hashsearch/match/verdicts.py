@@ -23,6 +23,9 @@ class Match:
     transform: str = ""  # "", or how the needle was turned to match: rot90, mirror, ...
     detail: float = 1.0  # detail correlation, 1.0 for identical (and where not judged)
     size: tuple[int, int] = (0, 0)  # the haystack image's width and height
+    # the share of the needle's side cut from each side in the haystack copy (0: it holds
+    # the whole needle; 0.031: the copy is a crop, 3 % of each side of the needle lacks)
+    cropped: float = 0.0
     # videos only: where the needle starts in the library video (seconds), the library
     # video's length, and the share of the needle's frames inside it that matched
     offset: float | None = None

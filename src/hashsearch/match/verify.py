@@ -84,6 +84,9 @@ class Verdict:
     same: bool
     similarity: float  # layout correlation, 1.0 for identical
     detail: float = 1.0  # detail correlation at the best alignment (1.0 when not judged)
+    # the inset of the needle the haystack copy matched (hash.signature.INSETS): 0 when it
+    # holds the whole needle, more when it is a crop of it (a border of the needle lacks)
+    lacks: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,16 +164,17 @@ def compare(
         (backward[0], backward[1], haystack, needle),
         key=lambda scored: scored[0],
     )
+    lacks = inset if cropped is needle else 0
     if similarity < min_similarity:
-        return Verdict(False, similarity, 0.0)
+        return Verdict(False, similarity, 0.0, lacks)
     if strict and contrast_ratio(whole, cropped, inset, dy, dx) > MAX_CONTRAST_RATIO:
-        return Verdict(False, similarity, 0.0)
+        return Verdict(False, similarity, 0.0, lacks)
     if strict and _other_hues(needle, haystack):
-        return Verdict(False, similarity, 0.0)
+        return Verdict(False, similarity, 0.0, lacks)
     if needle.smooth and haystack.smooth:
-        return Verdict(True, similarity)
+        return Verdict(True, similarity, lacks=lacks)
     detail = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
-    return Verdict(agrees(detail, strict, resampled), similarity, detail.correlation)
+    return Verdict(agrees(detail, strict, resampled), similarity, detail.correlation, lacks)
 
 
 def layout_similarity(a: Prepared, b: Prepared) -> float:

@@ -122,6 +122,7 @@ def _match(match: Match, haystack_root: str) -> dict[str, Any]:
         **named(relative(match.path, haystack_root), "path"),
         **_scores(match),
         "transform": match.transform,
+        "cropped": round(match.cropped, 4),  # share of each side of the file it lacks
         "size": list(match.size) if any(match.size) else None,
         **_video_match(match),
     }
