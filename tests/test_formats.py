@@ -232,6 +232,33 @@ def test_raw_files_are_hashed_by_their_jpeg_preview(monkeypatch, library, tmp_pa
         hash_file(str(raw))
 
 
+def test_a_raw_file_is_found_only_in_a_library_raw_file(monkeypatch, tmp_path) -> None:
+    from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
+    from hashsearch.hash.one import hash_one
+    from hashsearch.match.matcher import RAW_NOT_KEPT
+
+    ok, preview = cv2.imencode(".jpg", resized(load_photo("chelsea.png"), 0.8))
+    assert ok
+    monkeypatch.setitem(sys.modules, "rawpy", _FakeRaw(preview.tobytes()))
+    raw = tmp_path / "backup" / "DSC_0001.NEF"
+    raw.parent.mkdir()
+    raw.write_bytes(b"II*\x00" + bytes(64))
+    rendering = write_image(tmp_path / "library" / "DSC_0001.jpg", load_photo("chelsea.png"))
+    library_raw = tmp_path / "library" / "DSC_0001.dng"
+    library_raw.write_bytes(b"II*\x00" + bytes(80))  # the same picture, kept as RAW
+    assert signature_of_file(str(raw)).raw and not signature_of_file(str(rendering)).raw
+
+    def verdict(library: Path, needle: Path) -> tuple[str, str | None]:
+        matcher = Matcher(64, MatchRules())
+        matcher.add(str(library), signature_of_file(str(library)))
+        found = matcher.judge(hash_one(str(needle), HashParams()))
+        return found.status, found.reason
+
+    assert verdict(rendering, raw) == ("smaller", RAW_NOT_KEPT)  # the sensor data would go
+    assert verdict(library_raw, raw) == ("found", None)
+    assert verdict(raw, rendering) == ("found", None)  # a JPEG whose RAW file is kept
+
+
 def test_report_preview_of_a_raw_file_is_its_jpeg_preview(monkeypatch) -> None:
     from hashsearch.decode.preview import decode_preview
 

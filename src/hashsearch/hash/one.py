@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 from ..decode.exif import taken_at
-from ..decode.formats import is_image_name, is_video, is_video_name
+from ..decode.formats import is_image_name, is_raw_name, is_video, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
@@ -131,8 +131,10 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
         signature(page.gray, params.hash_size, params.algorithm, page.size, page.chroma)
         for page in pages
     )
-    # a motion photo's movie: the photo is found only where the library keeps it too
-    return (replace(first, movie=movie_of(path, data), taken=taken_at(data)), *more)
+    # what the file holds beside its picture, kept with the first page: a motion photo's
+    # movie, the moment it was taken, whether it is a camera RAW file (match.matcher)
+    raw = read_header(data, raw_name=is_raw_name(path)).format == "raw"
+    return (replace(first, movie=movie_of(path, data), taken=taken_at(data), raw=raw), *more)
 
 
 def kind_of(path: str) -> str:

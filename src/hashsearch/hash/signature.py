@@ -7,7 +7,7 @@ about 6 % per side) land near one of the hashes.
 
 Size per photo: 5 hashes of 8 bytes, one 64 x 64 grayscale thumbnail, a 16 x 16 chroma
 map (:mod:`hashsearch.decode.colour`, 512 bytes) and the picture's full width and height,
-4,656 bytes; the cache adds 20 bytes a file (:mod:`hashsearch.hash.record`: when it
+4,656 bytes; the cache adds 21 bytes a file (:mod:`hashsearch.hash.record`: when it
 was taken) and 17 for a motion photo's movie (:mod:`hashsearch.hash.movie`). A video's
 frames keep no chroma (4,144 bytes each).
 """
@@ -50,6 +50,9 @@ class Signature:
     movie: bytes = b""
     # when it was taken, as its EXIF says (decode.exif: seconds, milliseconds, digits)
     taken: tuple[int, int, int] | None = None
+    # a camera RAW file (hashed by the preview it embeds): its sensor data is more than
+    # any rendering of it holds
+    raw: bool = False
 
     @property
     def long_side(self) -> int:
@@ -66,7 +69,7 @@ class Signature:
             return NotImplemented
         same = self.size == other.size and self.hashes == other.hashes
         same = same and np.array_equal(self.thumb, other.thumb)
-        same = same and (self.movie, self.taken) == (other.movie, other.taken)
+        same = same and (self.movie, self.taken, self.raw) == (other.movie, other.taken, other.raw)
         return same and np.array_equal(self.chroma, other.chroma)
 
     def __hash__(self) -> int:
@@ -89,9 +92,10 @@ class Signature:
         colour: bool = True,
         movie: bytes = b"",
         taken: tuple[int, int, int] | None = None,
+        raw: bool = False,
     ) -> Signature:
-        """Inverse of :meth:`to_bytes` (``movie`` and ``taken`` are kept apart, as the
-        first page's, by :mod:`hashsearch.hash.record`)."""
+        """Inverse of :meth:`to_bytes` (``movie``, ``taken`` and ``raw`` are kept apart, as
+        the first page's, by :mod:`hashsearch.hash.record`)."""
         width = (bits + 7) // 8
         count = len(INSETS)
         expected = record_size(bits, colour)
@@ -113,7 +117,7 @@ class Signature:
             layers = (2, CHROMA_SIDE, CHROMA_SIDE)
             chroma = np.frombuffer(data, dtype=np.int8, offset=end + 8).reshape(layers)
         thumb = thumb.reshape(THUMB_SIDE, THUMB_SIDE)  # read-only, as chroma
-        return cls(hashes, thumb, size, chroma, movie, taken)
+        return cls(hashes, thumb, size, chroma, movie, taken, raw)
 
 
 def inset_crops(thumb: Thumb) -> list[Thumb]:

@@ -25,6 +25,8 @@ DEFAULT_THRESHOLD = 8
 #: A library copy must keep at least this share of the needle's longer side to count as
 #: a copy; a smaller one (a 96 x 72 thumbnail of a 1600 x 1200 photo) is not the photo.
 MIN_COPY_SIDE = 0.5
+#: A camera RAW file whose picture is in the library only as a rendering (a JPEG ...).
+RAW_NOT_KEPT = "only a rendering in the library (a JPEG or the like), not the camera RAW file"
 #: A motion photo (hash/movie.py) whose still is in the library, but not its movie.
 MOVIE_NOT_KEPT = "a motion photo: only its still is in the library, not its movie"
 
@@ -217,15 +219,19 @@ class Matcher:
 
     def _lesser(self, match: Match, needle: Signature) -> str | None:
         """Why the library copy does not hold the whole needle: much smaller (sizes known,
-        and not ``accept_smaller``), cut from it (a border of the needle lacks), gray where
-        the needle shows colour, or without the movie of a motion photo; None if it does."""
+        and not ``accept_smaller``), cut from it (a border of the needle lacks), a rendering
+        of a camera RAW file, gray where the needle shows colour, or without the movie of a
+        motion photo; None if it does."""
         sizes_known = needle.long_side and max(match.size) and not self.rules.accept_smaller
         if sizes_known and max(match.size) < MIN_COPY_SIDE * needle.long_side:
             width, height = match.size
             return f"only a smaller copy in the library ({width}x{height})"
         if match.cropped:  # the needle's border is not in the library
             return f"only a cropped copy in the library ({match.cropped:.0%} cut from each side)"
-        if shows_colour(needle.chroma) and is_gray(self.signatures[match.path].chroma):
+        kept = self.signatures[match.path]
+        if needle.raw and not kept.raw:
+            return RAW_NOT_KEPT
+        if shows_colour(needle.chroma) and is_gray(kept.chroma):
             return "only a gray copy in the library"
         if needle.movie and not self._keeps_movie(needle.movie):
             return MOVIE_NOT_KEPT
