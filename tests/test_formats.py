@@ -50,7 +50,6 @@ def library(tmp_path: Path) -> Path:
 
 def test_jpeg_library_matches_every_format(cli, library, tmp_path) -> None:
     needles = tmp_path / "backup"
-    other = load_photo("horse.png")
     photos = {"chelsea": load_photo("chelsea.png"), "coffee": load_photo("coffee.png")}
     for stem, image in photos.items():
         small = resized(image, 0.7)
@@ -64,9 +63,9 @@ def test_jpeg_library_matches_every_format(cli, library, tmp_path) -> None:
             ("PNG", ".png"),
             ("BMP", ".bmp"),
         ):
-            # a GIF is its first frame; every page of a TIFF counts (a single page here)
-            second = other if kind == "GIF" else None
-            (folder / f"a{suffix}").write_bytes(_saved(small, kind, second))
+            # a still in each format (an animated GIF is found only in an animated library
+            # file: test_an_animation_is_found_only_in_a_library_animation)
+            (folder / f"a{suffix}").write_bytes(_saved(small, kind, None))
     run = cli("--haystack", library, "--needles", needles, "--json")
     assert run.code == 0, run.out
     import json
@@ -257,6 +256,40 @@ def test_a_raw_file_is_found_only_in_a_library_raw_file(monkeypatch, tmp_path) -
     assert verdict(rendering, raw) == ("smaller", RAW_NOT_KEPT)  # the sensor data would go
     assert verdict(library_raw, raw) == ("found", None)
     assert verdict(raw, rendering) == ("found", None)  # a JPEG whose RAW file is kept
+
+
+def _animation(kind: str, frames: list[np.ndarray]) -> bytes:
+    out = io.BytesIO()
+    first, *rest = (_pil(frame) for frame in frames)
+    first.save(out, kind, save_all=True, append_images=rest, duration=200, loop=0)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("kind", "suffix"), [("GIF", ".gif"), ("WEBP", ".webp"), ("PNG", ".png")])
+def test_an_animation_is_found_only_in_a_library_animation(cli, tmp_path, kind, suffix) -> None:
+    from hashsearch.decode.animation import is_animated
+
+    chelsea = resized(load_photo("chelsea.png"), 0.5)
+    frames = [chelsea, np.roll(chelsea, 12, axis=1), np.roll(chelsea, 24, axis=1)]
+    animation = _animation(kind, frames)
+    assert is_animated(animation) and not is_animated(_saved(chelsea, kind, None))
+    library, backup = tmp_path / "library", tmp_path / "backup"
+    write_image(library / "still.png", chelsea)  # its first frame, kept as a still
+    coffee = resized(load_photo("coffee.png"), 0.5)
+    coffees = [coffee, np.roll(coffee, 16, axis=0)]
+    (library / "loop.gif").write_bytes(_animation("GIF", coffees))
+    (backup / "a").mkdir(parents=True)
+    (backup / "a" / f"loop{suffix}").write_bytes(animation)
+    (backup / "a" / "coffee.png").write_bytes(_saved(coffee, "PNG", None))
+    (backup / "a" / f"coffee-loop{suffix}").write_bytes(_animation(kind, coffees))
+    run = cli("--haystack", library, "--needles", backup, "--json")
+    states = file_states(run.out)
+    assert states[f"a/loop{suffix}"] == (
+        "smaller",
+        "only a still of it in the library, not the animation",
+    )
+    assert states["a/coffee.png"] == ("found", None)  # a still whose library copy is animated
+    assert states[f"a/coffee-loop{suffix}"] == ("found", None)  # an animation, converted
 
 
 def test_report_preview_of_a_raw_file_is_its_jpeg_preview(monkeypatch) -> None:

@@ -35,6 +35,13 @@ def _pillow(image: np.ndarray, kind: str, **options: object) -> bytes:
     return out.getvalue()
 
 
+def _flipped(photo: np.ndarray) -> object:
+    """``photo`` upside down, as a Pillow image (an animation's second frame)."""
+    from PIL import Image
+
+    return Image.fromarray(cv2.cvtColor(photo[::-1], cv2.COLOR_BGR2RGB))
+
+
 def _dng_like(preview: bytes) -> bytes:
     """A TIFF container that says 'camera' (DNGVersion) with a JPEG preview strip."""
     entries = [
@@ -66,6 +73,7 @@ def _originals() -> dict[str, bytes]:
         ".avif": _pillow(photo, "AVIF", quality=60),
         ".dng": _dng_like(jpeg.tobytes()),
         ".jp2": cv2.imencode(".jp2", photo)[1].tobytes(),
+        ".anim.gif": _pillow(photo, "GIF", save_all=True, append_images=[_flipped(photo)]),
     }
     return encoded
 

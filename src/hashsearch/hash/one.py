@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
+from ..decode.animation import is_animated
 from ..decode.exif import taken_at
 from ..decode.formats import is_image_name, is_raw_name, is_video, is_video_name
 from ..decode.header import SNIFF_BYTES, read_header
@@ -132,9 +133,11 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
         for page in pages
     )
     # what the file holds beside its picture, kept with the first page: a motion photo's
-    # movie, the moment it was taken, whether it is a camera RAW file (match.matcher)
+    # movie, the moment it was taken, whether it is a camera RAW file or an animation
+    movie, taken = movie_of(path, data), taken_at(data)
     raw = read_header(data, raw_name=is_raw_name(path)).format == "raw"
-    return (replace(first, movie=movie_of(path, data), taken=taken_at(data), raw=raw), *more)
+    first = replace(first, movie=movie, taken=taken, raw=raw, animated=is_animated(data))
+    return (first, *more)
 
 
 def kind_of(path: str) -> str:

@@ -53,6 +53,8 @@ class Signature:
     # a camera RAW file (hashed by the preview it embeds): its sensor data is more than
     # any rendering of it holds
     raw: bool = False
+    # an animated GIF, WebP or PNG (decode.animation), hashed by its first frame
+    animated: bool = False
 
     @property
     def long_side(self) -> int:
@@ -69,8 +71,13 @@ class Signature:
             return NotImplemented
         same = self.size == other.size and self.hashes == other.hashes
         same = same and np.array_equal(self.thumb, other.thumb)
-        same = same and (self.movie, self.taken, self.raw) == (other.movie, other.taken, other.raw)
+        same = same and self.file_facts == other.file_facts
         return same and np.array_equal(self.chroma, other.chroma)
+
+    @property
+    def file_facts(self) -> tuple[object, ...]:
+        """What its file says beside the picture: movie, moment, RAW, animation."""
+        return (self.movie, self.taken, self.raw, self.animated)
 
     def __hash__(self) -> int:
         return hash(self.hashes)
@@ -93,9 +100,10 @@ class Signature:
         movie: bytes = b"",
         taken: tuple[int, int, int] | None = None,
         raw: bool = False,
+        animated: bool = False,
     ) -> Signature:
-        """Inverse of :meth:`to_bytes` (``movie``, ``taken`` and ``raw`` are kept apart, as
-        the first page's, by :mod:`hashsearch.hash.record`)."""
+        """Inverse of :meth:`to_bytes` (``movie``, ``taken``, ``raw`` and ``animated`` are
+        kept apart, as the first page's, by :mod:`hashsearch.hash.record`)."""
         width = (bits + 7) // 8
         count = len(INSETS)
         expected = record_size(bits, colour)
@@ -117,7 +125,7 @@ class Signature:
             layers = (2, CHROMA_SIDE, CHROMA_SIDE)
             chroma = np.frombuffer(data, dtype=np.int8, offset=end + 8).reshape(layers)
         thumb = thumb.reshape(THUMB_SIDE, THUMB_SIDE)  # read-only, as chroma
-        return cls(hashes, thumb, size, chroma, movie, taken, raw)
+        return cls(hashes, thumb, size, chroma, movie, taken, raw, animated)
 
 
 def inset_crops(thumb: Thumb) -> list[Thumb]:

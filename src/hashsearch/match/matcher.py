@@ -220,8 +220,8 @@ class Matcher:
     def _lesser(self, match: Match, needle: Signature) -> str | None:
         """Why the library copy does not hold the whole needle: much smaller (sizes known,
         and not ``accept_smaller``), cut from it (a border of the needle lacks), a rendering
-        of a camera RAW file, gray where the needle shows colour, or without the movie of a
-        motion photo; None if it does."""
+        of a camera RAW file, a still of an animation, gray where the needle shows colour,
+        or without the movie of a motion photo; None if it does."""
         sizes_known = needle.long_side and max(match.size) and not self.rules.accept_smaller
         if sizes_known and max(match.size) < MIN_COPY_SIDE * needle.long_side:
             width, height = match.size
@@ -231,6 +231,8 @@ class Matcher:
         kept = self.signatures[match.path]
         if needle.raw and not kept.raw:
             return RAW_NOT_KEPT
+        if needle.animated and not kept.animated:
+            return "only a still of it in the library, not the animation"
         if shows_colour(needle.chroma) and is_gray(kept.chroma):
             return "only a gray copy in the library"
         if needle.movie and not self._keeps_movie(needle.movie):
