@@ -5,6 +5,7 @@ Every clip is a real H.264 file made at test time (tests/clips.py).
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 from pathlib import Path
@@ -85,6 +86,9 @@ def test_the_same_stream_is_found_without_sampling_the_library_clip_whole(
     assert result.haystack_videos_whole == 1
     run = cli("--haystack", library, "--needles", backup, "--no-cache")
     assert (run.code, run.out) == (0, "")
+    doc = json.loads(cli("--haystack", library, "--needles", backup, "--json").out)
+    matches = [f["match"] for folder in doc["folders"] for f in folder["files"]]
+    assert len(matches) == 4 and all(m["same_stream"] for m in matches)
 
 
 def test_another_clip_of_a_still_scene_is_still_new(cli, library, tmp_path) -> None:

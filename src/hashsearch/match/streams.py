@@ -57,4 +57,5 @@ class SameStreams:
             offset=0.0,
             duration=video.duration,
             covered=1.0,
+            same_stream=True,
         )

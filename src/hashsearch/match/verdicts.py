@@ -31,6 +31,7 @@ class Match:
     offset: float | None = None
     duration: float | None = None
     covered: float | None = None
+    same_stream: bool = False  # found by its very video stream, not by its frames
 
 
 @dataclass(frozen=True, slots=True)

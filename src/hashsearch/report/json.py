@@ -132,7 +132,12 @@ def _video_match(match: Match) -> dict[str, Any]:
     """A library video's length, where the needle starts in it and the share of frames matched."""
     if match.duration is None:
         return {}
-    return {"duration": round(match.duration, 3), "offset": match.offset, "covered": match.covered}
+    return {
+        "duration": round(match.duration, 3),
+        "offset": match.offset,
+        "covered": match.covered,
+        "same_stream": match.same_stream,  # found by its packets, frames not compared
+    }
 
 
 def _image(verdict: ImageVerdict, result: SearchResult) -> dict[str, Any]:
