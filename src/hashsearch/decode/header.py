@@ -10,6 +10,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from .isobox import box_in
+
 # JPEG start-of-frame markers (baseline, progressive, lossless...); C4, C8, CC are not frames.
 _SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -139,35 +141,30 @@ def _jp2(data: bytes) -> ImageHeader:
     (``jp2c``) is whole."""
     width = height = None
     alpha, pos = False, 0
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        header = 8
-        if length == 1 and pos + 16 <= len(data):
-            (length,) = struct.unpack(">Q", data[pos + 8 : pos + 16])
-            header = 16
+    while (box := box_in(data, pos)) is not None:
+        kind, start, end = box
         if kind == b"jp2h":  # a superbox: its boxes follow its own header
-            pos += header
+            pos = start
             continue
-        if kind == b"ihdr" and pos + 18 <= len(data):
-            height, width, components = struct.unpack(">IIH", data[pos + 8 : pos + 18])
+        if kind == b"ihdr" and start + 10 <= len(data):
+            height, width, components = struct.unpack(">IIH", data[start : start + 10])
             alpha = components in (2, 4)
         if kind == b"jp2c":
-            codestream = _j2k(data[pos + header : pos + length if length else len(data)])
-            cut = (length and pos + length > len(data)) or codestream.truncated
-            return ImageHeader("jp2", width, height, truncated=bool(cut), alpha=alpha)
-        if length < header:
-            break
-        pos += length
+            codestream = _j2k(data, start, end)
+            return ImageHeader("jp2", width, height, codestream.truncated, alpha=alpha)
+        pos = end
     return ImageHeader("jp2", width, height, truncated=True, alpha=alpha)
 
 
-def _j2k(data: bytes) -> ImageHeader:
-    """A JPEG 2000 codestream (SOC, then its SIZ segment): its size, complete when it ends
-    with the end-of-codestream marker."""
-    if len(data) < 24 or not data.startswith(_J2K_SIGNATURE):
+def _j2k(data: bytes, start: int = 0, end: int | None = None) -> ImageHeader:
+    """A JPEG 2000 codestream (SOC, then its SIZ segment) in ``data[start:end]``: its size,
+    complete when it ends with the end-of-codestream marker (zeros may pad it)."""
+    end = len(data) if end is None else end
+    if end - start < 24 or not data.startswith(_J2K_SIGNATURE, start):
         return ImageHeader("jp2", truncated=True)
-    right, bottom, left, top = struct.unpack(">IIII", data[8:24])
-    complete = data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    right, bottom, left, top = struct.unpack(">IIII", data[start + 8 : start + 24])
+    eoc = data.rfind(b"\xff\xd9", start, end)
+    complete = eoc != -1 and data.count(b"\x00", eoc + 2, end) == end - eoc - 2
     return ImageHeader("jp2", right - left, bottom - top, truncated=not complete)
 
 

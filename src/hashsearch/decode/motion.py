@@ -22,6 +22,8 @@ Pure: bytes in, span out.
 
 from __future__ import annotations
 
+from .isobox import box_in
+
 _SOI, _SOS, _EOI = b"\xff\xd8", 0xDA, b"\xff\xd9"
 _FTYP = b"ftyp"
 _MAX_FTYP = 1024  # an ftyp box lists a handful of brands: a larger "size" is not one
@@ -66,9 +68,9 @@ def _jpeg_movie(data: bytes) -> tuple[int, int] | None:
     at = data.find(_FTYP, end + 4)
     while at != -1:
         start = at - 4
-        size = _box_size(data, start)
-        if size is not None and _printable(data[at + 4 : at + 8]):  # its major brand
-            after = start + size
+        box = _box(data, start)
+        if box is not None and _printable(data[at + 4 : at + 8]):  # its major brand
+            after = box[2]
             if _printable(data[after + 4 : after + 8]):  # the next box's type
                 return start, _boxes_end(data, start)
         at = data.find(_FTYP, at + 1)
@@ -127,15 +129,12 @@ def _heif_movie(data: bytes) -> tuple[int, int] | None:
     """The contents of a HEIF file's top-level ``mpvd`` box (Samsung's motion photos)."""
     at = 0
     for _ in range(MAX_BOXES):
-        if at + 8 > len(data):
+        box = _box(data, at)
+        if box is None:
             return None
-        size = _box_size(data, at)
-        if size is None:
-            return None
-        header = 16 if int.from_bytes(data[at : at + 4], "big") == 1 else 8
-        if data[at + 4 : at + 8] == _HEIF_MOVIE and size > header:
-            return at + header, at + size
-        at += size
+        kind, start, at = box
+        if kind == _HEIF_MOVIE and at > start:
+            return start, at
     return None
 
 
@@ -146,11 +145,11 @@ def _boxes_end(data: bytes, start: int) -> int:
     for _ in range(MAX_BOXES):
         if at + 8 > len(data):
             return at
-        size = _box_size(data, at)
-        if size is None:
+        box = _box(data, at)
+        if box is None:
             cut = _printable(data[at + 4 : at + 8]) and int.from_bytes(data[at : at + 4], "big")
             return len(data) if cut and at + cut > len(data) else at
-        at += size
+        at = box[2]
     return len(data)  # a hostile run of tiny boxes: the rest counts as movie, unread
 
 
@@ -159,26 +158,12 @@ def _printable(kind: bytes) -> bool:
     return len(kind) == 4 and all(32 <= c < 127 for c in kind)
 
 
-def _box_size(data: bytes, at: int) -> int | None:
-    """The length of the ISO box at ``at`` if it is well formed (a printable type, a size
-    that fits the data; 0 means "to the end"), else None."""
-    if at < 0 or at + 8 > len(data):
+def _box(data: bytes, at: int) -> tuple[bytes, int, int] | None:
+    """The top-level ISO box at ``at`` (type, payload start, end) if it is well formed: a
+    printable type, a size that fits the data, an ``ftyp`` of a plausible size."""
+    box = box_in(data, at)
+    if box is None or not _printable(box[0]):
         return None
-    kind = data[at + 4 : at + 8]
-    if not _printable(kind):
+    if box[0] == _FTYP and box[2] - at > _MAX_FTYP:
         return None
-    size = int.from_bytes(data[at : at + 4], "big")
-    if size == 1:  # a 64-bit size follows the type
-        if at + 16 > len(data):
-            return None
-        size = int.from_bytes(data[at + 8 : at + 16], "big")
-        minimum = 16
-    elif size == 0:
-        size, minimum = len(data) - at, 8
-    else:
-        minimum = 8
-    if size < minimum or at + size > len(data):
-        return None
-    if kind == _FTYP and size > _MAX_FTYP:
-        return None
-    return size
+    return box

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import io
 import os
-import struct
 from typing import BinaryIO
+
+from .isobox import parse_box
 
 #: A ``moov`` box larger than this is not read (phones write a few hundred KB per hour).
 MAX_MOOV_BYTES = 64 * 1024 * 1024
@@ -65,32 +66,14 @@ def _box_at(stream: BinaryIO, position: int, limit: int) -> tuple[bytes, int, in
     """(type, payload start, end) of the box at ``position``, or None past the end."""
     stream.seek(position)
     head = stream.read(16)
-    return _parse_box(head, position, limit)
-
-
-def _parse_box(head: bytes, position: int, limit: int) -> tuple[bytes, int, int] | None:
-    if len(head) < 8:
-        return None
-    size, kind = struct.unpack(">I4s", head[:8])
-    start = position + 8
-    if size == 1:  # a 64-bit size follows the type
-        if len(head) < 16:
-            return None
-        (size,) = struct.unpack(">Q", head[8:16])
-        start = position + 16
-    elif size == 0:  # the box runs to the end of its parent
-        size = limit - position
-    end = position + size
-    if end < start or end > limit:
-        return None
-    return kind, start, end
+    return parse_box(head, position, limit)
 
 
 def _children(data: bytes) -> list[tuple[bytes, bytes]]:
     """The (type, payload) of each box inside ``data`` (stops at the first damaged one)."""
     found, position = [], 0
     while position < len(data):
-        box = _parse_box(data[position : position + 16], position, len(data))
+        box = parse_box(data[position : position + 16], position, len(data))
         if box is None:
             break
         kind, start, end = box

@@ -1,0 +1,36 @@
+"""ISO base media boxes (MP4, MOV, HEIF, JPEG 2000): a box's type and where it lies.
+
+Pure: the box's first 16 bytes in (its 32-bit size and type, and the 64-bit size that
+may follow), its place out; a box that does not fit its parent gives None.
+"""
+
+from __future__ import annotations
+
+import struct
+
+
+def parse_box(head: bytes, position: int, limit: int) -> tuple[bytes, int, int] | None:
+    """(type, payload start, end) of the box whose first bytes are ``head``, at
+    ``position`` in a parent that ends at ``limit``; None when it is cut short."""
+    if len(head) < 8:
+        return None
+    size, kind = struct.unpack(">I4s", head[:8])
+    start = position + 8
+    if size == 1:  # a 64-bit size follows the type
+        if len(head) < 16:
+            return None
+        (size,) = struct.unpack(">Q", head[8:16])
+        start = position + 16
+    elif size == 0:  # the box runs to the end of its parent
+        size = limit - position
+    end = position + size
+    if end < start or end > limit:
+        return None
+    return kind, start, end
+
+
+def box_in(data: bytes, position: int) -> tuple[bytes, int, int] | None:
+    """:func:`parse_box` of the top-level box at ``position`` in ``data``."""
+    if position < 0:
+        return None
+    return parse_box(data[position : position + 16], position, len(data))
