@@ -62,15 +62,20 @@ MAX_PAGES = 256
 
 
 def decode_pages(
-    data: bytes, options: DecodeOptions = DecodeOptions(), name: str = ""
+    data: bytes,
+    options: DecodeOptions = DecodeOptions(),
+    name: str = "",
+    header: ImageHeader | None = None,
 ) -> list[Picture]:
     """Every page of an image (a multi-page TIFF has several; other formats one).
 
-    Animated GIFs count as one picture, their first frame.
+    Animated GIFs count as one picture, their first frame. ``header``: ``data``'s, where
+    the caller has read it already.
     """
     from .formats import is_raw_name
 
-    header = read_header(data, raw_name=is_raw_name(name))
+    if header is None:
+        header = read_header(data, raw_name=is_raw_name(name))
     if header.format == "tiff" and header.pages > 1 and not header.truncated:
         return _tiff_pages(data, header, options)
     if header.format == "raw":  # the embedded preview is the picture

@@ -124,7 +124,8 @@ def signature_of_file(path: str, params: HashParams = HashParams()) -> Signature
 def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Signature, ...]:
     """The signature of every page of an image file (damage checked, as above)."""
     data = read_regular_file(path, params.decode.max_bytes)
-    pages, said = decoder_messages(lambda: decode_pages(data, params.decode, name=path))
+    header = read_header(data, raw_name=is_raw_name(path))
+    pages, said = decoder_messages(lambda: decode_pages(data, params.decode, header=header))
     damage = damage_in(said)
     if damage is not None:
         raise ImageError(f"damaged image: {damage}")
@@ -135,8 +136,8 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
     # what the file holds beside its picture, kept with the first page: a motion photo's
     # movie, the moment it was taken, whether it is a camera RAW file or an animation
     movie, taken = movie_of(path, data), taken_at(data)
-    raw = read_header(data, raw_name=is_raw_name(path)).format == "raw"
-    first = replace(first, movie=movie, taken=taken, raw=raw, animated=is_animated(data))
+    raw, animated = header.format == "raw", is_animated(data)
+    first = replace(first, movie=movie, taken=taken, raw=raw, animated=animated)
     return (first, *more)
 
 
