@@ -211,7 +211,7 @@ class Matcher:
             reason = f"{_pages(missing)} of {len(pages)} not in the library"
             only_smaller = [n for n, kept in enumerate(copies, 1) if not kept and n not in missing]
             if only_smaller:
-                reason += f"; {_pages(only_smaller)} only as a smaller or gray copy"
+                reason += f"; {_pages(only_smaller)} only as a smaller or partial copy"
         elif first.apart:  # a burst shot: say so, or its near miss would puzzle
             reason = moment_reason(min(first.apart.values()))
         match = first.accepted[0] if first.accepted else None
