@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,25 +84,34 @@ def representative_groups(
                     path, match.distance, match.similarity, match.transform, match.detail
                 )
                 links[match.path].setdefault(path, mirrored)
+    # the representative is taken from a heap of (ungrouped links, byte order), its
+    # entries made stale as images are grouped: no pass over every image per group
+    keys = {path: os.fsencode(path) for path in paths}
+    free = {path: len(linked) for path, linked in links.items()}  # ungrouped links
+    heap = [(-count, keys[path], path) for path, count in free.items() if count]
+    heapq.heapify(heap)
     grouped: set[str] = set()
     groups = []
-    order = sorted(paths, key=os.fsencode)
-    while True:
-        free = {p: [q for q in links[p] if q not in grouped] for p in order if p not in grouped}
-        candidates = [(len(linked), p) for p, linked in free.items() if linked]
-        if not candidates:
-            break
-        most = max(count for count, _ in candidates)
-        representative = next(p for count, p in candidates if count == most)
+    while heap:
+        count, _, representative = heapq.heappop(heap)
+        if representative in grouped or -count != free[representative]:
+            continue  # stale: grouped since, or fewer links left
         offered = sorted(
-            (links[representative][q] for q in free[representative]),
-            key=lambda m: (-m.similarity, os.fsencode(m.path)),
+            (links[representative][q] for q in links[representative] if q not in grouped),
+            key=lambda m: (-m.similarity, keys[m.path]),
         )
         members: list[Match] = []
         for match in offered:
             if all(match.path in links[member.path] for member in members):
                 members.append(match)
-        grouped.update([representative, *(m.path for m in members)])
+        joined = [representative, *(m.path for m in members)]
+        grouped.update(joined)
+        for path in joined:
+            for other in links[path]:
+                if other not in grouped:
+                    free[other] -= 1
+                    if free[other]:
+                        heapq.heappush(heap, (-free[other], keys[other], other))
         groups.append(DupesGroup(representative, tuple(members)))
     groups.sort(key=lambda group: os.fsencode(next(iter(group))))
     return groups
