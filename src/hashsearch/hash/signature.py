@@ -131,7 +131,12 @@ class Signature:
 def inset_crops(thumb: Thumb) -> list[Thumb]:
     """The thumbnail cropped as the hashes' insets are, in thumbnail pixels (0 to 4)."""
     side = thumb.shape[0]
-    return [thumb[c : side - c, c : side - c] for c in (p * side // GRID for p in INSET_PIXELS)]
+    return [thumb[c : side - c, c : side - c] for c in inset_pixels(side)]
+
+
+def inset_pixels(side: int) -> list[int]:
+    """Pixels cut from every side of a thumbnail ``side`` across, one per inset."""
+    return [p * side // GRID for p in INSET_PIXELS]
 
 
 def record_size(bits: int, colour: bool = True) -> int:

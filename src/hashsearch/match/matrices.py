@@ -13,6 +13,8 @@ import functools
 import numpy as np
 import numpy.typing as npt
 
+from ..hash.signature import inset_pixels
+
 Floats = npt.NDArray[np.float32]
 
 
@@ -51,3 +53,31 @@ def _reflect_101(index: int, side: int) -> int:
     period = 2 * side - 2
     index = abs(index) % period
     return period - index if index >= side else index
+
+
+@functools.cache
+def inset_matrices(
+    side: int, coarse_side: int, fine_side: int, sigmas: tuple[float, float]
+) -> tuple[Floats, Floats, Floats]:
+    """Every inset crop of a thumbnail ``side`` across resized, as matrices of the whole
+    thumbnail, stacked one per inset: to ``coarse_side``, and to ``fine_side`` then
+    blurred by each of the two ``sigmas`` (their difference is a band-pass)."""
+    coarse, low, high = [], [], []
+    blurs = [blur_matrix(fine_side, sigma) for sigma in sigmas]
+    for cut in inset_pixels(side):
+
+        def placed(target: int, cut: int = cut) -> Floats:
+            matrix = np.zeros((target, side), dtype=np.float32)
+            matrix[:, cut : side - cut] = area_matrix(side - 2 * cut, target)
+            return matrix
+
+        coarse.append(placed(coarse_side))
+        fine = placed(fine_side)
+        low.append(blurs[0] @ fine)
+        high.append(blurs[1] @ fine)
+    return np.stack(coarse), np.stack(low), np.stack(high)
+
+
+def apply(matrices: Floats, pixels: Floats) -> Floats:
+    """``m @ pixels @ m.T`` for each of the stacked ``matrices``."""
+    return np.asarray(matrices @ pixels @ matrices.transpose(0, 2, 1), dtype=np.float32)

@@ -41,10 +41,10 @@ import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..decode.colour import Chroma, chroma_known
-from ..hash.signature import Thumb, inset_crops
-from .detail import DetailScores, agrees, band, scores
+from ..hash.signature import Thumb
+from .detail import DETAIL_SIGMAS, DetailScores, agrees, scores
 from .hue import MAX_HUE_DIFFERENCE, hue_difference
-from .matrices import area_matrix
+from .matrices import apply, inset_matrices
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
 #: pass the hash stage <= 0.8 (benchmarks/accuracy.py).
@@ -114,14 +114,11 @@ def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) ->
     thumbnail that will be compared many times; it then takes three times the memory).
     ``chroma``: the picture's chroma map, for the colour check of photos.
     """
-    crops = [crop.astype(np.float32) for crop in inset_crops(thumb)]
-
-    def resized(crop: Floats, side: int) -> Floats:
-        matrix = area_matrix(crop.shape[0], side)
-        return np.asarray(matrix @ crop @ matrix.T, dtype=np.float32)
-
-    coarse: Floats = np.stack([resized(c, COARSE_SIDE) for c in crops])
-    fine: Floats = np.stack([band(resized(c, FINE_SIDE)) for c in crops])
+    pixels = thumb.astype(np.float32)
+    # one batched product makes every inset's copies (a --dupes run prepares thousands)
+    to_coarse, low, high = inset_matrices(pixels.shape[0], COARSE_SIDE, FINE_SIDE, DETAIL_SIGMAS)
+    coarse: Floats = apply(to_coarse, pixels)
+    fine: Floats = apply(low, pixels) - apply(high, pixels)  # detail.band(), blurs being linear
     detrended = _detrended(coarse[:1].reshape(1, -1), (COARSE_SIDE, COARSE_SIDE))
     return Prepared(
         coarse=coarse,
