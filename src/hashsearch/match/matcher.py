@@ -14,6 +14,7 @@ from ..index import HashIndex
 from .hue import is_gray, shows_colour
 from .moment import reason as moment_reason
 from .moment import seconds_apart
+from .order import visit_order
 from .turns import turned_variants
 from .verdicts import Candidates, ImageVerdict, Match
 from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
@@ -43,7 +44,7 @@ class MatchRules:
 
 #: Near misses kept per needle for people to look at.
 MAX_NEAR_MISSES = 3
-#: Prepared haystack thumbnails kept between comparisons (about 80 KB each).
+#: Prepared haystack thumbnails kept between comparisons (about 270 KB each).
 PREPARED_CACHE = 256
 
 
@@ -59,11 +60,13 @@ class Matcher:
         self.signatures: dict[str, Signature] = {}
         # the movies the library keeps (hash.movie): its motion photos' and its videos'
         self.movies: dict[bytes, set[bool | None]] = {}
+        self._paths: dict[int, str] = {}  # a library photo's path, by its signature's id
         self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_path)
 
     def add(self, path: str, value: Signature) -> None:
         """Index one haystack image under each of its hashes."""
         self.signatures[path] = value
+        self._paths[id(value)] = path  # its id is its own while it is held here
         for item in dict.fromkeys(value.hashes):
             self.index.add(item, path)
         if value.movie:
@@ -111,42 +114,47 @@ class Matcher:
         for query, item, distance in triples:
             key = (owners[query], self.index.path(item))
             nearest[key] = min(distance, nearest.get(key, distance))
+        # each needle in turn, its candidates nearest first: its prepared variants are
+        # made once and let go after it (a --dupes run over a whole library must not
+        # hold every photo's); needles with the same look-alikes follow one another
+        # (.order), so their library copies' prepared thumbnails are still in the cache
+        queue: dict[int, list[tuple[int, int, str]]] = {}
+        for (number, path), distance in nearest.items():
+            queue.setdefault(variants[number][0], []).append((distance, number, path))
         best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
         elsewhen: list[dict[str, float]] = [{} for _ in needles]
-        prepared_variant: dict[int, Prepared] = {}
-        settled: set[int] = set()
-        order = sorted(nearest.items(), key=lambda item: (item[1], item[0]))
-        for (number, path), distance in order:
-            needle, name, variant = variants[number]
-            if needle in settled:
-                continue
-            if number not in prepared_variant:
-                prepared_variant[number] = prepare(variant.thumb, chroma=variant.chroma)
-            size = self.signatures[path].size
-            # two pictures of exactly the same size are not crops of each other (a crop
-            # makes a picture smaller): only the whole images are aligned
-            crops = size != variant.size or not (min(size) and min(variant.size))
-            # a picture narrower than its thumbnail is blown up in it, blur and all
-            resampled = crops or min(size) < THUMB_SIDE
-            verdict = compare(
-                prepared_variant[number],
-                self._prepared(path),
-                self.rules.min_similarity,
-                crops=crops,
-                resampled=resampled,
-            )
-            lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle
-            match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)
-            same = verdict.same
-            if same:  # two exposures are two photos, however alike (match.moment)
-                apart = seconds_apart(needles[needle].taken, self.signatures[path].taken)
-                if apart is not None:
-                    same, elsewhen[needle][path] = False, apart
-            known = best[needle].get(path)
-            if known is None or (same, match.similarity) > (known[0], known[1].similarity):
-                best[needle][path] = (same, match)
-            if first_copy and same and self._lesser(match, needles[needle]) is None:
-                settled.add(needle)
+        shared = {needle: [path for _, _, path in queued] for needle, queued in queue.items()}
+        for needle in visit_order(shared):
+            prepared_variant: dict[int, Prepared] = {}
+            for distance, number, path in sorted(queue[needle]):
+                _, name, variant = variants[number]
+                if number not in prepared_variant:
+                    prepared_variant[number] = self._prepare_needle(variant)
+                size = self.signatures[path].size
+                # two pictures of exactly the same size are not crops of each other (a
+                # crop makes a picture smaller): only the whole images are aligned
+                crops = size != variant.size or not (min(size) and min(variant.size))
+                # a picture narrower than its thumbnail is blown up in it, blur and all
+                resampled = crops or min(size) < THUMB_SIDE
+                verdict = compare(
+                    prepared_variant[number],
+                    self._prepared(path),
+                    self.rules.min_similarity,
+                    crops=crops,
+                    resampled=resampled,
+                )
+                lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle
+                match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)
+                same = verdict.same
+                if same:  # two exposures are two photos, however alike (match.moment)
+                    apart = seconds_apart(needles[needle].taken, self.signatures[path].taken)
+                    if apart is not None:
+                        same, elsewhen[needle][path] = False, apart
+                known = best[needle].get(path)
+                if known is None or (same, match.similarity) > (known[0], known[1].similarity):
+                    best[needle][path] = (same, match)
+                if first_copy and same and self._lesser(match, needles[needle]) is None:
+                    break  # settled
         return [_sorted(found, apart) for found, apart in zip(best, elsewhen, strict=True)]
 
     def judge(self, result: HashResult) -> ImageVerdict:
@@ -244,9 +252,19 @@ class Matcher:
         stream, sound = movie_parts(movie)
         return any(sound is not True or kept is not False for kept in self.movies.get(stream, ()))
 
+    def _prepare_needle(self, variant: Signature) -> Prepared:
+        """A needle's thumbnail prepared, its layout windows made once (it is compared
+        with every candidate); a library photo's own (--dupes) is shared with the cache."""
+        path = self._paths.get(id(variant))
+        if path is not None and self.signatures.get(path) is variant:
+            return self._prepared(path)
+        return prepare(variant.thumb, reused=True, chroma=variant.chroma)
+
     def _prepare_path(self, path: str) -> Prepared:
         value = self.signatures[path]
-        return prepare(value.thumb, chroma=value.chroma)
+        # a library photo that is prepared again is compared with many needles: its
+        # layout windows are made once (about 270 KB a prepared thumbnail)
+        return prepare(value.thumb, reused=True, chroma=value.chroma)
 
     def _variants(self, needle: Signature) -> Iterator[tuple[str, Signature]]:
         yield "", needle
