@@ -106,3 +106,39 @@ def test_the_matrices_resample_and_blur_as_opencv_does() -> None:
     for sigma in (0.5, 2.0):
         m = blur_matrix(64, sigma)
         assert np.allclose(m @ image @ m.T, cv2.GaussianBlur(image, (0, 0), sigma), atol=1e-3)
+
+
+def test_inset_copies_are_the_crops_resized_and_band_passed() -> None:
+    from hashsearch.hash.signature import inset_crops
+    from hashsearch.match.detail import band
+    from hashsearch.match.matrices import area_matrix
+    from hashsearch.match.verify import prepare
+
+    thumb = signature(_gray(load_photo("coffee.png")), 8).thumb
+    prepared = prepare(thumb)
+    for number, crop in enumerate(inset_crops(thumb)):
+        pixels = crop.astype(np.float32)
+        coarse, fine = (area_matrix(len(pixels), side) for side in (32, 64))
+        assert np.allclose(prepared.coarse[number], coarse @ pixels @ coarse.T, atol=1e-3)
+        assert np.allclose(prepared.fine[number], band(fine @ pixels @ fine.T), atol=1e-3)
+
+
+def test_needles_that_share_look_alikes_are_verified_one_after_another() -> None:
+    from hashsearch.match.order import visit_order
+
+    # needles 0 and 2 share library photo c; 3 and 1 share x (3's nearest is a)
+    candidates = {0: ["b", "c"], 1: ["x"], 2: ["c", "d"], 3: ["a", "x"]}
+    assert visit_order(candidates) == [3, 1, 0, 2]
+
+
+def test_a_batch_of_needles_gets_the_verdicts_each_gets_alone() -> None:
+    photos = [_gray(load_photo(name)) for name in PHOTO_NAMES[:6]]
+    matcher = Matcher(64, MatchRules())
+    for number, photo in enumerate(photos):
+        matcher.add(f"photo-{number}", signature(photo, 8))
+        matcher.add(f"small-{number}", signature(resized(photo, 0.6), 8))
+    needles = [signature(resized(photo, 0.8), 8) for photo in reversed(photos)]
+    together = matcher.candidates_many(needles)
+    alone = [matcher.candidates_many([needle])[0] for needle in needles]
+    assert together == alone
+    assert all(found.accepted for found in together)
