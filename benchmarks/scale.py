@@ -6,10 +6,12 @@ Builds, from the shared photos at benchmark time, a library of 320x240 JPEGs cut
 random places and scales from 40 pictures (the 16 photos and their quarters), so that
 every photo has hundreds of look-alikes, as bursts and holiday series do, and one
 needle folder of copies (resized to 90 %, re-compressed at quality 80) of one library
-photo in a hundred. Then it times the whole command with an empty cache (cold) and
-with a filled one (warm), and prints wall time, time per needle, peak RSS of the whole
-process tree, and the growth of the time per needle from the smallest size to the
-largest (1.0 is linear in the library size, per needle).
+photo in a hundred. Then it times the whole command with an empty cache (cold), with a
+filled one (warm), warm with --json (every candidate verified, for each file's most
+similar copy and near misses), and, up to --dupes-up-to photos, --dupes over the
+library (every photo against all its look-alikes), and prints wall time, time per
+needle, peak RSS of the whole process tree, and the growth of the warm time per needle
+from the smallest size to the largest (1.0 is linear in the library size, per needle).
 """
 
 from __future__ import annotations
@@ -83,6 +85,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--workdir", type=Path, default=None, help="keep the photos here")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run at most")
+    parser.add_argument(
+        "--dupes-up-to",
+        type=int,
+        default=10_000,
+        help="also time --dupes over libraries up to this size (every photo a needle)",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print()
@@ -94,16 +102,18 @@ def main() -> None:
         for size in args.sizes:
             library, needles, count = build(work, size)
             cache = Path(tmp) / f"cache-{size}.sqlite3"
-            for run in ("cold", "warm"):
-                command = hashsearch_command(
-                    "-q", "--haystack", library, "--needles", needles, "--cache", cache
-                )
-                measured = run_measured(command, timeout=args.timeout)
-                ms = 1000 * measured.seconds / count
+            search = ("-q", "--haystack", library, "--needles", needles, "--cache", cache)
+            runs = [("cold", search, count), ("warm", search, count)]
+            runs.append(("warm, --json", (*search, "--json"), count))
+            if size <= args.dupes_up_to:  # every photo against its look-alikes
+                runs.append(("warm, --dupes", ("-q", "--dupes", library, "--cache", cache), size))
+            for run, arguments, needled in runs:
+                measured = run_measured(hashsearch_command(*arguments), timeout=args.timeout)
+                ms = 1000 * measured.seconds / needled
                 if run == "warm":
                     per_needle[size] = ms
                 print(
-                    f"| {size:,} | {count:,} | {run} | {measured.seconds:.1f} | {ms:.1f} | "
+                    f"| {size:,} | {needled:,} | {run} | {measured.seconds:.1f} | {ms:.1f} | "
                     f"{measured.peak_rss_mb:.0f} | {measured.returncode} |",
                     flush=True,
                 )
