@@ -234,7 +234,7 @@ def test_raw_files_are_hashed_by_their_jpeg_preview(monkeypatch, library, tmp_pa
 def test_a_raw_file_is_found_only_in_a_library_raw_file(monkeypatch, tmp_path) -> None:
     from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
     from hashsearch.hash.one import hash_one
-    from hashsearch.match.matcher import RAW_NOT_KEPT
+    from hashsearch.match.lesser import RAW_NOT_KEPT
 
     ok, preview = cv2.imencode(".jpg", resized(load_photo("chelsea.png"), 0.8))
     assert ok

@@ -24,7 +24,7 @@ from hashsearch.hash.cache import HashCache, default_cache_path, stamp_of
 from hashsearch.hash.movie import movie_of
 from hashsearch.hash.one import hash_one
 from hashsearch.hash.signature import record_size
-from hashsearch.match.matcher import MOVIE_NOT_KEPT
+from hashsearch.match.lesser import MOVIE_NOT_KEPT
 
 SAMSUNG_MARKER = b"MotionPhoto_Data"
 

@@ -7,7 +7,7 @@ only the photo, so without this module such a file compares as its still: a libr
 that kept only the still (an app that re-saved it, an export without the movie) makes it
 "found", and deleting it loses the movie. Here the movie is found, so that a motion
 photo counts as found only where the library keeps its movie too
-(:mod:`hashsearch.hash.movie`, :meth:`hashsearch.match.matcher.Matcher._lesser`).
+(:mod:`hashsearch.hash.movie`, :func:`hashsearch.match.lesser.lesser`).
 
 The movie is told by its structure, not by metadata a converter may drop or keep: an MP4
 ``ftyp`` box after the JPEG's end of image, followed by another well-formed box. Finding

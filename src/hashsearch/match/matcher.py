@@ -6,12 +6,13 @@ import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from ..callbacks import OnProgress
 from ..hash.families import ALGORITHMS
 from ..hash.movie import movie_parts
 from ..hash.one import HashResult
 from ..hash.signature import INSETS, THUMB_SIDE, Signature
 from ..index import HashIndex
-from .hue import is_gray, shows_colour
+from .lesser import lesser
 from .moment import reason as moment_reason
 from .moment import seconds_apart
 from .order import visit_order
@@ -22,14 +23,6 @@ from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
 #: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
 DEFAULT_THRESHOLD = 8
-
-#: A library copy must keep at least this share of the needle's longer side to count as
-#: a copy; a smaller one (a 96 x 72 thumbnail of a 1600 x 1200 photo) is not the photo.
-MIN_COPY_SIDE = 0.5
-#: A camera RAW file whose picture is in the library only as a rendering (a JPEG ...).
-RAW_NOT_KEPT = "only a rendering in the library (a JPEG or the like), not the camera RAW file"
-#: A motion photo (hash/movie.py) whose still is in the library, but not its movie.
-MOVIE_NOT_KEPT = "a motion photo: only its still is in the library, not its movie"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +37,8 @@ class MatchRules:
 
 #: Near misses kept per needle for people to look at.
 MAX_NEAR_MISSES = 3
+#: Needles verified between two reports of progress (and chances to stop).
+REPORT_EVERY = 64
 #: Prepared haystack thumbnails kept between comparisons (about 270 KB each).
 PREPARED_CACHE = 256
 
@@ -90,14 +85,18 @@ class Matcher:
         return [found.accepted for found in self.candidates_many(needles)]
 
     def candidates_many(
-        self, needles: Sequence[Signature], first_copy: bool = False
+        self,
+        needles: Sequence[Signature],
+        first_copy: bool = False,
+        on_done: OnProgress | None = None,
     ) -> list[Candidates]:
         """Accepted matches and near misses of many needles, with one batched index search.
 
         ``first_copy``: verify each needle's candidates nearest first and stop at the first
         accepted copy that is not much smaller: enough for a verdict, and far cheaper where
         a library holds many look-alikes; the best match and the near misses are then only
-        what was seen before it.
+        what was seen before it. ``on_done(done, total)`` hears now and then how many
+        needles are verified (it may raise :class:`~hashsearch.Cancelled` to stop).
         """
         variants = [
             (n, name, v) for n, needle in enumerate(needles) for name, v in self._variants(needle)
@@ -124,7 +123,11 @@ class Matcher:
         best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
         elsewhen: list[dict[str, float]] = [{} for _ in needles]
         shared = {needle: [path for _, _, path in queued] for needle, queued in queue.items()}
+        done = len(needles) - len(queue)  # those without candidates need no verifying
         for needle in visit_order(shared):
+            if on_done is not None and done % REPORT_EVERY == 0:
+                on_done(done, len(needles))
+            done += 1
             prepared_variant: dict[int, Prepared] = {}
             for distance, number, path in sorted(queue[needle]):
                 _, name, variant = variants[number]
@@ -155,23 +158,34 @@ class Matcher:
                     best[needle][path] = (same, match)
                 if first_copy and same and self._lesser(match, needles[needle]) is None:
                     break  # settled
+        if on_done is not None:
+            on_done(len(needles), len(needles))
         return [_sorted(found, apart) for found, apart in zip(best, elsewhen, strict=True)]
 
     def judge(self, result: HashResult) -> ImageVerdict:
         """The verdict on one needle: found only when a candidate passes verification."""
         return self.judge_many([result])[0]
 
-    def matches_of(self, results: Sequence[HashResult]) -> dict[str, list[Match]]:
+    def matches_of(
+        self, results: Sequence[HashResult], on_done: OnProgress | None = None
+    ) -> dict[str, list[Match]]:
         """:meth:`matches` of each readable result, by path."""
-        return {path: found.accepted for path, found in self.candidates_of(results).items()}
+        found = self.candidates_of(results, on_done)
+        return {path: candidates.accepted for path, candidates in found.items()}
 
-    def candidates_of(self, results: Sequence[HashResult]) -> dict[str, Candidates]:
+    def candidates_of(
+        self, results: Sequence[HashResult], on_done: OnProgress | None = None
+    ) -> dict[str, Candidates]:
         """:meth:`candidates_many` of each readable result, by path."""
         readable = {r.path: r.signature for r in results if r.signature is not None}
-        return dict(zip(readable, self.candidates_many(list(readable.values())), strict=True))
+        found = self.candidates_many(list(readable.values()), on_done=on_done)
+        return dict(zip(readable, found, strict=True))
 
     def judge_many(
-        self, results: Sequence[HashResult], thorough: bool = True
+        self,
+        results: Sequence[HashResult],
+        thorough: bool = True,
+        on_done: OnProgress | None = None,
     ) -> list[ImageVerdict]:
         """:meth:`judge` for many needles, with one batched index search.
 
@@ -180,7 +194,7 @@ class Matcher:
         the same verdicts, the match shown being the nearest accepted, not the most similar.
         """
         pages = [(result, page) for result in results for page in result.pages]
-        found = self.candidates_many([page for _, page in pages], first_copy=not thorough)
+        found = self.candidates_many([page for _, page in pages], not thorough, on_done)
         by_file: dict[str, list[tuple[Signature, Candidates]]] = {}
         for (result, page), candidates in zip(pages, found, strict=True):
             by_file.setdefault(result.path, []).append((page, candidates))
@@ -226,26 +240,9 @@ class Matcher:
         return ImageVerdict(result.path, "new", match, reason, similar, size)
 
     def _lesser(self, match: Match, needle: Signature) -> str | None:
-        """Why the library copy does not hold the whole needle: much smaller (sizes known,
-        and not ``accept_smaller``), cut from it (a border of the needle lacks), a rendering
-        of a camera RAW file, a still of an animation, gray where the needle shows colour,
-        or without the movie of a motion photo; None if it does."""
-        sizes_known = needle.long_side and max(match.size) and not self.rules.accept_smaller
-        if sizes_known and max(match.size) < MIN_COPY_SIDE * needle.long_side:
-            width, height = match.size
-            return f"only a smaller copy in the library ({width}x{height})"
-        if match.cropped:  # the needle's border is not in the library
-            return f"only a cropped copy in the library ({match.cropped:.0%} cut from each side)"
+        """Why the library copy does not hold the whole needle (:func:`.lesser.lesser`)."""
         kept = self.signatures[match.path]
-        if needle.raw and not kept.raw:
-            return RAW_NOT_KEPT
-        if needle.animated and not kept.animated:
-            return "only a still of it in the library, not the animation"
-        if shows_colour(needle.chroma) and is_gray(kept.chroma):
-            return "only a gray copy in the library"
-        if needle.movie and not self._keeps_movie(needle.movie):
-            return MOVIE_NOT_KEPT
-        return None
+        return lesser(match, needle, kept, self.rules.accept_smaller, self._keeps_movie)
 
     def _keeps_movie(self, movie: bytes) -> bool:
         """True when the library keeps this movie's stream, with its sound if it has one."""

@@ -28,7 +28,8 @@ from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
 from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
-from .matcher import MIN_COPY_SIDE, MatchRules
+from .lesser import MIN_COPY_SIDE
+from .matcher import MatchRules
 from .streams import SameStreams
 from .timing import Frames, Timing, timing
 from .verdicts import ImageVerdict, Match
