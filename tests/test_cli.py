@@ -251,7 +251,7 @@ def test_progress_bar_only_on_a_terminal(trees) -> None:
     hay, needles = trees
     command = hashsearch_command("--no-cache", "--haystack", hay, "--needles", needles)
     piped = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert "hashing" not in piped.stderr and "photo/s" not in piped.stderr
+    assert "hashing" not in piped.stderr and "verifying" not in piped.stderr
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower) as process:
@@ -269,3 +269,24 @@ def test_progress_bar_only_on_a_terminal(trees) -> None:
     os.close(leader)
     assert process.returncode == 1
     assert b"hashing: 100%" in seen
+    assert b"verifying: 100%" in seen  # then the photos compared with their look-alikes
+
+
+def test_the_api_hears_verification_and_can_stop_it(trees) -> None:
+    from hashsearch import Cancelled, SearchOptions, search
+
+    hay, needles = trees
+    options = SearchOptions(cache_path=None, jobs=1)
+    heard: list[tuple[int, int]] = []
+    result = search(str(hay), str(needles), options, on_verify=lambda *n: heard.append(n))
+    assert heard[-1] == (5, 5)  # every needle photo verified
+    assert [folder.name for folder in result.folders if folder.to_import] == ["absent", "mixed"]
+    verifying: list[bool] = []
+    with pytest.raises(Cancelled, match="verifying"):  # asked to stop once it verifies
+        search(
+            str(hay),
+            str(needles),
+            options,
+            on_verify=lambda *n: verifying.append(True),
+            should_stop=lambda: bool(verifying),
+        )

@@ -11,9 +11,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from .callbacks import OnProgress, ShouldStop, Warn, ignore_warning
+from .callbacks import OnProgress, ShouldStop, Warn, ignore_warning, stop_requested
 from .discover import Problem, Tree, discover
-from .errors import UsageError, os_reason
+from .errors import Cancelled, UsageError, os_reason
 from .hash.cache import CacheInfo, HashCache
 from .hash.movie import kept_movie
 from .hash.one import HashResult
@@ -93,8 +93,12 @@ def search(
     on_progress: OnProgress | None = None,
     should_stop: ShouldStop | None = None,
     warn: Warn = ignore_warning,
+    on_verify: OnProgress | None = None,
 ) -> SearchResult:
-    """Which needle folders still hold images that are not in the haystack."""
+    """Which needle folders still hold images that are not in the haystack.
+
+    ``on_progress`` hears the files hashed, ``on_verify`` then the photos verified
+    against the library (``should_stop`` is asked during both)."""
     hay_id, needle_id = _folder_id(haystack, "--haystack"), _folder_id(needles, "--needles")
     if hay_id == needle_id:
         raise UsageError("--haystack and --needles are the same folder")
@@ -118,7 +122,8 @@ def search(
         scanned=[hay_tree, needle_tree],
     )
     library, hay = _haystack(hay_tree, hashed, options)
-    verdicts = library.judge([hashed[path] for path in needle_tree.files], options.thorough)
+    verifying = _verifying(on_verify, should_stop)
+    verdicts = library.judge([hashed[p] for p in needle_tree.files], options.thorough, verifying)
     return SearchResult(
         folders=folder_verdicts(needle_tree, verdicts),
         haystack_images=hay.images,
@@ -141,8 +146,10 @@ def query(
     on_progress: OnProgress | None = None,
     should_stop: ShouldStop | None = None,
     warn: Warn = ignore_warning,
+    on_verify: OnProgress | None = None,
 ) -> tuple[list[QueryResult], HaystackSummary]:
-    """Reverse search: for each image, the haystack images that show it, most similar first."""
+    """Reverse search: for each image, the haystack images that show it, most similar first
+    (the callbacks as for :func:`search`)."""
     _folder_id(haystack, "--haystack")
     hay_tree = discover(haystack, patterns=options.exclude, should_stop=should_stop)
     wanted = [os.path.abspath(image) for image in images]
@@ -159,7 +166,8 @@ def query(
         warn,
     )
     library, hay = _haystack(hay_tree, hashed, options)
-    found = library.matches_of([hashed[path] for path in wanted])
+    verifying = _verifying(on_verify, should_stop)
+    found = library.matches_of([hashed[path] for path in wanted], verifying)
     results = [
         QueryResult(path, _others(path, found.get(path, [])), hashed[path].reason)
         for path in wanted
@@ -191,14 +199,17 @@ def dupes(
     on_progress: OnProgress | None = None,
     should_stop: ShouldStop | None = None,
     warn: Warn = ignore_warning,
+    on_verify: OnProgress | None = None,
 ) -> DupesResult:
-    """Near-duplicate groups in one tree: each member matches its group's representative."""
+    """Near-duplicate groups in one tree: each member matches its group's representative
+    (the callbacks as for :func:`search`)."""
     _folder_id(folder, "--dupes")
     tree = discover(folder, patterns=options.exclude, should_stop=should_stop)
     hashed = hash_with_cache(tree.files, options, on_progress, should_stop, warn, [tree])
     library, hay = _haystack(tree, hashed, options)
     paths = list(library.images.signatures) + list(library.videos.videos)
-    groups = representative_groups(paths, library.matches_of([hashed[p] for p in paths]))
+    found = library.matches_of([hashed[p] for p in paths], _verifying(on_verify, should_stop))
+    groups = representative_groups(paths, found)
     return DupesResult(tree.root, groups, hay.images, hay.problems, tree.skipped, hay.videos)
 
 
@@ -262,3 +273,15 @@ def _folder_id(path: str, option: str) -> tuple[int, int]:
     if not os.path.isdir(path):
         raise UsageError(f"{option} {path}: not a folder")
     return info.st_dev, info.st_ino
+
+
+def _verifying(on_verify: OnProgress | None, should_stop: ShouldStop | None) -> OnProgress:
+    """What the matcher calls now and then while verifying: progress, and a stop asked for."""
+
+    def verifying(done: int, total: int) -> None:
+        if on_verify is not None:
+            on_verify(done, total)
+        if stop_requested(should_stop):
+            raise Cancelled("stopped while verifying")
+
+    return verifying

@@ -47,6 +47,7 @@ from ..report.text import (
     summary_line,
 )
 from .parser import build_parser, check_combination
+from .progress import Progress
 
 EXIT_NOTHING_TO_IMPORT = 0
 EXIT_SOMETHING_TO_IMPORT = 1
@@ -172,9 +173,14 @@ def _scheduler(args: argparse.Namespace) -> str | None:
 
 
 def _search(args: argparse.Namespace, options: SearchOptions) -> int:
-    with _Progress(args.quiet) as progress:
+    with Progress(args.quiet) as progress:
         result = search(
-            args.haystack, args.needles, options, on_progress=progress.update, warn=_warn
+            args.haystack,
+            args.needles,
+            options,
+            on_progress=progress.update,
+            warn=_warn,
+            on_verify=progress.verified,
         )
     if args.report:
         from ..report.html import write_report
@@ -185,7 +191,7 @@ def _search(args: argparse.Namespace, options: SearchOptions) -> int:
             raise UsageError(f"--report {args.report}: {exc.strerror or exc}") from None
     copied = None
     if args.copy_new_to:
-        with _Progress(args.quiet, "copying") as progress:
+        with Progress(args.quiet, "copying") as progress:
             copied = copy_not_found(
                 result, args.copy_new_to, dry_run=args.dry_run, on_progress=progress.update
             )
@@ -211,9 +217,14 @@ def _search(args: argparse.Namespace, options: SearchOptions) -> int:
 
 
 def _query(args: argparse.Namespace, options: SearchOptions) -> int:
-    with _Progress(args.quiet) as progress:
+    with Progress(args.quiet) as progress:
         answers, haystack = query(
-            args.haystack, args.query, options, on_progress=progress.update, warn=_warn
+            args.haystack,
+            args.query,
+            options,
+            on_progress=progress.update,
+            warn=_warn,
+            on_verify=progress.verified,
         )
     if args.json:
         _print_json(query_document(answers, haystack))
@@ -228,8 +239,14 @@ def _query(args: argparse.Namespace, options: SearchOptions) -> int:
 
 
 def _dupes(args: argparse.Namespace, options: SearchOptions) -> int:
-    with _Progress(args.quiet) as progress:
-        result = dupes(args.dupes, options, on_progress=progress.update, warn=_warn)
+    with Progress(args.quiet) as progress:
+        result = dupes(
+            args.dupes,
+            options,
+            on_progress=progress.update,
+            warn=_warn,
+            on_verify=progress.verified,
+        )
     if args.json:
         _print_json(dupes_document(result))
     else:
@@ -255,33 +272,6 @@ def _print_json(document: dict[str, Any]) -> None:
 
 def _print_lines(lines: list[str]) -> None:
     sys.stdout.writelines(line + "\n" for line in lines)
-
-
-class _Progress:
-    """A tqdm bar on stderr, only on a terminal and not with -q, created on the first update."""
-
-    def __init__(self, quiet: bool, what: str = "hashing", unit: str = "file") -> None:
-        self._shown = not quiet and sys.stderr.isatty()
-        self._bar: Any = None
-        self._what, self._unit = what, unit
-
-    def update(self, done: int, total: int) -> None:
-        if not self._shown:
-            return
-        if self._bar is None:
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, unit=self._unit, desc=self._what, file=sys.stderr)
-        self._bar.total = total
-        self._bar.n = done
-        self._bar.refresh()
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._bar is not None:
-            self._bar.close()
 
 
 def _warn(message: str) -> None:
