@@ -174,14 +174,7 @@ def _scheduler(args: argparse.Namespace) -> str | None:
 
 def _search(args: argparse.Namespace, options: SearchOptions) -> int:
     with Progress(args.quiet) as progress:
-        result = search(
-            args.haystack,
-            args.needles,
-            options,
-            on_progress=progress.update,
-            warn=_warn,
-            on_verify=progress.verified,
-        )
+        result = search(args.haystack, args.needles, options, **_watched(progress))
     if args.report:
         from ..report.html import write_report
 
@@ -218,14 +211,7 @@ def _search(args: argparse.Namespace, options: SearchOptions) -> int:
 
 def _query(args: argparse.Namespace, options: SearchOptions) -> int:
     with Progress(args.quiet) as progress:
-        answers, haystack = query(
-            args.haystack,
-            args.query,
-            options,
-            on_progress=progress.update,
-            warn=_warn,
-            on_verify=progress.verified,
-        )
+        answers, haystack = query(args.haystack, args.query, options, **_watched(progress))
     if args.json:
         _print_json(query_document(answers, haystack))
     else:
@@ -240,13 +226,7 @@ def _query(args: argparse.Namespace, options: SearchOptions) -> int:
 
 def _dupes(args: argparse.Namespace, options: SearchOptions) -> int:
     with Progress(args.quiet) as progress:
-        result = dupes(
-            args.dupes,
-            options,
-            on_progress=progress.update,
-            warn=_warn,
-            on_verify=progress.verified,
-        )
+        result = dupes(args.dupes, options, **_watched(progress))
     if args.json:
         _print_json(dupes_document(result))
     else:
@@ -272,6 +252,11 @@ def _print_json(document: dict[str, Any]) -> None:
 
 def _print_lines(lines: list[str]) -> None:
     sys.stdout.writelines(line + "\n" for line in lines)
+
+
+def _watched(progress: Progress) -> dict[str, Any]:
+    """The callbacks a run takes from the command: its bars and its warnings."""
+    return {"on_progress": progress.update, "on_verify": progress.verified, "warn": _warn}
 
 
 def _warn(message: str) -> None:
