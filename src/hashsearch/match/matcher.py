@@ -12,8 +12,8 @@ from ..hash.movie import movie_parts
 from ..hash.one import HashResult
 from ..hash.signature import INSETS, THUMB_SIDE, Signature
 from ..index import HashIndex
+from .file_verdict import file_verdict
 from .lesser import lesser
-from .moment import reason as moment_reason
 from .moment import seconds_apart
 from .order import visit_order
 from .turns import turned_variants
@@ -35,8 +35,6 @@ class MatchRules:
     accept_smaller: bool = False  # count a much smaller library copy as found
 
 
-#: Near misses kept per needle for people to look at.
-MAX_NEAR_MISSES = 3
 #: Needles verified between two reports of progress (and chances to stop).
 REPORT_EVERY = 64
 #: Prepared haystack thumbnails kept between comparisons (about 270 KB each).
@@ -209,35 +207,8 @@ class Matcher:
                     ImageVerdict(result.path, "unreadable", reason=reason, kind=result.kind)
                 )
             else:
-                verdicts.append(self._file_verdict(result, by_file[result.path]))
+                verdicts.append(file_verdict(result, by_file[result.path], self._lesser))
         return verdicts
-
-    def _file_verdict(
-        self, result: HashResult, pages: list[tuple[Signature, Candidates]]
-    ) -> ImageVerdict:
-        first = pages[0][1]
-        similar = tuple(first.rejected[:MAX_NEAR_MISSES])
-        size = pages[0][0].size
-        copies = [[m for m in c.accepted if self._lesser(m, page) is None] for page, c in pages]
-        if all(copies):
-            return ImageVerdict(result.path, "found", copies[0][0], similar=similar, size=size)
-        missing = [n for n, (_, c) in enumerate(pages, 1) if not c.accepted]
-        if not missing:  # every page is there, but somewhere only much smaller
-            number = next(n for n, kept in enumerate(copies) if not kept)
-            page, candidates = pages[number]
-            smaller = candidates.accepted[0]
-            why = self._lesser(smaller, page)
-            return ImageVerdict(result.path, "smaller", smaller, why, similar, size)
-        reason: str | None = None
-        if len(pages) > 1:
-            reason = f"{_pages(missing)} of {len(pages)} not in the library"
-            only_smaller = [n for n, kept in enumerate(copies, 1) if not kept and n not in missing]
-            if only_smaller:
-                reason += f"; {_pages(only_smaller)} only as a smaller or partial copy"
-        elif first.apart:  # a burst shot: say so, or its near miss would puzzle
-            reason = moment_reason(min(first.apart.values()))
-        match = first.accepted[0] if first.accepted else None
-        return ImageVerdict(result.path, "new", match, reason, similar, size)
 
     def _lesser(self, match: Match, needle: Signature) -> str | None:
         """Why the library copy does not hold the whole needle (:func:`.lesser.lesser`)."""
@@ -268,10 +239,6 @@ class Matcher:
         if not self.rules.rotations:
             return
         yield from turned_variants(needle, self.hasher)
-
-
-def _pages(numbers: list[int]) -> str:
-    return f"page{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
 
 
 def _sorted(found: dict[str, tuple[bool, Match]], apart: dict[str, float]) -> Candidates:
