@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-#: ``on_progress(done, total)``: files hashed (or taken from the cache) so far, of all.
+#: ``on_progress(done, total)``: files hashed (or taken from the cache) so far, of all; as
+#: ``on_verify``, photos verified against the library so far, of all to verify.
 OnProgress = Callable[[int, int], None]
 #: Called now and then; returning True stops the run with :class:`~hashsearch.Cancelled`.
 ShouldStop = Callable[[], bool]
