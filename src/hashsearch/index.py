@@ -159,12 +159,13 @@ class _ChunkTables:
         for begin in range(0, len(queries), _QUERY_BLOCK):
             chunk = queries[begin : begin + _QUERY_BLOCK]
             pairs = np.concatenate([self._candidates(chunk, c) for c in range(self.count)], axis=1)
-            # one int64 key per (query, item) pair makes the duplicates cheap to drop
-            keys = np.unique(pairs[0] * len(hashes) + pairs[1])
+            # pairs beyond the radius dropped first (most of a look-alike library's), then
+            # the pairs found through more than one chunk: one int64 key per pair, sorted
+            near = np.bitwise_count(chunk[pairs[0]] ^ hashes[pairs[1]]) <= radius
+            keys = _distinct(pairs[0][near] * len(hashes) + pairs[1][near])
             q, k = np.divmod(keys, len(hashes))
             distances = np.bitwise_count(chunk[q] ^ hashes[k]).astype(np.int64)
-            keep = distances <= radius
-            found.append((q[keep] + begin, k[keep], distances[keep]))
+            found.append((q + begin, k, distances))
         return _join(found)
 
     def _candidates(self, queries: U64, chunk: int) -> I64:
@@ -192,6 +193,19 @@ def _chunk_count(items: int, radius: int) -> int:
 
     low = -(-64 // _MAX_CHUNK_BITS)
     return min(range(low, max(low, radius + 1) + 1), key=cost)
+
+
+def _distinct(keys: I64) -> I64:
+    """The distinct ``keys``, sorted. By sorting: NumPy 2.4's ``np.unique`` took 0.78 s for
+    a million int64 keys here, against 16 ms sorted (and 48 of 94 s of a search of
+    10,000 photos among 100,000 look-alikes)."""
+    ordered = np.sort(keys)
+    if len(ordered) == 0:
+        return ordered
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def _join(parts: list[tuple[I64, I64, I64]]) -> tuple[I64, I64, I64]:
