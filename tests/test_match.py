@@ -131,7 +131,9 @@ def test_needles_that_share_look_alikes_are_verified_one_after_another() -> None
     assert visit_order(candidates) == [3, 1, 0, 2]
 
 
-def test_a_batch_of_needles_gets_the_verdicts_each_gets_alone() -> None:
+def test_a_batch_of_needles_gets_the_verdicts_each_gets_alone(monkeypatch) -> None:
+    from hashsearch.match import matcher as matching
+
     photos = [_gray(load_photo(name)) for name in PHOTO_NAMES[:6]]
     matcher = Matcher(64, MatchRules())
     for number, photo in enumerate(photos):
@@ -142,3 +144,7 @@ def test_a_batch_of_needles_gets_the_verdicts_each_gets_alone() -> None:
     alone = [matcher.candidates_many([needle])[0] for needle in needles]
     assert together == alone
     assert all(found.accepted for found in together)
+    monkeypatch.setattr(matching, "NEEDLE_BLOCK", 4)  # looked up in blocks: the same
+    heard: list[tuple[int, int]] = []
+    assert matcher.candidates_many(needles, on_done=lambda *n: heard.append(n)) == together
+    assert heard[-1] == (6, 6) and all(total == 6 for _, total in heard)
