@@ -268,17 +268,12 @@ class HashCache:
 
 
 def _record_or_none(blob: bytes, bits: int) -> Record | None:
-    """:func:`_record`, or None for a value that does not parse (written by another
-    version, or damaged): that file is read again and its entry replaced."""
+    """What one cache value holds (:func:`.record.record_of`), or None for a value that
+    does not parse (written by another version, or damaged): that file is read again and
+    its entry replaced."""
     if not isinstance(blob, bytes):  # a text value (written by hand, or another tool)
         return None
     try:
-        return _record(blob, bits)
+        return record_of(blob, bits)
     except ValueError:
         return None
-
-
-def _record(blob: bytes, bits: int) -> Record:
-    """What one cache value holds (each page's signature, a video's, or why a file is
-    unreadable)."""
-    return record_of(blob, bits)
