@@ -110,17 +110,20 @@ def test_the_matrices_resample_and_blur_as_opencv_does() -> None:
 
 def test_inset_copies_are_the_crops_resized_and_band_passed() -> None:
     from hashsearch.hash.signature import inset_crops
-    from hashsearch.match.detail import band
-    from hashsearch.match.matrices import area_matrix
+    from hashsearch.match.detail import DETAIL_SIGMAS
     from hashsearch.match.verify import prepare
+
+    def shrunk(pixels: np.ndarray, side: int) -> np.ndarray:
+        return cv2.resize(pixels, (side, side), interpolation=cv2.INTER_AREA)
 
     thumb = signature(_gray(load_photo("coffee.png")), 8).thumb
     prepared = prepare(thumb)
     for number, crop in enumerate(inset_crops(thumb)):
         pixels = crop.astype(np.float32)
-        coarse, fine = (area_matrix(len(pixels), side) for side in (32, 64))
-        assert np.allclose(prepared.coarse[number], coarse @ pixels @ coarse.T, atol=1e-3)
-        assert np.allclose(prepared.fine[number], band(fine @ pixels @ fine.T), atol=1e-3)
+        fine = shrunk(pixels, 64)
+        low, high = (cv2.GaussianBlur(fine, (0, 0), sigma) for sigma in DETAIL_SIGMAS)
+        assert np.allclose(prepared.coarse[number], shrunk(pixels, 32), atol=1e-2)
+        assert np.allclose(prepared.fine[number], low - high, atol=1e-2)
 
 
 def test_needles_that_share_look_alikes_are_verified_one_after_another() -> None:

@@ -99,12 +99,6 @@ class DetailScores:
     gain: float = 1.0  # the blurred richer's detail amplitude against the other's
 
 
-def band(image: Floats) -> Floats:
-    """A difference of Gaussians (kernels and borders as OpenCV's GaussianBlur)."""
-    low, high = (blur_matrix(image.shape[0], sigma) for sigma in DETAIL_SIGMAS)
-    return np.asarray(low @ image @ low.T - high @ image @ high.T, dtype=np.float32)
-
-
 def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
     """The detail of ``whole`` against the best-correlating of ``placements`` (windows
     of the other image the same size as ``whole``, shifted a fine pixel about)."""

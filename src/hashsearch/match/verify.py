@@ -118,7 +118,7 @@ def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) ->
     # one batched product makes every inset's copies (a --dupes run prepares thousands)
     to_coarse, low, high = inset_matrices(pixels.shape[0], COARSE_SIDE, FINE_SIDE, DETAIL_SIGMAS)
     coarse: Floats = apply(to_coarse, pixels)
-    fine: Floats = apply(low, pixels) - apply(high, pixels)  # detail.band(), blurs being linear
+    fine: Floats = apply(low, pixels) - apply(high, pixels)  # a difference of Gaussians (.detail)
     detrended = _detrended(coarse[:1].reshape(1, -1), (COARSE_SIDE, COARSE_SIDE))
     return Prepared(
         coarse=coarse,
