@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -164,8 +165,6 @@ def wait_for_first_entries(cache: Path, timeout: float = 60) -> None:
 
 def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
     """``jpeg`` with an EXIF APP1 segment that holds only an Orientation tag."""
-    import struct
-
     entry = struct.pack(">HHI", 0x0112, 3, 1) + struct.pack(">HH", orientation, 0)
     tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1) + entry + bytes(4)
     payload = b"Exif\x00\x00" + tiff
@@ -176,3 +175,41 @@ def file_states(run_out: str) -> dict[str, tuple[str, str | None]]:
     """Each needle file's state and reason in the output of ``--json``, by path."""
     doc = json.loads(run_out)
     return {f["path"]: (f["state"], f["reason"]) for d in doc["folders"] for f in d["files"]}
+
+
+#: Burst shots' moment as a camera writes it (tests of match.moment and .consistency).
+BURST_START = "2024:05:01 12:00:07"
+
+
+def exif_payload(when: str | None, millis: str | None = None) -> bytes:
+    """An APP1 ``Exif`` payload holding DateTimeOriginal and SubSecTimeOriginal."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0110] = "Pixel 8"  # a camera model in the first directory, as cameras write
+    if when is not None:
+        exif.get_ifd(0x8769)[0x9003] = when
+        if millis is not None:
+            exif.get_ifd(0x8769)[0x9291] = millis
+    return exif.tobytes()
+
+
+def with_exif(jpeg: bytes, payload: bytes) -> bytes:
+    """``jpeg`` with ``payload`` as its EXIF APP1 segment."""
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def burst_jpeg(quality: int = 92) -> bytes:
+    """A photo as a camera saves it, without EXIF (the pixels of the burst shots here)."""
+    ok, data = cv2.imencode(
+        ".jpg", resized(load_photo("chelsea.png"), 2), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
+    assert ok
+    return data.tobytes()
+
+
+def burst_photo(path: Path, when: str | None, millis: str | None = None, quality: int = 92) -> Path:
+    """:func:`burst_jpeg` saved at ``path``, ``when`` (and ``millis``) in its EXIF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(with_exif(burst_jpeg(quality), exif_payload(when, millis)))
+    return path

@@ -4,50 +4,22 @@ real tools do are still found."""
 
 from __future__ import annotations
 
-import struct
-from pathlib import Path
-
 import cv2
 import pytest
 
-from conftest import file_states, load_photo, resized
+from conftest import (
+    BURST_START,
+    burst_jpeg,
+    burst_photo,
+    exif_payload,
+    file_states,
+    load_photo,
+    with_exif,
+)
 from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
 from hashsearch.decode.exif import taken_at
 from hashsearch.hash.one import hash_one
 from hashsearch.match.moment import seconds_apart
-
-BURST_START = "2024:05:01 12:00:07"
-
-
-def _exif(when: str | None, millis: str | None = None) -> bytes:
-    """An APP1 ``Exif`` payload holding DateTimeOriginal and SubSecTimeOriginal."""
-    from PIL import Image
-
-    exif = Image.Exif()
-    exif[0x0110] = "Pixel 8"  # a camera model in the first directory, as cameras write
-    if when is not None:
-        exif.get_ifd(0x8769)[0x9003] = when
-        if millis is not None:
-            exif.get_ifd(0x8769)[0x9291] = millis
-    return exif.tobytes()
-
-
-def _with_exif(jpeg: bytes, payload: bytes) -> bytes:
-    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
-
-
-def _jpeg(quality: int = 92) -> bytes:
-    ok, data = cv2.imencode(
-        ".jpg", resized(load_photo("chelsea.png"), 2), [cv2.IMWRITE_JPEG_QUALITY, quality]
-    )
-    assert ok
-    return data.tobytes()
-
-
-def _photo(path: Path, when: str | None, millis: str | None = None, quality: int = 92) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_with_exif(_jpeg(quality), _exif(when, millis)))
-    return path
 
 
 @pytest.mark.parametrize("kind", ["HEIF", "AVIF", "WEBP", "PNG"])
@@ -60,7 +32,7 @@ def test_the_moment_is_read_as_real_encoders_write_it(kind) -> None:
     pillow_heif.register_heif_opener()
     picture = Image.fromarray(cv2.cvtColor(load_photo("coffee.png"), cv2.COLOR_BGR2RGB))
     written = io.BytesIO()
-    picture.save(written, kind, exif=_exif(BURST_START, "345"))
+    picture.save(written, kind, exif=exif_payload(BURST_START, "345"))
     data = written.getvalue()
     assert taken_at(data) == (1714564807, 345, 3)
     for end in range(0, len(data), 97):  # cut anywhere: None or the moment, never an error
@@ -71,19 +43,22 @@ def test_the_moment_is_read_as_real_encoders_write_it(kind) -> None:
 
 
 def test_the_moment_is_read_from_jpeg_tiff_and_heif_exif() -> None:
-    payload = _exif(BURST_START, "345")
-    jpeg = _with_exif(_jpeg(), payload)
+    payload = exif_payload(BURST_START, "345")
+    jpeg = with_exif(burst_jpeg(), payload)
     assert taken_at(jpeg) == (1714564807, 345, 3)
-    assert taken_at(_with_exif(_jpeg(), _exif(BURST_START))) == (1714564807, 0, 0)
-    assert taken_at(_with_exif(_jpeg(), _exif(BURST_START, "3"))) == (1714564807, 300, 1)
+    assert taken_at(with_exif(burst_jpeg(), exif_payload(BURST_START))) == (1714564807, 0, 0)
+    assert taken_at(with_exif(burst_jpeg(), exif_payload(BURST_START, "3"))) == (1714564807, 300, 1)
     assert taken_at(payload[6:]) == (1714564807, 345, 3)  # a TIFF structure (TIFF, RAW)
     heif = b"\x00\x00\x00\x10ftypheic\x00\x00\x00\x00" + bytes(100) + payload
     assert taken_at(heif) == (1714564807, 345, 3)
-    assert taken_at(_jpeg()) is None
-    assert taken_at(_with_exif(_jpeg(), _exif("0000:00:00 00:00:00"))) is None
-    assert taken_at(_with_exif(_jpeg(), _exif(None))) is None
+    assert taken_at(burst_jpeg()) is None
+    assert taken_at(with_exif(burst_jpeg(), exif_payload("0000:00:00 00:00:00"))) is None
+    assert taken_at(with_exif(burst_jpeg(), exif_payload(None))) is None
     for end in range(len(payload)):  # cut anywhere: None or the moment, never an error
-        assert taken_at(_with_exif(_jpeg()[:2000], payload[:end])) in (None, (1714564807, 345, 3))
+        assert taken_at(with_exif(burst_jpeg()[:2000], payload[:end])) in (
+            None,
+            (1714564807, 345, 3),
+        )
 
 
 @pytest.mark.parametrize(
@@ -107,13 +82,13 @@ def test_which_moments_are_two_exposures(a, b, apart) -> None:
 
 def test_a_burst_shot_is_new_and_copies_of_the_photo_are_found(cli, tmp_path) -> None:
     library, backup = tmp_path / "library", tmp_path / "backup"
-    _photo(library / "IMG_0001.jpg", BURST_START, "120")
-    _photo(backup / "copy.jpg", BURST_START, "120", quality=80)  # re-saved, EXIF kept
-    _photo(backup / "no-millis.jpg", BURST_START, quality=85)  # sub-seconds dropped
-    _photo(backup / "home-time.jpg", "2024:05:01 14:00:07", "120")  # another time zone
-    (backup / "stripped.jpg").write_bytes(_jpeg(75))  # EXIF stripped (a messenger)
-    _photo(backup / "burst-2.jpg", BURST_START, "420")  # 0.3 s later, the same pixels here
-    _photo(backup / "later.jpg", "2024:05:01 12:00:09", "120")  # two seconds later
+    burst_photo(library / "IMG_0001.jpg", BURST_START, "120")
+    burst_photo(backup / "copy.jpg", BURST_START, "120", quality=80)  # re-saved, EXIF kept
+    burst_photo(backup / "no-millis.jpg", BURST_START, quality=85)  # sub-seconds dropped
+    burst_photo(backup / "home-time.jpg", "2024:05:01 14:00:07", "120")  # another time zone
+    (backup / "stripped.jpg").write_bytes(burst_jpeg(75))  # EXIF stripped (a messenger)
+    burst_photo(backup / "burst-2.jpg", BURST_START, "420")  # 0.3 s later, the same pixels here
+    burst_photo(backup / "later.jpg", "2024:05:01 12:00:09", "120")  # two seconds later
     run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
     assert run.code == 1
     states = file_states(run.out)
@@ -127,8 +102,8 @@ def test_a_burst_shot_is_new_and_copies_of_the_photo_are_found(cli, tmp_path) ->
 
 
 def test_the_library_api_and_the_cache_agree(cli, tmp_path) -> None:
-    kept = _photo(tmp_path / "library" / "IMG_0001.jpg", BURST_START, "120")
-    burst = _photo(tmp_path / "backup" / "IMG_0002.jpg", BURST_START, "420")
+    kept = burst_photo(tmp_path / "library" / "IMG_0001.jpg", BURST_START, "120")
+    burst = burst_photo(tmp_path / "backup" / "IMG_0002.jpg", BURST_START, "420")
     assert signature_of_file(str(burst)).taken == (1714564807, 420, 3)
     matcher = Matcher(64, MatchRules())
     matcher.add(str(kept), signature_of_file(str(kept)))
