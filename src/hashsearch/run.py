@@ -123,7 +123,7 @@ def search(
     )
     library, hay = _haystack(hay_tree, hashed, options)
     verifying = _verifying(on_verify, should_stop)
-    verdicts = library.judge([hashed[p] for p in needle_tree.files], options.thorough, verifying)
+    verdicts = library.judge([hashed[p] for p in needle_tree.files], verifying)
     return SearchResult(
         folders=folder_verdicts(needle_tree, verdicts),
         haystack_images=hay.images,
@@ -208,7 +208,8 @@ def dupes(
     hashed = hash_with_cache(tree.files, options, on_progress, should_stop, warn, [tree])
     library, hay = _haystack(tree, hashed, options)
     paths = list(library.images.signatures) + list(library.videos.videos)
-    found = library.matches_of([hashed[p] for p in paths], _verifying(on_verify, should_stop))
+    verifying = _verifying(on_verify, should_stop)
+    found = library.matches_of([hashed[p] for p in paths], verifying, mutual=True)
     groups = representative_groups(paths, found)
     return DupesResult(tree.root, groups, hay.images, hay.problems, tree.skipped, hay.videos)
 

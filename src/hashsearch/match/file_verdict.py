@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..hash.one import HashResult
 from ..hash.signature import Signature
+from .consistency import reason as ambiguity_reason
 from .moment import reason as moment_reason
 from .verdicts import Candidates, ImageVerdict, Match
 
@@ -40,6 +41,8 @@ def file_verdict(
         only_smaller = [n for n, kept in enumerate(copies, 1) if not kept and n not in missing]
         if only_smaller:
             reason += f"; {_pages(only_smaller)} only as a smaller or partial copy"
+    elif first.ambiguous:  # say why copies that passed were not taken
+        reason = ambiguity_reason(len(first.ambiguous))
     elif first.apart:  # a burst shot: say so, or its near miss would puzzle
         reason = moment_reason(min(first.apart.values()))
     match = first.accepted[0] if first.accepted else None

@@ -10,15 +10,16 @@ from ..callbacks import OnProgress
 from ..hash.families import ALGORITHMS
 from ..hash.movie import movie_parts
 from ..hash.one import HashResult
-from ..hash.signature import INSETS, THUMB_SIDE, Signature
+from ..hash.signature import INSETS, Signature
 from ..index import HashIndex
+from .consistency import disagreeing, same_picture
 from .file_verdict import file_verdict
 from .lesser import lesser
 from .moment import seconds_apart
 from .order import visit_order
 from .turns import turned_variants
-from .verdicts import Candidates, ImageVerdict, Match
-from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare, prepare
+from .verdicts import Candidates, ImageVerdict, Match, by_likeness
+from .verify import DEFAULT_MIN_SIMILARITY, Prepared, alignment, compare, prepare
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
 #: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
@@ -45,6 +46,8 @@ REPORT_EVERY = 64
 NEEDLE_BLOCK = 8192
 #: Prepared haystack thumbnails kept between comparisons (about 270 KB each).
 PREPARED_CACHE = 256
+#: Verdicts on two library photos (.consistency) kept between needles.
+PAIR_CACHE = 65536
 
 
 class Matcher:
@@ -61,6 +64,7 @@ class Matcher:
         self.movies: dict[bytes, set[bool | None]] = {}
         self._paths: dict[int, str] = {}  # a library photo's path, by its signature's id
         self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_path)
+        self._same_pair = functools.lru_cache(maxsize=PAIR_CACHE)(self._same_picture_of)
 
     def add(self, path: str, value: Signature) -> None:
         """Index one haystack image under each of its hashes."""
@@ -89,19 +93,15 @@ class Matcher:
         return [found.accepted for found in self.candidates_many(needles)]
 
     def candidates_many(
-        self,
-        needles: Sequence[Signature],
-        first_copy: bool = False,
-        on_done: OnProgress | None = None,
+        self, needles: Sequence[Signature], on_done: OnProgress | None = None
     ) -> list[Candidates]:
         """Accepted matches and near misses of many needles, with batched index searches.
 
-        ``first_copy``: verify each needle's candidates nearest first and stop at the first
-        accepted copy that is not much smaller: enough for a verdict, and far cheaper where
-        a library holds many look-alikes; the best match and the near misses are then only
-        what was seen before it. ``on_done(done, total)`` hears now and then how many
-        needles are verified (it may raise :class:`~hashsearch.Cancelled` to stop).
-        Needles go NEEDLE_BLOCK at a time: only their candidate pairs are held.
+        Every candidate is verified: a needle that passes as two library photos that are
+        not copies of each other is taken for neither (:mod:`.consistency`).
+        ``on_done(done, total)`` hears now and then how many needles are verified (it may
+        raise :class:`~hashsearch.Cancelled` to stop). Needles go NEEDLE_BLOCK at a time:
+        only their candidate pairs are held.
         """
         found: list[Candidates] = []
         for start in range(0, len(needles), NEEDLE_BLOCK):
@@ -111,11 +111,11 @@ class Matcher:
                     on_done(start + done, len(needles))
 
             block = needles[start : start + NEEDLE_BLOCK]
-            found += self._candidates_block(block, first_copy, heard)
+            found += self._candidates_block(block, heard)
         return found
 
     def _candidates_block(
-        self, needles: Sequence[Signature], first_copy: bool, on_done: OnProgress
+        self, needles: Sequence[Signature], on_done: OnProgress
     ) -> list[Candidates]:
         """:meth:`candidates_many` of one block of needles, with one batched index search."""
         variants = [
@@ -142,6 +142,7 @@ class Matcher:
             queue.setdefault(variants[number][0], []).append((distance, number, path))
         best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
         elsewhen: list[dict[str, float]] = [{} for _ in needles]
+        ambiguous: list[tuple[str, ...]] = [() for _ in needles]
         shared = {needle: [path for _, _, path in queued] for needle, queued in queue.items()}
         done = len(needles) - len(queue)  # those without candidates need no verifying
         for needle in visit_order(shared):
@@ -154,11 +155,7 @@ class Matcher:
                 if number not in prepared_variant:
                     prepared_variant[number] = self._prepare_needle(variant)
                 size = self.signatures[path].size
-                # two pictures of exactly the same size are not crops of each other (a
-                # crop makes a picture smaller): only the whole images are aligned
-                crops = size != variant.size or not (min(size) and min(variant.size))
-                # a picture narrower than its thumbnail is blown up in it, blur and all
-                resampled = crops or min(size) < THUMB_SIDE
+                crops, resampled = alignment(size, variant.size)
                 verdict = compare(
                     prepared_variant[number],
                     self._prepared(path),
@@ -176,21 +173,31 @@ class Matcher:
                 known = best[needle].get(path)
                 if known is None or (same, match.similarity) > (known[0], known[1].similarity):
                     best[needle][path] = (same, match)
-                if first_copy and same and self._lesser(match, needles[needle]) is None:
-                    break  # settled
+            ambiguous[needle] = self._drop_ambiguous(best[needle], needles[needle])
         on_done(len(needles), len(needles))
-        return [_sorted(found, apart) for found, apart in zip(best, elsewhen, strict=True)]
+        return [
+            Candidates.of(*verdicts) for verdicts in zip(best, elsewhen, ambiguous, strict=True)
+        ]
 
     def judge(self, result: HashResult) -> ImageVerdict:
         """The verdict on one needle: found only when a candidate passes verification."""
         return self.judge_many([result])[0]
 
     def matches_of(
-        self, results: Sequence[HashResult], on_done: OnProgress | None = None
+        self,
+        results: Sequence[HashResult],
+        on_done: OnProgress | None = None,
+        mutual: bool = False,
     ) -> dict[str, list[Match]]:
-        """:meth:`matches` of each readable result, by path."""
+        """:meth:`matches` of each readable result, by path. ``mutual``: the results are
+        the library's own photos (--dupes), and one that passes as two photos that are
+        not copies of each other (:mod:`.consistency`) is no photo's match either."""
         found = self.candidates_of(results, on_done)
-        return {path: candidates.accepted for path, candidates in found.items()}
+        nobody = {path for path, candidates in found.items() if mutual and candidates.ambiguous}
+        return {
+            path: [match for match in candidates.accepted if match.path not in nobody]
+            for path, candidates in found.items()
+        }
 
     def candidates_of(
         self, results: Sequence[HashResult], on_done: OnProgress | None = None
@@ -201,19 +208,14 @@ class Matcher:
         return dict(zip(readable, found, strict=True))
 
     def judge_many(
-        self,
-        results: Sequence[HashResult],
-        thorough: bool = True,
-        on_done: OnProgress | None = None,
+        self, results: Sequence[HashResult], on_done: OnProgress | None = None
     ) -> list[ImageVerdict]:
         """:meth:`judge` for many needles, with one batched index search.
 
         Every page of a multi-page file must be found for the file to be found.
-        ``thorough=False`` stops at the first acceptable copy (see :meth:`candidates_many`):
-        the same verdicts, the match shown being the nearest accepted, not the most similar.
         """
         pages = [(result, page) for result in results for page in result.pages]
-        found = self.candidates_many([page for _, page in pages], not thorough, on_done)
+        found = self.candidates_many([page for _, page in pages], on_done)
         by_file: dict[str, list[tuple[Signature, Candidates]]] = {}
         for (result, page), candidates in zip(pages, found, strict=True):
             by_file.setdefault(result.path, []).append((page, candidates))
@@ -255,19 +257,35 @@ class Matcher:
         # layout windows are made once (about 270 KB a prepared thumbnail)
         return prepare(value.thumb, reused=True, chroma=value.chroma)
 
+    def _drop_ambiguous(
+        self, found: dict[str, tuple[bool, Match]], needle: Signature
+    ) -> tuple[str, ...]:
+        """Turn a needle's accepted matches into near misses when two of them are not
+        copies of each other (:mod:`.consistency`); returns their paths (or nothing)."""
+        own = self._paths.get(id(needle))  # --dupes: the needle is a library photo itself
+        accepted = [m.path for m in by_likeness(m for same, m in found.values() if same)]
+        accepted = [path for path in accepted if path != own]
+        if disagreeing(accepted, self._same_picture) is None:
+            return ()
+        for path in accepted:
+            found[path] = (False, found[path][1])
+        return tuple(accepted)
+
+    def _same_picture(self, a: str, b: str) -> bool:
+        """Whether two library photos pass as copies of each other (remembered)."""
+        return self._same_pair(min(a, b), max(a, b))
+
+    def _same_picture_of(self, a: str, b: str) -> bool:
+        first, second = self.signatures[a], self.signatures[b]
+        turns = (  # the other as it is, then turned where the run allows turns
+            (turned, prepare(turned.thumb, chroma=turned.chroma) if name else self._prepared(b))
+            for name, turned in self._variants(second)
+        )
+        least = self.rules.min_similarity
+        return same_picture(first, second, self._prepared(a), turns, least)
+
     def _variants(self, needle: Signature) -> Iterator[tuple[str, Signature]]:
         yield "", needle
         if not self.rules.rotations:
             return
         yield from turned_variants(needle, self.hasher)
-
-
-def _sorted(found: dict[str, tuple[bool, Match]], apart: dict[str, float]) -> Candidates:
-    def order(match: Match) -> tuple[float, int, str]:
-        return (-match.similarity, match.distance, match.path)
-
-    accepted = sorted((m for same, m in found.values() if same), key=order)
-    rejected = sorted((m for same, m in found.values() if not same), key=order)
-    return Candidates(
-        accepted, rejected, {m.path: apart[m.path] for m in rejected if m.path in apart}
-    )

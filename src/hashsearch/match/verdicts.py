@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -61,3 +62,25 @@ class Candidates:
     # near misses that passed every check on pixels but were taken at another moment
     # (match.moment): seconds apart, by path
     apart: dict[str, float] = field(default_factory=dict)
+    # the library photos it passed as, when two of them are not copies of each other
+    # (match.consistency): taken for none of them, they are near misses
+    ambiguous: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        found: Mapping[str, tuple[bool, Match]],
+        apart: Mapping[str, float],
+        ambiguous: tuple[str, ...] = (),
+    ) -> Candidates:
+        """From each candidate's verdict and match, by path (``apart``: seconds between
+        the moments of those taken at another one)."""
+        accepted = by_likeness(m for same, m in found.values() if same)
+        rejected = by_likeness(m for same, m in found.values() if not same)
+        elsewhen = {m.path: apart[m.path] for m in rejected if m.path in apart}
+        return cls(accepted, rejected, elsewhen, ambiguous)
+
+
+def by_likeness(matches: Iterable[Match]) -> list[Match]:
+    """Most similar first, then nearest, then by path."""
+    return sorted(matches, key=lambda m: (-m.similarity, m.distance, m.path))

@@ -41,7 +41,7 @@ import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..decode.colour import Chroma, chroma_known
-from ..hash.signature import Thumb
+from ..hash.signature import THUMB_SIDE, Thumb
 from .detail import DETAIL_SIGMAS, DetailScores, agrees, scores
 from .hue import MAX_HUE_DIFFERENCE, hue_difference
 from .matrices import apply, inset_matrices
@@ -172,6 +172,15 @@ def compare(
         return Verdict(True, similarity, lacks=lacks)
     detail = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
     return Verdict(agrees(detail, strict, resampled), similarity, detail.correlation, lacks)
+
+
+def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool]:
+    """``compare``'s ``crops`` and ``resampled`` for two pictures of these full sizes."""
+    # two pictures of exactly the same size are not crops of each other (a crop makes a
+    # picture smaller): only the whole images are aligned
+    crops = size != other or not (min(size) and min(other))
+    # a picture narrower than its thumbnail is blown up in it, blur and all
+    return crops, crops or min(size) < THUMB_SIDE
 
 
 def layout_similarity(a: Prepared, b: Prepared) -> float:

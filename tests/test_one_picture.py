@@ -1,0 +1,107 @@
+"""One picture: a needle that passes as two library photos that are not copies of each
+other is taken for neither; library copies of one photo never make it ambiguous."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import pytest
+
+from conftest import BURST_START, burst_jpeg, burst_photo, file_states, load_photo, write_image
+from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
+from hashsearch.hash.one import hash_one
+from hashsearch.match.consistency import disagreeing
+
+AMBIGUOUS = (
+    "it passes as 2 library photos that are not copies of each other (look-alikes): "
+    "it is taken for neither"
+)
+
+
+def test_the_first_two_that_disagree_are_named() -> None:
+    groups = {"a": 1, "a-small": 1, "b": 2}
+    same = lambda x, y: groups[x] == groups[y]  # noqa: E731
+    assert disagreeing(["a", "a-small"], same) is None
+    assert disagreeing(["a", "a-small", "b"], same) == ("a", "b")
+    assert disagreeing(["b"], same) is None and disagreeing([], same) is None
+
+
+def _two_exposures(library: Path) -> None:
+    """Two burst shots of a static scene: the same pixels, taken 0.3 s apart (EXIF)."""
+    burst_photo(library / "IMG_0001.jpg", BURST_START, "120")
+    burst_photo(library / "IMG_0002.jpg", BURST_START, "420")
+
+
+def test_a_stripped_copy_of_one_of_two_exposures_is_taken_for_neither(cli, tmp_path) -> None:
+    library, backup = tmp_path / "library", tmp_path / "backup"
+    _two_exposures(library)
+    (backup / "stripped").mkdir(parents=True)
+    (backup / "stripped" / "IMG_0001.jpg").write_bytes(burst_jpeg(75))  # a messenger's copy
+    burst_photo(backup / "kept" / "IMG_0001.jpg", BURST_START, "120", quality=80)
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1
+    states = file_states(run.out)
+    # without its moment nothing says which of the two it is, or whether it is a third
+    assert states["stripped/IMG_0001.jpg"] == ("new", AMBIGUOUS)
+    assert states["kept/IMG_0001.jpg"] == ("found", None)  # its moment names the one
+    doc = json.loads(run.out)
+    stripped = next(f for d in doc["folders"] for f in d["files"] if f["path"].startswith("s"))
+    # both are shown as near misses, for a person to look at
+    assert [m["path"] for m in stripped["similar"]] == ["IMG_0001.jpg", "IMG_0002.jpg"]
+
+
+def test_the_library_api_gives_the_same_verdict(tmp_path) -> None:
+    _two_exposures(tmp_path)
+    (tmp_path / "stripped.jpg").write_bytes(burst_jpeg(75))
+    matcher = Matcher(64, MatchRules())
+    for name in ("IMG_0001.jpg", "IMG_0002.jpg"):
+        matcher.add(str(tmp_path / name), signature_of_file(str(tmp_path / name)))
+    verdict = matcher.judge(hash_one(str(tmp_path / "stripped.jpg"), HashParams()))
+    assert (verdict.status, verdict.reason) == ("new", AMBIGUOUS)
+    assert sorted(Path(m.path).name for m in verdict.similar) == ["IMG_0001.jpg", "IMG_0002.jpg"]
+    assert matcher.matches(signature_of_file(str(tmp_path / "stripped.jpg"))) == []
+
+
+def test_a_photo_the_library_holds_in_several_copies_is_found(cli, tmp_path) -> None:
+    chelsea = load_photo("chelsea.png")
+    library = tmp_path / "library"
+    write_image(library / "chelsea.jpg", chelsea)
+    write_image(library / "exports" / "chelsea-small.jpg", cv2.resize(chelsea, (225, 150)))
+    write_image(library / "exports" / "chelsea-q50.jpg", chelsea, quality=50)
+    write_image(tmp_path / "backup" / "IMG_0001.jpg", chelsea, quality=80)
+    run = cli("--haystack", library, "--needles", tmp_path / "backup", "--json", "--no-cache")
+    assert run.code == 0
+    assert file_states(run.out)["IMG_0001.jpg"] == ("found", None)
+
+
+@pytest.mark.parametrize("rotations", [False, True])
+def test_a_mirrored_library_copy_counts_as_a_copy_when_turns_are_allowed(
+    cli, tmp_path, rotations
+) -> None:
+    coffee = load_photo("coffee.png")
+    library = tmp_path / "library"
+    write_image(library / "coffee.jpg", coffee)
+    write_image(library / "coffee-mirrored.jpg", cv2.flip(coffee, 1))
+    write_image(tmp_path / "backup" / "coffee.jpg", coffee, quality=70)
+    extra = ["--rotations"] if rotations else []
+    run = cli("--haystack", library, "--needles", tmp_path / "backup", "--json", *extra)
+    # turned, the mirrored copy is the same picture, so it does not make the needle
+    # ambiguous; not turned, it is no match at all
+    assert file_states(run.out)["coffee.jpg"] == ("found", None)
+
+
+def test_dupes_never_groups_a_photo_that_passes_as_two_exposures(cli, tmp_path) -> None:
+    _two_exposures(tmp_path / "inbox")
+    (tmp_path / "inbox" / "stripped.jpg").write_bytes(burst_jpeg(75))
+    write_image(tmp_path / "inbox" / "other.jpg", load_photo("coffee.png"))
+    write_image(
+        tmp_path / "inbox" / "other-small.jpg",
+        cv2.resize(load_photo("coffee.png"), None, fx=0.5, fy=0.5),
+    )
+    doc = json.loads(cli("--dupes", tmp_path / "inbox", "--json", "--no-cache").out)
+    groups = [sorted(entry["path"] for entry in group) for group in doc["groups"]]
+    # IMG_0001 and IMG_0002 are two exposures; stripped.jpg may be either, or a third:
+    # grouped with one of them, it could be deleted as a duplicate it is not
+    assert groups == [["other-small.jpg", "other.jpg"]]
