@@ -105,3 +105,14 @@ def test_dupes_never_groups_a_photo_that_passes_as_two_exposures(cli, tmp_path) 
     # IMG_0001 and IMG_0002 are two exposures; stripped.jpg may be either, or a third:
     # grouped with one of them, it could be deleted as a duplicate it is not
     assert groups == [["other-small.jpg", "other.jpg"]]
+
+
+def test_dupes_groups_byte_identical_copies_with_the_others(cli, tmp_path) -> None:
+    chelsea = load_photo("chelsea.png")
+    inbox = tmp_path / "inbox"
+    write_image(inbox / "a.jpg", chelsea)
+    (inbox / "a-copy.jpg").write_bytes((inbox / "a.jpg").read_bytes())
+    write_image(inbox / "a-small.jpg", cv2.resize(chelsea, (225, 150)))
+    doc = json.loads(cli("--dupes", inbox, "--json", "--no-cache").out)
+    groups = [sorted(entry["path"] for entry in group) for group in doc["groups"]]
+    assert groups == [["a-copy.jpg", "a-small.jpg", "a.jpg"]]

@@ -150,6 +150,7 @@ class Matcher:
                 on_done(done, len(needles))
             done += 1
             prepared_variant: dict[int, Prepared] = {}
+            own = self._paths.get(id(needles[needle]))  # --dupes: a library photo itself
             for distance, number, path in sorted(queue[needle]):
                 _, name, variant = variants[number]
                 if number not in prepared_variant:
@@ -173,7 +174,9 @@ class Matcher:
                 known = best[needle].get(path)
                 if known is None or (same, match.similarity) > (known[0], known[1].similarity):
                     best[needle][path] = (same, match)
-            ambiguous[needle] = self._drop_ambiguous(best[needle], needles[needle])
+                if same and own is None and self.signatures[path] == needles[needle]:
+                    break  # its very signature (a file the library imported): settled
+            ambiguous[needle] = self._drop_ambiguous(best[needle], own)
         on_done(len(needles), len(needles))
         return [
             Candidates.of(*verdicts) for verdicts in zip(best, elsewhen, ambiguous, strict=True)
@@ -258,11 +261,11 @@ class Matcher:
         return prepare(value.thumb, reused=True, chroma=value.chroma)
 
     def _drop_ambiguous(
-        self, found: dict[str, tuple[bool, Match]], needle: Signature
+        self, found: dict[str, tuple[bool, Match]], own: str | None
     ) -> tuple[str, ...]:
-        """Turn a needle's accepted matches into near misses when two of them are not
-        copies of each other (:mod:`.consistency`); returns their paths (or nothing)."""
-        own = self._paths.get(id(needle))  # --dupes: the needle is a library photo itself
+        """Turn a needle's accepted matches (but its ``own`` library path) into near
+        misses when two of them are not copies of each other (:mod:`.consistency`);
+        returns their paths (or nothing)."""
         accepted = [m.path for m in by_likeness(m for same, m in found.values() if same)]
         accepted = [path for path in accepted if path != own]
         if disagreeing(accepted, self._same_picture) is None:
