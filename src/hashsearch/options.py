@@ -23,9 +23,8 @@ class SearchOptions:
     scheduler: str | None = None  # a Dask scheduler address: hash there instead of locally
     exclude: tuple[str, ...] = ()  # globs: files and folders left out on purpose (counted)
     rehash: bool = False  # read every file again instead of trusting the cache
-    #: no longer changes anything (kept so that callers who set it still work): every
-    #: candidate is verified, since a needle that passes as two library photos that are
-    #: not copies of each other is taken for neither (match.consistency)
+    #: search: the most similar copy and every near miss of each file (for --json and the
+    #: report); False stops at the first acceptable copy: the same verdicts, cheaper
     thorough: bool = True
 
     @property

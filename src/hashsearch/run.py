@@ -123,7 +123,7 @@ def search(
     )
     library, hay = _haystack(hay_tree, hashed, options)
     verifying = _verifying(on_verify, should_stop)
-    verdicts = library.judge([hashed[p] for p in needle_tree.files], verifying)
+    verdicts = library.judge([hashed[p] for p in needle_tree.files], options.thorough, verifying)
     return SearchResult(
         folders=folder_verdicts(needle_tree, verdicts),
         haystack_images=hay.images,

@@ -138,6 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         scheduler=_scheduler(args),
         exclude=tuple(args.exclude),
         rehash=args.rehash,
+        thorough=bool(args.json or args.report),  # the outputs that show matches and near misses
     )
     if args.cache_info:
         info = cache_info(options, warn=_warn)

@@ -20,7 +20,7 @@ class Library:
     videos: VideoMatcher
 
     def judge(
-        self, results: Sequence[HashResult], on_done: OnProgress | None = None
+        self, results: Sequence[HashResult], thorough: bool, on_done: OnProgress | None = None
     ) -> list[ImageVerdict]:
         """A verdict on each needle file, photos and videos each against their own kind
         (``on_done`` hears the photos verified: :meth:`.Matcher.candidates_many`)."""
@@ -28,7 +28,7 @@ class Library:
         # a file without a picture: unreadable, not compared) as the photo matcher says
         videos = [n for n, r in enumerate(results) if r.video is not None]
         others = [n for n, r in enumerate(results) if r.video is None]
-        judged = self.images.judge_many([results[n] for n in others], on_done)
+        judged = self.images.judge_many([results[n] for n in others], thorough, on_done)
         verdicts = dict(zip(others, judged, strict=True))
         for n in others:  # an interlaced video is found only by its very stream
             verdicts[n] = self.videos.judge_stand_in(results[n]) or verdicts[n]

@@ -12,7 +12,7 @@ from ..hash.movie import movie_parts
 from ..hash.one import HashResult
 from ..hash.signature import INSETS, Signature
 from ..index import HashIndex
-from .consistency import disagreeing, same_picture
+from .consistency import disagreeing
 from .file_verdict import file_verdict
 from .lesser import lesser
 from .moment import seconds_apart
@@ -46,8 +46,6 @@ REPORT_EVERY = 64
 NEEDLE_BLOCK = 8192
 #: Prepared haystack thumbnails kept between comparisons (about 270 KB each).
 PREPARED_CACHE = 256
-#: Verdicts on two library photos (.consistency) kept between needles.
-PAIR_CACHE = 65536
 
 
 class Matcher:
@@ -64,7 +62,6 @@ class Matcher:
         self.movies: dict[bytes, set[bool | None]] = {}
         self._paths: dict[int, str] = {}  # a library photo's path, by its signature's id
         self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_path)
-        self._same_pair = functools.lru_cache(maxsize=PAIR_CACHE)(self._same_picture_of)
 
     def add(self, path: str, value: Signature) -> None:
         """Index one haystack image under each of its hashes."""
@@ -93,15 +90,20 @@ class Matcher:
         return [found.accepted for found in self.candidates_many(needles)]
 
     def candidates_many(
-        self, needles: Sequence[Signature], on_done: OnProgress | None = None
+        self,
+        needles: Sequence[Signature],
+        first_copy: bool = False,
+        on_done: OnProgress | None = None,
     ) -> list[Candidates]:
         """Accepted matches and near misses of many needles, with batched index searches.
 
-        Every candidate is verified: a needle that passes as two library photos that are
-        not copies of each other is taken for neither (:mod:`.consistency`).
-        ``on_done(done, total)`` hears now and then how many needles are verified (it may
-        raise :class:`~hashsearch.Cancelled` to stop). Needles go NEEDLE_BLOCK at a time:
-        only their candidate pairs are held.
+        ``first_copy``: verify each needle's candidates nearest first and stop at the first
+        accepted copy that is not much smaller: enough for a verdict, and far cheaper where
+        a library holds many look-alikes; the best match and the near misses are then only
+        what was seen before it; for a needle without a camera moment, the rest of its
+        candidates that carry one are still verified (:mod:`.consistency`). ``on_done(done,
+        total)`` hears now and then how many needles are verified (it may raise
+        :class:`~hashsearch.Cancelled` to stop). Needles go NEEDLE_BLOCK at a time.
         """
         found: list[Candidates] = []
         for start in range(0, len(needles), NEEDLE_BLOCK):
@@ -111,11 +113,11 @@ class Matcher:
                     on_done(start + done, len(needles))
 
             block = needles[start : start + NEEDLE_BLOCK]
-            found += self._candidates_block(block, heard)
+            found += self._candidates_block(block, first_copy, heard)
         return found
 
     def _candidates_block(
-        self, needles: Sequence[Signature], on_done: OnProgress
+        self, needles: Sequence[Signature], first_copy: bool, on_done: OnProgress
     ) -> list[Candidates]:
         """:meth:`candidates_many` of one block of needles, with one batched index search."""
         variants = [
@@ -151,7 +153,10 @@ class Matcher:
             done += 1
             prepared_variant: dict[int, Prepared] = {}
             own = self._paths.get(id(needles[needle]))  # --dupes: a library photo itself
+            settled = False  # a copy is found; only candidates with a moment still matter
             for distance, number, path in sorted(queue[needle]):
+                if settled and self.signatures[path].taken is None:
+                    continue  # it cannot make the needle ambiguous (.consistency)
                 _, name, variant = variants[number]
                 if number not in prepared_variant:
                     prepared_variant[number] = self._prepare_needle(variant)
@@ -174,9 +179,11 @@ class Matcher:
                 known = best[needle].get(path)
                 if known is None or (same, match.similarity) > (known[0], known[1].similarity):
                     best[needle][path] = (same, match)
-                if same and own is None and self.signatures[path] == needles[needle]:
-                    break  # its very signature (a file the library imported): settled
-            ambiguous[needle] = self._drop_ambiguous(best[needle], own)
+                if first_copy and same and self._lesser(match, needles[needle]) is None:
+                    if needles[needle].taken is not None:
+                        break  # settled: exposures taken at other moments are not accepted
+                    settled = True
+            ambiguous[needle] = self._drop_ambiguous(best[needle], needles[needle], own)
         on_done(len(needles), len(needles))
         return [
             Candidates.of(*verdicts) for verdicts in zip(best, elsewhen, ambiguous, strict=True)
@@ -192,9 +199,8 @@ class Matcher:
         on_done: OnProgress | None = None,
         mutual: bool = False,
     ) -> dict[str, list[Match]]:
-        """:meth:`matches` of each readable result, by path. ``mutual``: the results are
-        the library's own photos (--dupes), and one that passes as two photos that are
-        not copies of each other (:mod:`.consistency`) is no photo's match either."""
+        """:meth:`matches` of each readable result, by path. ``mutual`` (--dupes): the
+        results are library photos, and an ambiguous one (.consistency) matches nobody."""
         found = self.candidates_of(results, on_done)
         nobody = {path for path, candidates in found.items() if mutual and candidates.ambiguous}
         return {
@@ -211,14 +217,19 @@ class Matcher:
         return dict(zip(readable, found, strict=True))
 
     def judge_many(
-        self, results: Sequence[HashResult], on_done: OnProgress | None = None
+        self,
+        results: Sequence[HashResult],
+        thorough: bool = True,
+        on_done: OnProgress | None = None,
     ) -> list[ImageVerdict]:
         """:meth:`judge` for many needles, with one batched index search.
 
         Every page of a multi-page file must be found for the file to be found.
+        ``thorough=False`` stops at the first acceptable copy (see :meth:`candidates_many`):
+        the same verdicts, the match shown being the nearest accepted, not the most similar.
         """
         pages = [(result, page) for result in results for page in result.pages]
-        found = self.candidates_many([page for _, page in pages], on_done)
+        found = self.candidates_many([page for _, page in pages], not thorough, on_done)
         by_file: dict[str, list[tuple[Signature, Candidates]]] = {}
         for (result, page), candidates in zip(pages, found, strict=True):
             by_file.setdefault(result.path, []).append((page, candidates))
@@ -261,31 +272,26 @@ class Matcher:
         return prepare(value.thumb, reused=True, chroma=value.chroma)
 
     def _drop_ambiguous(
-        self, found: dict[str, tuple[bool, Match]], own: str | None
+        self, found: dict[str, tuple[bool, Match]], needle: Signature, own: str | None
     ) -> tuple[str, ...]:
-        """Turn a needle's accepted matches (but its ``own`` library path) into near
-        misses when two of them are not copies of each other (:mod:`.consistency`);
-        returns their paths (or nothing)."""
+        """Turn the accepted matches of a needle without a camera moment (but its ``own``
+        library path) into near misses when two of them were taken at different moments
+        (:mod:`.consistency`); returns their paths (or nothing)."""
+        if needle.taken is not None:
+            return ()  # its moment kept exposures taken at other moments out already
         accepted = [m.path for m in by_likeness(m for same, m in found.values() if same)]
         accepted = [path for path in accepted if path != own]
-        if disagreeing(accepted, self._same_picture) is None:
+        if any(self.signatures[path] == needle for path in accepted):
+            return ()  # its very signature: the library holds this picture as it is
+        if disagreeing(accepted, self._one_moment) is None:
             return ()
         for path in accepted:
             found[path] = (False, found[path][1])
         return tuple(accepted)
 
-    def _same_picture(self, a: str, b: str) -> bool:
-        """Whether two library photos pass as copies of each other (remembered)."""
-        return self._same_pair(min(a, b), max(a, b))
-
-    def _same_picture_of(self, a: str, b: str) -> bool:
-        first, second = self.signatures[a], self.signatures[b]
-        turns = (  # the other as it is, then turned where the run allows turns
-            (turned, prepare(turned.thumb, chroma=turned.chroma) if name else self._prepared(b))
-            for name, turned in self._variants(second)
-        )
-        least = self.rules.min_similarity
-        return same_picture(first, second, self._prepared(a), turns, least)
+    def _one_moment(self, a: str, b: str) -> bool:
+        """Whether two library photos may be one exposure (:func:`.moment.seconds_apart`)."""
+        return seconds_apart(self.signatures[a].taken, self.signatures[b].taken) is None
 
     def _variants(self, needle: Signature) -> Iterator[tuple[str, Signature]]:
         yield "", needle
