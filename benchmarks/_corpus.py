@@ -130,6 +130,20 @@ def footage() -> dict[str, Path]:
     return found
 
 
+def footage_frames(path: Path) -> tuple[list[np.ndarray], float]:
+    """Every frame of a video, decoded, and its frames per second."""
+    capture = cv2.VideoCapture(str(path))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(frame)
+    capture.release()
+    return frames, fps
+
+
 def _sources(unpacked: Path) -> dict[str, list[tuple[str, str, bytes]]]:
     """(package folder, file name, bytes) of the candidate images of each genre."""
     genres: dict[str, list[tuple[str, str, bytes]]] = defaultdict(list)

@@ -34,7 +34,7 @@ import cv2
 
 from _common import SHARED_PHOTOS, machine, source_photos
 from _corpus import corpus as build_corpus
-from _corpus import footage
+from _corpus import footage, footage_frames
 from _edits import BENIGN, HARD, ROTATIONS, quadrants, scene_pair
 from _moments import write as _write
 from hashsearch import (
@@ -126,15 +126,7 @@ def _bursts() -> dict[str, list[list[object]]]:
     BURST_LATER seconds after it."""
     bursts: dict[str, list[list[object]]] = {}
     for name, path in footage().items():
-        capture = cv2.VideoCapture(str(path))
-        fps = capture.get(cv2.CAP_PROP_FPS)
-        frames = []
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                break
-            frames.append(frame)
-        capture.release()
+        frames, fps = footage_frames(path)
         offsets = [0, *(round(fps * s) for s in BURST_LATER)]
         starts = range(0, len(frames) - offsets[-1], max(1, round(fps * BURST_EVERY)))
         bursts[name.split()[0]] = [[frames[i + o] for o in offsets] for i in starts]

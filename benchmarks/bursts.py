@@ -24,27 +24,12 @@ import argparse
 import tempfile
 from pathlib import Path
 
-import cv2
-
 from _common import machine
-from _corpus import footage
+from _corpus import footage, footage_frames
 from _moments import write
 from hashsearch import HashParams, Matcher, MatchRules, hash_paths
 
 GAPS = (1.0, 0.4)
-
-
-def _frames(path: Path) -> tuple[list[object], float]:
-    capture = cv2.VideoCapture(str(path))
-    fps = capture.get(cv2.CAP_PROP_FPS)
-    frames = []
-    while True:
-        ok, frame = capture.read()
-        if not ok:
-            break
-        frames.append(frame)
-    capture.release()
-    return frames, fps
 
 
 def main() -> None:
@@ -56,7 +41,7 @@ def main() -> None:
         # (gap, first exposure, second exposure, between, copy of the first)
         bursts: list[tuple[float, str, str, str, str]] = []
         for name, path in footage().items():
-            frames, fps = _frames(path)
+            frames, fps = footage_frames(path)
             short = name.split()[0]
             for gap in GAPS:
                 step = round(fps * gap)
