@@ -22,8 +22,8 @@ against each other, and were listed (45 of 100 in the 10,000-photo library): a c
 a third look-alike score alike (detail correlations 0.97-0.999 against the closest for
 both), so no margin told them apart either. Kept to pictures of the needle's own size
 it still halved the false pairs (599 -> 293) and lost 5 of 100 copies re-saved at
-their own size in the 10,000-photo library, 519 of 1,000 in the 100,000. Moments tell exposures apart for certain;
-pixels do not.
+their own size in the 10,000-photo library, 519 of 1,000 in the 100,000. Moments tell
+exposures apart for certain; pixels do not.
 
 Cost: a needle without a moment has, besides its first copy, its candidates that carry
 a moment verified (a library without EXIF, as the benchmarks' are, costs nothing more).

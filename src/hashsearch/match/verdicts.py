@@ -62,8 +62,8 @@ class Candidates:
     # near misses that passed every check on pixels but were taken at another moment
     # (match.moment): seconds apart, by path
     apart: dict[str, float] = field(default_factory=dict)
-    # the library photos it passed as, when two of them are not copies of each other
-    # (match.consistency): taken for none of them, they are near misses
+    # the library photos a needle without a camera moment passed as, when two of them
+    # were taken at different moments (match.consistency): taken for none, near misses
     ambiguous: tuple[str, ...] = ()
 
     @classmethod
