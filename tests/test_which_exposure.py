@@ -103,3 +103,20 @@ def test_dupes_groups_byte_identical_copies_with_the_others(cli, tmp_path) -> No
     doc = json.loads(cli("--dupes", inbox, "--json", "--no-cache").out)
     groups = [sorted(entry["path"] for entry in group) for group in doc["groups"]]
     assert groups == [["a-copy.jpg", "a-small.jpg", "a.jpg"]]
+
+
+def test_a_stripped_file_the_library_imported_as_it_is_is_found(cli, tmp_path) -> None:
+    library, backup = tmp_path / "library", tmp_path / "backup"
+    _two_exposures(library)
+    (library / "from-chat.jpg").write_bytes(burst_jpeg(75))  # imported without its EXIF
+    (backup / "same").mkdir(parents=True)
+    (backup / "same" / "from-chat.jpg").write_bytes(burst_jpeg(75))
+    (backup / "other").mkdir()
+    (backup / "other" / "from-chat.jpg").write_bytes(burst_jpeg(70))
+    for extra in ((), ("--json",)):
+        run = cli("--haystack", library, "--needles", backup, "--no-cache", *extra)
+        # its very signature is in the library; a re-saved stripped copy could be any
+        assert (run.code, run.lines if not extra else ["other"]) == (1, ["other"])
+    states = file_states(run.out)
+    assert states["same/from-chat.jpg"] == ("found", None)
+    assert states["other/from-chat.jpg"] == ("new", AMBIGUOUS.replace("2 library", "3 library"))

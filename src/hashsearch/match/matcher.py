@@ -135,10 +135,9 @@ class Matcher:
         for query, item, distance in triples:
             key = (owners[query], self.index.path(item))
             nearest[key] = min(distance, nearest.get(key, distance))
-        # each needle in turn, its candidates nearest first: its prepared variants are
-        # made once and let go after it (a --dupes run over a whole library must not
-        # hold every photo's); needles with the same look-alikes follow one another
-        # (.order), so their library copies' prepared thumbnails are still in the cache
+        # each needle in turn, candidates nearest first, its prepared variants let go
+        # after it (--dupes must not hold every photo's); needles with the same
+        # look-alikes follow one another (.order): their library copies stay prepared
         queue: dict[int, list[tuple[int, int, str]]] = {}
         for (number, path), distance in nearest.items():
             queue.setdefault(variants[number][0], []).append((distance, number, path))
@@ -155,12 +154,13 @@ class Matcher:
             own = self._paths.get(id(needles[needle]))  # --dupes: a library photo itself
             settled = False  # a copy is found; only candidates with a moment still matter
             for distance, number, path in sorted(queue[needle]):
-                if settled and self.signatures[path].taken is None:
-                    continue  # it cannot make the needle ambiguous (.consistency)
+                kept = self.signatures[path]
+                if settled and kept.taken is None and kept != needles[needle]:
+                    continue  # it can neither make it ambiguous nor settle it (.consistency)
                 _, name, variant = variants[number]
                 if number not in prepared_variant:
                     prepared_variant[number] = self._prepare_needle(variant)
-                size = self.signatures[path].size
+                size = kept.size
                 crops, resampled = alignment(size, variant.size)
                 verdict = compare(
                     prepared_variant[number],
@@ -173,7 +173,7 @@ class Matcher:
                 match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)
                 same = verdict.same
                 if same:  # two exposures are two photos, however alike (match.moment)
-                    apart = seconds_apart(needles[needle].taken, self.signatures[path].taken)
+                    apart = seconds_apart(needles[needle].taken, kept.taken)
                     if apart is not None:
                         same, elsewhen[needle][path] = False, apart
                 known = best[needle].get(path)
