@@ -19,8 +19,11 @@ same footage, as long, must stay new: the same place, a little later; so must pa
 long that start a quarter and half way into the library's (not all of them is there).
 
 Prints recall per kind of copy, the clips kept apart, how many library clips were
-sampled whole (match/lookup.py: only those a backup clip could be a copy of; none for a
-backup holding the library's own files, found by their stream), and the
+sampled whole (match/lookup.py: only those a backup clip sampled sparsely could be a copy
+of; none for a backup holding the library's own files, found by their stream), the same
+for a backup of re-encodes alone (the re-encoded copies, and the clips that must stay new
+re-encoded as HEVC at 320 px: each decoded frame by frame, so the library's clips are
+judged as first sampled), and the
 time to hash a minute of 1080p video (phone H.264, phone HEVC, and H.264 with x264's
 default keyframe every 250 frames) as every video is first sampled (a keyframe every
 5 s, decode/keyframes.py) and sampled whole (as a library clip a backup clip could be a
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import shutil
 import subprocess
@@ -51,8 +55,13 @@ FPS = 30
 SIZE = (640, 360)
 GENRES = {"wallpaper": 20, "astrophoto": 20, "texture": 12, "sky-art": 12, "document": 8}
 COPIES = ("hevc smaller", "trim ~1 s start", "trim 1 s end", "re-muxed .mov", "rotation flag")
+#: The copies re-encoded with x264's and x265's default keyframes (every 250 frames).
+RE_ENCODED = COPIES[:3]
 PAN_SPEED = 30.0  # frame pixels a second at most (--pan-speed)
 CANVAS = 2  # the picture is scaled to this many times the frame (more for faster pans)
+
+
+FOOTAGE = "real footage (OpenCV's sample videos)"
 
 
 def ffmpeg(*args: object) -> None:
@@ -166,6 +175,26 @@ def build_trees(
         list(pool.map(lambda job: make_copy(*job), jobs))
     (work / "DONE").write_text("".join(f"{p}\t{k}\n" for p, k in sorted(kinds.items())))
     return lib, backup, kinds
+
+
+def re_encoded(
+    work: Path, backup: Path, kinds: dict[str, str], name: str
+) -> tuple[Path, dict[str, str]]:
+    """The backup's re-encoded copies (linked), and every clip that must stay new
+    re-encoded as they were (HEVC at 320 px, x265's keyframe every 250 frames): all of
+    them decoded frame by frame, so library clips are judged as first sampled."""
+    target = work / name
+    chosen = {p: k for p, k in kinds.items() if k in RE_ENCODED or k == "apart"}
+    if (target / "DONE").exists():
+        return target, chosen
+    for path, kind in chosen.items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        if kind == "apart":
+            make_copy("hevc smaller", backup / path, target / path, 0.0, 0.0)
+        elif not (target / path).exists():
+            os.link(backup / path, target / path)
+    (target / "DONE").write_text("")
+    return target, chosen
 
 
 def build_footage(work: Path) -> tuple[Path, Path, dict[str, str]]:
@@ -344,7 +373,12 @@ def main() -> None:
         if not (work / "same-files").exists():  # a copy of the phone's folder
             shutil.copytree(lib, work / "same-files")
         sampled_whole(lib, work / "same-files", args.jobs, "the library's own files")
-        report(*build_footage(work), args.jobs, "real footage (OpenCV's sample videos)")
+        dense, chosen = re_encoded(work, backup, kinds, "re-encoded")
+        report(lib, dense, chosen, args.jobs, "the re-encoded copies, the other clips re-encoded")
+        footage_lib, footage_backup, footage_kinds = build_footage(work)
+        report(footage_lib, footage_backup, footage_kinds, args.jobs, FOOTAGE)
+        dense, chosen = re_encoded(work, footage_backup, footage_kinds, "footage-re-encoded")
+        report(footage_lib, dense, chosen, args.jobs, "the same footage, all re-encoded")
         if not args.no_timing:
             timing(work)
 

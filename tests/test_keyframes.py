@@ -137,10 +137,31 @@ def test_a_backup_clip_sampled_sparsely_is_sampled_again_as_a_library(cli, clips
     cache = tmp_path / "c.db"
     cli("--haystack", clips["library"].parent, "--needles", copies, "--cache", cache)
     assert not _cached(cache, [clips["hevc"]])[str(clips["hevc"])].complete
-    # the copies now are the library: the original is looked up in them
-    run = cli("--haystack", copies, "--needles", clips["library"].parent, "--cache", cache)
+    # the copies now are the library: the phone original, sampled sparsely as a backup's
+    # clip (a file the cache does not know), is looked up in them
+    original = tmp_path / "phone" / "rocket.mp4"
+    original.parent.mkdir()
+    shutil.copy(clips["library"], original)
+    run = cli("--haystack", copies, "--needles", original.parent, "--cache", cache)
     assert run.code == 0, run.out + run.err
+    assert not _cached(cache, [original])[str(original)].complete
     assert _cached(cache, [clips["hevc"]])[str(clips["hevc"])].complete
+
+
+def test_a_library_clip_is_judged_as_first_sampled_against_a_dense_copy(cli, clips, tmp_path):
+    # x265's default re-encode has a keyframe every 250 frames: the copy is decoded frame
+    # by frame, so the library clip's keyframes every 5 s are judged against it as they are
+    library, backup, cache = tmp_path / "library", tmp_path / "backup", tmp_path / "c.db"
+    library.mkdir()
+    shutil.copy(clips["library"], library / "rocket.mp4")
+    hevc_copy(clips["library"], backup / "rocket-hevc.mp4")
+    hevc_copy(clips["other"], backup / "rocket-again-hevc.mp4")  # the same place, again
+    run = cli("--haystack", library, "--needles", backup, "--json", "--cache", cache)
+    states = {os.path.basename(p): state for p, (state, _) in file_states(run.out).items()}
+    assert states == {"rocket-hevc.mp4": "found", "rocket-again-hevc.mp4": "new"}
+    records = _cached(cache, [library / "rocket.mp4", backup / "rocket-hevc.mp4"])
+    assert records[str(backup / "rocket-hevc.mp4")].complete  # decoded frame by frame
+    assert not records[str(library / "rocket.mp4")].complete  # never sampled whole
 
 
 def test_only_the_library_clips_a_backup_clip_could_copy_are_sampled_whole(cli, clips, tmp_path):
@@ -154,9 +175,10 @@ def test_only_the_library_clips_a_backup_clip_could_copy_are_sampled_whole(cli, 
     records = _cached(cache, [rocket, coffee])
     assert records[str(rocket)].complete and len(records[str(rocket)].frames) == SECONDS
     assert not records[str(coffee)].complete and len(records[str(coffee)].frames) == 9
-    # copies of the coffee clip turn up in a backup: now that one is sampled whole (the
-    # same file beside them is found by its stream: test_streams.py)
-    hevc_copy(coffee, backup / "coffee-hevc.mp4")
+    # copies of the coffee clip turn up in a backup: now that one is sampled whole for its
+    # phone-like re-encode, sampled sparsely (the same file beside them is found by its
+    # stream: test_streams.py)
+    _hevc_copy(coffee, backup / "coffee-hevc.mp4", "open-gop=0")
     shutil.copy(coffee, backup / "coffee-same-file.mp4")
     run = cli("--haystack", library, "--needles", backup, "--cache", cache)
     assert run.code == 0, run.out + run.err  # the coffee clip's copies are found too

@@ -7,8 +7,11 @@ about every second, and for a phone clip that means decoding every keyframe: a m
 anything in a given backup. So a search first samples every video as a backup's is
 sampled (a keyframe every 5 s, :mod:`hashsearch.decode.keyframes`), and then samples
 whole, once (the cache keeps it), only the library videos this module names. Verdicts
-are given only against library videos sampled whole
-(:meth:`~hashsearch.match.video.VideoMatcher.add` indexes no frame of another).
+are given only against library videos sampled whole, but for one case
+(:func:`judged_as_sampled`): a backup clip that was itself sampled densely (a re-encode
+with a keyframe every few seconds is decoded frame by frame) has a frame near every
+moment of the library video, so the library video's sparse frames are judged against it
+as they are, and it is not sampled whole for that clip.
 
 A library video is named for a backup clip when at least :data:`AGREEING_FRAMES` of the
 clip's frames each have a hash within :data:`LOOKUP_DISTANCE` bits of one of its sampled
@@ -34,6 +37,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from ..decode.video import DEFAULT_STEP
 from ..hash.clip import VideoSignature
 from ..index import HashIndex
 from .matcher import MatchRules
@@ -51,6 +55,22 @@ AGREEING_FRAMES = 2
 PAIRS_PER_FRAME = 3
 #: Prepared frames kept between comparisons (about 250 KB each).
 PREPARED_CACHE = 256
+#: A clip sampled this many times more sparsely than the other is the one judged frame
+#: by frame (each of its frames has a frame of the other close in time).
+SPARSER = 1.5
+#: A backup clip sampled at least this densely (seconds between frames: every keyframe
+#: about once a second, or a frame every 0.25 s) can judge a library video's sparse frames.
+DENSE_STEP = 1.05 * DEFAULT_STEP
+
+
+def judged_as_sampled(library: VideoSignature, needle: VideoSignature) -> bool:
+    """True when ``library`` can be judged against ``needle`` as it was sampled: it was
+    sampled whole, or ``needle`` was sampled densely and far more densely than it (each
+    of its frames, judged one by one, has a frame of the needle within half a second)."""
+    if library.complete:
+        return True
+    dense = needle.complete and needle.step <= DENSE_STEP
+    return dense and library.step > SPARSER * needle.step
 
 
 def videos_to_sample_whole(
@@ -90,6 +110,8 @@ def videos_to_sample_whole(
         enough = min(AGREEING_FRAMES, len(needle.frames))
         for path, pairs in hits.items():
             video = sparse[path]
+            if judged_as_sampled(video, needle):
+                continue  # judged as it is (a needle sampled densely)
             tried: dict[int, int] = defaultdict(int)  # needle frame -> its pairs compared
             alike: list[tuple[float, int]] = []  # (offset, needle frame) of alike pairs
             for (k, number), _ in sorted(pairs.items(), key=lambda kv: kv[1]):

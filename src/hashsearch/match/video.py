@@ -24,11 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..decode.video import DEFAULT_STEP
 from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
 from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
 from .lesser import MIN_COPY_SIDE
+from .lookup import SPARSER, judged_as_sampled
 from .matcher import MatchRules
 from .streams import SameStreams
 from .timing import Frames, Timing, timing
@@ -38,9 +40,6 @@ from .video_verdict import match_of, video_verdict
 
 #: Offsets tried per library video: the ones most frame pairs vote for.
 OFFSETS_TRIED = 6
-#: A clip sampled this many times more sparsely than the other is the one judged frame
-#: by frame (each of its frames has a frame of the other close in time).
-SPARSER = 1.5
 #: Prepared frames kept between comparisons (about 250 KB each).
 PREPARED_CACHE = 256
 
@@ -57,10 +56,11 @@ class VideoMatcher:
         self.streams = SameStreams()  # every library video by its stream's digest
 
     def add(self, path: str, video: VideoSignature) -> None:
-        """Index the sampled frames of one library video (none if sampled sparsely: lookup.py)."""
+        """Index the sampled frames of one library video (a sparse one's are judged only
+        against a needle sampled densely: :func:`.lookup.judged_as_sampled`)."""
         self.videos[path] = video
         self.streams.add(path, video)
-        for number, frame in enumerate(video.frames if video.complete else ()):
+        for number, frame in enumerate(video.frames):
             label = str(len(self._frames))
             self._frames.append((path, number))
             for item in dict.fromkeys(frame.hashes):
@@ -154,9 +154,14 @@ class VideoMatcher:
                 values.append(item.value)
         queries, items, distances = self.index.search(values, self.rules.threshold)
         pairs: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
+        judged: dict[str, bool] = {}  # lookup.judged_as_sampled, by library video
         found = zip(queries.tolist(), items.tolist(), distances.tolist(), strict=True)
         for query, item, distance in found:
             path, library_frame = self._frames[int(self.index.path(item))]
+            if path not in judged:
+                judged[path] = judged_as_sampled(self.videos[path], needle)
+            if not judged[path]:
+                continue  # to be sampled whole first (lookup.py)
             key = (owners[query], library_frame)
             known = pairs[path].get(key)
             pairs[path][key] = distance if known is None else min(known, distance)
@@ -182,7 +187,9 @@ class VideoMatcher:
         both offsets are tried, and the one whose frames line up wins.
         """
         library, needle = self.videos[path], clip.video
-        tolerance = 0.6 * max(needle.step, library.step)
+        # a library video judged as first sampled: as near as if sampled whole (lookup.py)
+        reach = library.step if library.complete else min(library.step, DEFAULT_STEP)
+        tolerance = 0.6 * max(needle.step, reach)
         # each frame pair votes for its offset, the closer its hashes the more (frames
         # shown at the same moment of the same shot have the nearest hashes)
         votes: dict[float, float] = defaultdict(float)
