@@ -65,6 +65,7 @@ class Coverage:
     on_time: int = 0
     off_time: int = 0
     length: float = 0.0  # seconds: the needle's
+    in_place: bool = True  # the frames lie where the frames they matched do (drift.py)
 
     @property
     def covered(self) -> float:
@@ -75,9 +76,11 @@ class Coverage:
     def goodness(self) -> tuple[bool, bool, float, float, float]:
         """The order in which coverages are preferred: frames that agree (at their own
         moment), enough frames, their share, the share whose detail agrees, then how alike
-        they are (the offset that lines the frames up best)."""
+        they are (the offset that lines the frames up best). Whether they lie in place is
+        left out: it judges the offset chosen, and never makes another one chosen."""
         confirmed = self.detailed_matched / self.detailed_inside if self.detailed_inside else 0.0
-        return (self.frames_agree(), self.layout_agrees, self.covered, confirmed, self.similarity)
+        agree = self.moments_agree()
+        return (agree, self.layout_agrees, self.covered, confirmed, self.similarity)
 
     @property
     def layout_agrees(self) -> bool:
@@ -86,7 +89,11 @@ class Coverage:
 
     def frames_agree(self) -> bool:
         """True when enough frames match at this offset, frames with detail included, and
-        they match at their own moment."""
+        they match at their own moment, in place."""
+        return self.moments_agree() and self.in_place
+
+    def moments_agree(self) -> bool:
+        """True when enough frames match at this offset and at their own moment."""
         return self.pictures_agree() and self.on_time_enough and not self.off_time_often
 
     def pictures_agree(self) -> bool:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from ..hash.clip import VideoSignature
 from .verify import Prepared, detail_correlation
 
 #: Seconds from a frame's moment beyond which the other clip's frames show another one
@@ -96,3 +97,13 @@ class Frames:
         before = bisect.bisect_right(self.times, seconds - distance) - 1
         after = bisect.bisect_left(self.times, seconds + distance)
         return [k for k in (before, after) if 0 <= k < len(self.times)]
+
+
+@dataclass(frozen=True, slots=True)
+class Needle:
+    """The needle video as matching walks it: its frames prepared on demand, and whether
+    it has too little detail to be evidence."""
+
+    video: VideoSignature
+    frame: Callable[[int], Prepared]
+    blank: bool

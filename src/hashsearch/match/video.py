@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,11 +27,12 @@ from ..hash.clip import VideoSignature
 from ..hash.one import HashResult
 from ..index import HashIndex
 from .coverage import MIN_CONFIRMED, MIN_COVERED, MIN_MATCHED_FRAMES, Coverage, forgiven
+from .drift import in_place
 from .lesser import MIN_COPY_SIDE
 from .lookup import SPARSER, judged_as_sampled
 from .matcher import MatchRules
 from .streams import SameStreams
-from .timing import Frames, Timing, timing
+from .timing import Frames, Needle, Timing, timing
 from .verdicts import ImageVerdict, Match
 from .verify import Prepared, compare, prepare
 from .video_verdict import match_of, video_verdict
@@ -114,6 +113,9 @@ class VideoMatcher:
             if not coverages[0].timed:  # no two frames FAR_SECONDS apart with detail
                 why = "too short to tell it from another recording of the scene"
             return video_verdict(result, "new", None, why, near)
+        if not agreeing and coverages and coverages[0].moments_agree():  # not in place
+            why = "its frames lie off the library clip's: another recording along its path"
+            return video_verdict(result, "new", None, why, near)
         if agreeing:
             part = agreeing[0]
             best = match_of(part, self.videos)
@@ -174,11 +176,11 @@ class VideoMatcher:
         )
         count = len(needle.frames)
         detailed = sum(1 for k in range(count) if not (ready(k).flat or ready(k).smooth))
-        clip = _Needle(needle, ready, blank=detailed < min(MIN_MATCHED_FRAMES, count))
+        clip = Needle(needle, ready, blank=detailed < min(MIN_MATCHED_FRAMES, count))
         return [self._best_offset(clip, path, candidates) for path, candidates in pairs.items()]
 
     def _best_offset(
-        self, clip: _Needle, path: str, candidates: dict[tuple[int, int], int]
+        self, clip: Needle, path: str, candidates: dict[tuple[int, int], int]
     ) -> Coverage:
         """Try the offsets most candidate pairs agree on; keep the one that covers most.
 
@@ -201,13 +203,13 @@ class VideoMatcher:
             coverage = self._coverage(clip, path, min(candidates.values()), offset, tolerance)
             if best is None or coverage.goodness > best.goodness:
                 best = coverage
-            if coverage.frames_agree() and coverage.matched == coverage.inside:
+            if coverage.moments_agree() and coverage.matched == coverage.inside:
                 break  # every frame lines up at the offset most pairs voted for
         assert best is not None
         return best
 
     def _coverage(
-        self, clip: _Needle, path: str, distance: int, offset: float, tolerance: float
+        self, clip: Needle, path: str, distance: int, offset: float, tolerance: float
     ) -> Coverage:
         """How well ``path`` covers the needle at ``offset`` (needle time + offset =
         library time), judged on the frames of the more sparsely sampled of the two."""
@@ -247,18 +249,19 @@ class VideoMatcher:
             spare[0] -= k not in matched
             spare[1] -= k in detailed and k not in confirmed
             if min(spare) < 0:
-                timings: list[Timing] = []
+                timings, placed = [], True
                 break  # this offset can no longer cover the needle: the next one
-        else:  # the frames that matched: at their own moment, or at any?
+        else:  # the frames that matched: at their own moment, or at any? and in place?
+            evidence = [(k, m) for k, m in confirmed.items() if k in detailed]
             timings = [
                 timing(
                     judged.frame(k),
                     other.frame(m),
                     [other.frame(j) for j in other.far(judged.times[k] + judged.shift)],
                 )
-                for k, m in confirmed.items()
-                if k in detailed
+                for k, m in evidence
             ]
+            placed = in_place(judged, other, evidence)
         return Coverage(
             path,
             offset,
@@ -275,6 +278,7 @@ class VideoMatcher:
             on_time=timings.count(Timing.ON_TIME),
             off_time=timings.count(Timing.OFF_TIME),
             length=needle.duration,
+            in_place=placed,
         )
 
     def _keeps_size(self, coverage: Coverage, needle: VideoSignature) -> bool:
@@ -288,13 +292,3 @@ class VideoMatcher:
 
     def _prepare_frame(self, path: str, number: int) -> Prepared:
         return prepare(self.videos[path].frames[number].thumb, reused=True)
-
-
-@dataclass(frozen=True, slots=True)
-class _Needle:
-    """The needle video as matching walks it: its frames prepared on demand, and whether
-    it has too little detail to be evidence."""
-
-    video: VideoSignature
-    frame: Callable[[int], Prepared]
-    blank: bool

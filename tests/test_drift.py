@@ -1,0 +1,115 @@
+"""A second pan along the same path is another recording: its frames drift off the first's.
+
+The clips are real H.264 and HEVC files made at test time (tests/clips.py); the unit
+tests use windows of a shared photo as a camera panning over it would see them.
+"""
+
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+import pytest
+
+from clips import PHOTOS, hevc_copy, pan_clip
+from conftest import file_states
+from hashsearch.match.drift import MAX_DISPLACEMENT, displacement, in_place, offsets
+from hashsearch.match.timing import Frames
+from hashsearch.match.verify import Prepared, prepare
+
+VIEW = 400  # pixels of the picture a frame shows
+
+
+@pytest.fixture(scope="module")
+def picture() -> np.ndarray:
+    """The rocket, gray, at 640 x 640: windows of it are the frames of a pan."""
+    gray = cv2.imread(str(PHOTOS / "rocket.jpg"), cv2.IMREAD_GRAYSCALE)
+    return cv2.resize(gray, (640, 640), interpolation=cv2.INTER_AREA)
+
+
+def _view(picture: np.ndarray, y: float, x: float) -> Prepared:
+    """The frame showing the window at (``y``, ``x``), as the signature keeps it."""
+    window = picture[round(y) : round(y) + VIEW, round(x) : round(x) + VIEW]
+    return prepare(cv2.resize(window, (64, 64), interpolation=cv2.INTER_AREA))
+
+
+def _pan(picture, times, start, speed, shift=0.0) -> Frames:
+    """A pan's frames at ``times``: the window at ``start`` + ``speed`` x t (px, px/s)."""
+    views = [_view(picture, start[0] + speed[0] * t, start[1] + speed[1] * t) for t in times]
+    return Frames(list(times), views.__getitem__, shift)
+
+
+def _nearest(judged: Frames, other: Frames) -> list[tuple[int, int]]:
+    """Each judged frame with the other clip's frame nearest its moment."""
+    return [(k, other.near(t + judged.shift, 0.6)[0]) for k, t in enumerate(judged.times)]
+
+
+def test_displacement_is_measured_to_a_fraction_of_a_thumbnail_pixel(picture) -> None:
+    here = _view(picture, 100, 100).fine[0]
+    assert displacement(here, here) == pytest.approx((0.0, 0.0), abs=1e-6)
+    # the view moved 25 px down and 12 left of 400: its content 4 and 1.92 thumbnail
+    # pixels up and right; that is how far the second's content must move onto the first's
+    moved = _view(picture, 125, 88).fine[0]
+    assert displacement(here, moved) == pytest.approx((4.0, -1.92), abs=0.1)
+
+
+def test_a_copys_frames_lie_in_place(picture) -> None:
+    library = _pan(picture, range(9), (100, 60), (12.0, 20.0))  # a keyframe a second
+    copy = _pan(picture, np.arange(0.1, 9, 0.25), (100, 60), (12.0, 20.0))  # dense
+    # the copy's frames lie up to 0.125 s off the library's: the camera's motion over
+    # that time is not counted against it
+    assert max(offsets(library, copy, _nearest(library, copy))) < 0.3
+    assert in_place(library, copy, _nearest(library, copy))
+
+
+def test_a_copy_matched_a_fraction_of_a_step_off_its_moment_lies_in_place(picture) -> None:
+    # the offset voted for is 0.2 s off: every frame lies 0.2 s of motion off, alike
+    library = _pan(picture, range(9), (100, 60), (12.0, 20.0))
+    copy = _pan(picture, np.arange(0, 9, 0.25), (100, 60), (12.0, 20.0))
+    late = Frames(library.times, library.frame, 0.2)
+    pairs = _nearest(late, copy)
+    assert max(offsets(late, copy, pairs)) < 0.3
+    assert in_place(late, copy, pairs)
+
+
+def test_a_second_pan_a_little_faster_drifts_and_is_not_in_place(picture) -> None:
+    library = _pan(picture, range(9), (100, 60), (12.0, 20.0))
+    # the same path at three quarters of the speed: the library's view at t is its view
+    # at (t + 1) / 0.75; at one offset the two show the same view at 4 s, and drift apart
+    again = _pan(picture, np.arange(0, 12, 0.25), (100 - 12, 60 - 20), (9.0, 15.0))
+    judged = Frames(library.times, library.frame, (4 + 1) / 0.75 - 4)
+    pairs = _nearest(judged, again)
+    left = sorted(offsets(judged, again, pairs))
+    assert left[len(left) // 2] > 2 * MAX_DISPLACEMENT
+    assert not in_place(judged, again, pairs)
+
+
+def test_no_verdict_on_a_sparse_other_clip_or_too_few_frames(picture) -> None:
+    library = _pan(picture, range(9), (100, 60), (12.0, 20.0))
+    sparse = _pan(picture, range(0, 9), (130, 60), (12.0, 20.0))  # off, but a second apart
+    assert offsets(library, sparse, [(2, 2)]) == []
+    assert in_place(library, sparse, _nearest(library, sparse))
+    dense = _pan(picture, np.arange(0, 9, 0.25), (130, 60), (12.0, 20.0))
+    assert in_place(library, dense, _nearest(library, dense)[:2])  # two frames: no verdict
+    assert not in_place(library, dense, _nearest(library, dense))
+
+
+def test_a_second_pan_along_the_same_path_re_encoded_is_new_its_copy_found(cli, tmp_path):
+    # the first pan in the library; the second runs through the same views a second and
+    # a half later, at three quarters of the speed (a false "found" before drift.py)
+    library, backup, phone = tmp_path / "library", tmp_path / "backup", tmp_path / "phone"
+    first = pan_clip(library / "rocket.mp4", "rocket.jpg", 8.24, start=(237, 224), speed=(29, -12))
+    again = pan_clip(phone / "again.mp4", "rocket.jpg", 8.24, start=(233, 233), speed=(22, -11))
+    hevc_copy(again, backup / "again-hevc.mp4")  # decoded frame by frame
+    hevc_copy(first, backup / "copy-hevc.mp4")
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    states = {os.path.basename(p): state for p, state in file_states(run.out).items()}
+    assert states == {
+        "again-hevc.mp4": (
+            "new",
+            "its frames lie off the library clip's: another recording along its path",
+        ),
+        "copy-hevc.mp4": ("found", None),
+    }
+    assert run.code == 1
