@@ -33,10 +33,11 @@ from .timing import Frames
 Floats = npt.NDArray[np.float32]
 
 #: The median displacement (thumbnail pixels, motion between the sampled moments
-#: removed) a copy's frames may show. Measured on 2026-11-30 with benchmarks/videos.py
-#: (pans at up to 30 and 100 px/s, --long, real footage; every copy re-encoded): copies
-#: at their chosen offset at most 0.21 (real footage 0.12; parts of it that overlap the
-#: library clip, the same frames, up to 0.49); the second pan found before, 0.76.
+#: removed) a copy's frames may show. Measured on 2026-11-30 with benchmarks/videos.py,
+#: every backup clip re-encoded, at the offset chosen: copies of pans at up to 30 px/s at
+#: most 0.21, at up to 100 px/s 0.49 (one; the next 0.28), of --long pans 0.14, of real
+#: footage 0.12 (parts of it that overlap the library clip, the same frames, up to 0.49);
+#: the second pan that was found before, 0.76. The margin is narrow on both sides.
 MAX_DISPLACEMENT = 0.6
 #: Fewer frames than this measured: no verdict on their place.
 MIN_PLACED = 3
