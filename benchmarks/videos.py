@@ -23,11 +23,13 @@ sampled whole (match/lookup.py: only those a backup clip sampled sparsely could 
 of; none for a backup holding the library's own files, found by their stream), the same
 for a backup of re-encodes alone (the re-encoded copies, and the clips that must stay new
 re-encoded as HEVC at 320 px: each decoded frame by frame, so the library's clips are
-judged as first sampled), and the
-time to hash a minute of 1080p video (phone H.264, phone HEVC, and H.264 with x264's
-default keyframe every 250 frames) as every video is first sampled (a keyframe every
-5 s, decode/keyframes.py) and sampled whole (as a library clip a backup clip could be a
-copy of is, once), against the time to hash 30 camera photos in the same process.
+judged as first sampled) and for a messenger's backup (each library clip and every clip
+that must stay new as H.264 at 320 px, a keyframe a second: sampled whole instead of
+the library's clips, being smaller), and the time to hash a minute of 1080p video (phone
+H.264, phone HEVC, and H.264 with x264's default keyframe every 250 frames; and a
+messenger's 480p copy) as every video is first sampled (a keyframe every 5 s,
+decode/keyframes.py) and sampled whole (as a library clip a backup clip could be a copy
+of is, once), against the time to hash 30 camera photos in the same process.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ FPS = 30
 SIZE = (640, 360)
 GENRES = {"wallpaper": 20, "astrophoto": 20, "texture": 12, "sky-art": 12, "document": 8}
 COPIES = ("hevc smaller", "trim ~1 s start", "trim 1 s end", "re-muxed .mov", "rotation flag")
+#: In a messenger's backup of its own (phone_smaller): H.264 at 320 px, a keyframe a second.
+PHONE_SMALLER = "phone smaller"
 #: The copies re-encoded with x264's and x265's default keyframes (every 250 frames).
 RE_ENCODED = COPIES[:3]
 PAN_SPEED = 30.0  # frame pixels a second at most (--pan-speed)
@@ -197,6 +201,29 @@ def re_encoded(
     return target, chosen
 
 
+def phone_smaller(
+    work: Path, originals: Path, backup: Path, kinds: dict[str, str], name: str
+) -> tuple[Path, dict[str, str]]:
+    """A messenger's copies: each library clip (from ``originals``) and every clip that
+    must stay new, re-encoded with H.264 at 320 px and a keyframe a second, so sampled at
+    their keyframes first; being smaller, they are sampled whole instead of the library's."""
+    target, chosen = work / name, {}
+    for path, kind in kinds.items():
+        if kind == "hevc smaller":
+            chosen[f"phone-smaller/{Path(path).name}"] = PHONE_SMALLER
+        elif kind == "apart":
+            chosen[path] = "apart"
+    if (target / "DONE").exists():
+        return target, chosen
+    for path, kind in chosen.items():
+        source = originals / Path(path).name if kind == PHONE_SMALLER else backup / path
+        ffmpeg("-v", "fatal", "-i", source, "-vf", "scale=320:-2", "-an", "-c:v", "libx264",
+               "-preset", "veryfast", "-force_key_frames", "expr:gte(t,n_forced)",
+               target / path)  # fmt: skip
+    (target / "DONE").write_text("")
+    return target, chosen
+
+
 def build_footage(work: Path) -> tuple[Path, Path, dict[str, str]]:
     """Library and backup trees from real footage; each backup clip's kind (or "apart")."""
     lib, backup = work / "footage-library", work / "footage-backup"
@@ -257,7 +284,7 @@ def report(lib: Path, backup: Path, kinds: dict[str, str], jobs: int, what: str)
     print()
     print("| backup clips | clips | found | share |")
     print("| --- | ---: | ---: | ---: |")
-    for kind in (*COPIES, "apart"):
+    for kind in (*COPIES, PHONE_SMALLER, "apart"):
         members = [p for p, k in kinds.items() if k == kind]
         if not members:
             continue
@@ -311,9 +338,11 @@ def timing(work: Path) -> None:
                "-vf", "scale=3840:2560,crop=1920:1080:x='t*25':y='t*15',format=yuv420p",
                "-r", FPS, "-c:v", "libx264", "-preset", "ultrafast", "-qp", 0, source)  # fmt: skip
     clips = {
-        "phone-like H.264, a keyframe each second": ("libx264", "16M", FPS),
-        "phone-like HEVC, a keyframe each second": ("libx265", "8M", FPS),
-        "H.264 re-encode, a keyframe each 250 frames": ("libx264", "8M", 250),
+        "phone-like H.264, a keyframe each second": ("libx264", "16M", FPS, 1920),
+        "phone-like HEVC, a keyframe each second": ("libx265", "8M", FPS, 1920),
+        "H.264 re-encode, a keyframe each 250 frames": ("libx264", "8M", 250, 1920),
+        # sampled whole instead of its 1080p library clip (match/lookup.py: needle_instead)
+        "a messenger's copy: H.264 at 480p, a keyframe each second": ("libx264", "2M", FPS, 854),
     }
     photos = make_camera_jpegs(minute / "photos", 30)
     start = time.perf_counter()
@@ -324,17 +353,17 @@ def timing(work: Path) -> None:
     print(f"30 camera photos (4032x3024 JPEG): {30 * per_photo:.2f} s ({each})")
     print()
     print(
-        "| one minute of 1080p | bitrate | at keyframes | camera photos | frames "
+        "| one minute (1080p but the last) | bitrate | at keyframes | camera photos | frames "
         "| sampled whole | camera photos | frames |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, (codec, rate, gop) in clips.items():
-        clip = minute / f"{codec}-{gop}.mp4"
+    for name, (codec, rate, gop, width) in clips.items():
+        clip = minute / f"{codec}-{gop}-{width}.mp4"
         if not clip.exists():
             extra = ["-x265-params", "log-level=error"] if codec == "libx265" else []
             constant = ["-minrate", rate, "-maxrate", rate, "-bufsize", rate]  # as phones do
-            ffmpeg("-i", source, "-c:v", codec, "-preset", "veryfast", "-b:v", rate, *constant,
-                   "-g", gop, *extra, clip)  # fmt: skip
+            ffmpeg("-i", source, "-vf", f"scale={width}:-2", "-c:v", codec, "-preset",
+                   "veryfast", "-b:v", rate, *constant, "-g", gop, *extra, clip)  # fmt: skip
         cells = []
         for params in (HashParams(looked_up=(str(clip),)), HashParams()):  # first, whole
             start = time.perf_counter()
@@ -375,10 +404,16 @@ def main() -> None:
         sampled_whole(lib, work / "same-files", args.jobs, "the library's own files")
         dense, chosen = re_encoded(work, backup, kinds, "re-encoded")
         report(lib, dense, chosen, args.jobs, "the re-encoded copies, the other clips re-encoded")
+        small, chosen = phone_smaller(work, work / "originals", backup, kinds, "phone-smaller")
+        report(lib, small, chosen, args.jobs, "a messenger's copies, the other clips alike")
         footage_lib, footage_backup, footage_kinds = build_footage(work)
         report(footage_lib, footage_backup, footage_kinds, args.jobs, FOOTAGE)
         dense, chosen = re_encoded(work, footage_backup, footage_kinds, "footage-re-encoded")
         report(footage_lib, dense, chosen, args.jobs, "the same footage, all re-encoded")
+        small, chosen = phone_smaller(
+            work, footage_lib, footage_backup, footage_kinds, "footage-phone-smaller"
+        )
+        report(footage_lib, small, chosen, args.jobs, "the same footage, a messenger's copies")
         if not args.no_timing:
             timing(work)
 

@@ -185,6 +185,29 @@ def test_only_the_library_clips_a_backup_clip_could_copy_are_sampled_whole(cli, 
     assert _cached(cache, [coffee])[str(coffee)].complete
 
 
+def test_a_smaller_phone_like_copy_is_sampled_whole_instead_of_its_library_clip(
+    cli, clips, tmp_path
+):
+    # a messenger's copy: a quarter of the pixels, a keyframe a second, so sampled at its
+    # keyframes first; decoding every keyframe of it costs less than the library clip's
+    library, backup, cache = tmp_path / "library", tmp_path / "backup", tmp_path / "c.db"
+    library.mkdir()
+    shutil.copy(clips["library"], library / "rocket.mp4")
+    small = backup / "rocket-small.mp4"
+    small.parent.mkdir()
+    ffmpeg("-i", clips["library"], "-vf", "scale=320:-2", "-c:v", "libx264", "-preset",
+           "veryfast", "-g", FPS, small)  # fmt: skip
+    other = backup / "rocket-again-small.mp4"  # the same place, again
+    ffmpeg("-i", clips["other"], "-vf", "scale=320:-2", "-c:v", "libx264", "-preset",
+           "veryfast", "-g", FPS, other)  # fmt: skip
+    run = cli("--haystack", library, "--needles", backup, "--json", "--cache", cache)
+    states = {os.path.basename(p): state for p, (state, _) in file_states(run.out).items()}
+    assert states == {"rocket-small.mp4": "found", "rocket-again-small.mp4": "new"}
+    records = _cached(cache, [library / "rocket.mp4", small, other])
+    assert not records[str(library / "rocket.mp4")].complete  # never sampled whole
+    assert records[str(small)].complete and records[str(other)].complete
+
+
 def test_a_query_video_is_found_in_a_library_sampled_sparsely(cli, clips, tmp_path) -> None:
     library = tmp_path / "library"
     shutil.copytree(clips["library"].parent, library)

@@ -4,6 +4,7 @@ only where a looked-up video could be a copy of them (:mod:`hashsearch.match.loo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .callbacks import OnProgress, ShouldStop, Warn
 from .discover import Tree
@@ -26,27 +27,31 @@ def hash_for_lookup(
 ) -> dict[str, HashResult]:
     """Hash every file with every video first sampled as a backup's; then sample whole
     the library videos (``sides[0]``) that a looked-up video (``sides[1]``) could be a
-    copy of (:mod:`hashsearch.match.lookup`), with ``passes[1]``'s roles; not for a
-    looked-up video whose very stream a library video holds (:mod:`.match.streams`)."""
+    copy of (:mod:`hashsearch.match.lookup`), with ``passes[1]``'s roles, or that
+    looked-up video instead where it is the smaller; not for a looked-up video whose very
+    stream a library video holds (:mod:`.match.streams`)."""
     sparse, roles = passes
     hashed = hash_with_cache(paths, sparse, on_progress, should_stop, warn, scanned)
     library = {p: v for p in sides[0] if (v := hashed[p].video) is not None}
     streams = SameStreams()  # a backup's video holding a library video's stream is found
     for path, video in library.items():
         streams.add(path, video)
-    needles = [
-        v for p in sides[1] if (v := hashed[p].video) is not None and streams.holds(v) is None
-    ]
+    needles = {
+        p: v for p in sides[1] if (v := hashed[p].video) is not None and streams.holds(v) is None
+    }
     bits = roles.params.hash_size**2
-    wanted = videos_to_sample_whole(library, needles, bits, roles.rules)
-    if wanted:
+    wanted, denser = videos_to_sample_whole(library, needles, bits, roles.rules)
+    whole = replace(roles, params=replace(roles.params, looked_up=()))  # as a library's
+    for paths, options in ((wanted, roles), (denser, whole)):
+        if not paths:
+            continue
         done = len(hashed)
 
-        def progress(count: int, total: int) -> None:
+        def progress(count: int, total: int, done: int = done) -> None:
             assert on_progress is not None
             on_progress(done + count, done + total)
 
-        again = hash_with_cache(wanted, roles, on_progress and progress, should_stop, warn)
+        again = hash_with_cache(paths, options, on_progress and progress, should_stop, warn)
         hashed.update(again)
     return hashed
 

@@ -11,7 +11,9 @@ are given only against library videos sampled whole, but for one case
 (:func:`judged_as_sampled`): a backup clip that was itself sampled densely (a re-encode
 with a keyframe every few seconds is decoded frame by frame) has a frame near every
 moment of the library video, so the library video's sparse frames are judged against it
-as they are, and it is not sampled whole for that clip.
+as they are, and it is not sampled whole for that clip. A backup clip with at most half
+the library video's pixels a frame is made such a clip: it is sampled whole instead of
+the library video, at a fraction of the cost (:func:`needle_instead`).
 
 A library video is named for a backup clip when at least :data:`AGREEING_FRAMES` of the
 clip's frames each have a hash within :data:`LOOKUP_DISTANCE` bits of one of its sampled
@@ -35,9 +37,9 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from ..decode.video import DEFAULT_STEP
+from ..decode.video import DEFAULT_MAX_FRAMES, DEFAULT_STEP
 from ..hash.clip import VideoSignature
 from ..index import HashIndex
 from .matcher import MatchRules
@@ -61,6 +63,10 @@ SPARSER = 1.5
 #: A backup clip sampled at least this densely (seconds between frames: every keyframe
 #: about once a second, or a frame every 0.25 s) can judge a library video's sparse frames.
 DENSE_STEP = 1.05 * DEFAULT_STEP
+#: A backup clip with at most this share of a library video's pixels a frame, that could
+#: be its copy, is sampled whole itself instead of the library video, which is then judged
+#: as first sampled: a messenger's 480p copy of a phone's 1080p original costs a fifth.
+SMALLER = 0.5
 
 
 def judged_as_sampled(library: VideoSignature, needle: VideoSignature) -> bool:
@@ -73,16 +79,27 @@ def judged_as_sampled(library: VideoSignature, needle: VideoSignature) -> bool:
     return dense and library.step > SPARSER * needle.step
 
 
+def needle_instead(library: VideoSignature, needle: VideoSignature) -> bool:
+    """True when ``needle``, a smaller clip, is better sampled whole than ``library``: it
+    costs less, and ``library`` can then be judged as first sampled (:func:`judged_as_sampled`:
+    its frames lie more than SPARSER of the needle's keyframes a second apart)."""
+    pixels = needle.size[0] * needle.size[1]
+    smaller = 0 < pixels <= SMALLER * library.size[0] * library.size[1]
+    short = needle.duration <= DEFAULT_MAX_FRAMES * DEFAULT_STEP  # a frame a second at most
+    return smaller and short and library.step > SPARSER * DENSE_STEP
+
+
 def videos_to_sample_whole(
     library: Mapping[str, VideoSignature],
-    needles: Iterable[VideoSignature],
+    needles: Mapping[str, VideoSignature],
     bits: int,
     rules: MatchRules,
-) -> list[str]:
-    """The library videos, sampled sparsely, that some needle video could be a copy of."""
+) -> tuple[list[str], list[str]]:
+    """The library videos, sampled sparsely, that some needle video could be a copy of,
+    and the needle videos to sample whole instead of them (:func:`needle_instead`)."""
     sparse = {path: video for path, video in library.items() if not video.complete}
     if not sparse:
-        return []
+        return [], []
     index = HashIndex(bits)
     frames: list[tuple[str, int]] = []  # index item -> (library video, frame number)
     for path, video in sparse.items():
@@ -94,7 +111,8 @@ def videos_to_sample_whole(
         lambda path, number: prepare(sparse[path].frames[number].thumb, reused=True)
     )
     wanted: set[str] = set()
-    for needle in needles:
+    denser: set[str] = set()
+    for name, needle in needles.items():
         owners = [k for k, f in enumerate(needle.frames) for _ in f.hashes]
         values = [item.value for f in needle.frames for item in f.hashes]
         found = index.search(values, max(LOOKUP_DISTANCE, rules.threshold))
@@ -121,9 +139,12 @@ def videos_to_sample_whole(
                 if layout_similarity(ready(k), prepared(path, number)) >= rules.min_similarity:
                     bisect.insort(alike, (video.times[number] - needle.times[k], k))
                     if _agree(alike, max(needle.step, video.step), enough):
-                        wanted.add(path)
+                        if needle_instead(video, needle):
+                            denser.add(name)  # the smaller clip sampled whole instead
+                        else:
+                            wanted.add(path)
                         break
-    return sorted(wanted)
+    return sorted(wanted), sorted(denser)
 
 
 def _agree(pairs: list[tuple[float, int]], window: float, enough: int) -> bool:
