@@ -53,6 +53,7 @@ DENSE_GAP = 0.5
 #: (the estimate's own noise), pans shaken by 4 and 10 px of 640 at 1 to 2 Hz 0.4 to 4.9,
 #: nearly all over 1.2; without it 3 of 12 trims of the shaken pans were lost.
 MAX_JERK = 1.0
+#: Seconds: the sampled step MAX_JERK is counted over.
 STEP = 0.25
 #: Seconds over which the other clip's motion is measured.
 BASELINE = 0.5
@@ -96,10 +97,11 @@ def _measure(
     motion there (pixels a second) and the time from ``k``'s moment to ``m``'s; None
     where the other clip is sampled sparsely, or ``m`` is not one of the frames nearest
     ``k``'s moment (a frame of a trimmed part)."""
-    neighbour = m + 1 if m + 1 < len(other.times) else m - 1
-    gap = other.times[neighbour] - other.times[m] if neighbour >= 0 else 0.0
+    if not 0 < m < len(other.times) - 1:
+        return None  # an end of the clip: how its motion changes cannot be told
+    gap = other.times[m + 1] - other.times[m]
     lag = other.times[m] - (judged.times[k] + judged.shift)  # seconds: matched - judged
-    if not 0 < abs(gap) <= DENSE_GAP or abs(lag) > NEAREST * abs(gap):
+    if not 0 < gap <= DENSE_GAP or abs(lag) > NEAREST * gap:
         return None
     if _jerky(other, m):
         return None  # a shaking hand: where the view was between two frames is not known
@@ -107,7 +109,7 @@ def _measure(
     # a pixel in one sampled frame and none in the next
     ahead = other.near(other.times[m] + BASELINE, BASELINE / 2)
     behind = other.near(other.times[m] - BASELINE, BASELINE / 2)
-    far = (ahead or behind or [neighbour])[0]
+    far = (ahead or behind or [m + 1])[0]
     span = other.times[far] - other.times[m]
     matched = other.frame(m).fine[0]
     moved = np.array(displacement(matched, other.frame(far).fine[0])) / span
@@ -116,9 +118,7 @@ def _measure(
 
 def _jerky(other: Frames, m: int) -> bool:
     """True when the other clip's motion changes from one sampled step to the next around
-    frame ``m`` by more than :data:`MAX_JERK` (or cannot be told: an end of the clip)."""
-    if not 0 < m < len(other.times) - 1:
-        return True
+    frame ``m`` (not an end of the clip) by more than :data:`MAX_JERK`."""
     before, here, after = (other.frame(j).fine[0] for j in (m - 1, m, m + 1))
     (early, now, late) = (other.times[j] for j in (m - 1, m, m + 1))
     speeds = np.array(displacement(before, here)) / (now - early)
