@@ -139,3 +139,16 @@ def test_copies_of_a_shaking_hands_pan_are_found(cli, tmp_path) -> None:
         hevc_copy(original, backup / f"{stem}-hevc.mp4")
     run = cli("--haystack", library, "--needles", backup, "--no-cache")
     assert run.code == 0, run.out + run.err
+
+
+def test_a_second_pan_along_the_same_path_sampled_at_keyframes_is_new(cli, tmp_path) -> None:
+    # phone-like clips, the backup's sampled at a keyframe every 4.5 s: each of its frames
+    # is compared with the library frames within 0.6 s of its moment (this pan at 0.8 of
+    # the speed was "found" when that window was 0.6 of the backup's step: 2.7 s)
+    library, backup = tmp_path / "library", tmp_path / "backup"
+    first = pan_clip(library / "coffee.mp4", "coffee.png", 40, start=(40, 40), speed=(12, 5))
+    pan_clip(backup / "again.mp4", "coffee.png", 36, start=(76, 55), speed=(9.6, 4))
+    trimmed_copy(first, backup / "cut.mp4", start=7.4, seconds=20)
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    states = {os.path.basename(p): state[0] for p, state in file_states(run.out).items()}
+    assert states == {"again.mp4": "new", "cut.mp4": "found"}

@@ -1,11 +1,12 @@
 """Decide, for each needle video, whether one library video covers it.
 
-A video is compared by its sampled frames (its keyframes about once a second, or a
-frame each 0.25 s when every frame was decoded; :mod:`hashsearch.decode.video`). A
-library video covers a needle video when, at one fixed time offset between them, nearly
-every frame of the more sparsely sampled clip inside the overlap passes the same two
-checks as a photo (:mod:`hashsearch.match.verify`) against a frame of the other shown
-near its time, and at most a few seconds of the needle lie outside the library copy.
+A video is compared by its sampled frames (its keyframes about once a second, or a frame
+each 0.25 s when every frame was decoded; :mod:`hashsearch.decode.video`). A library
+video covers a needle video when, at one fixed time offset between them, nearly every
+frame of the more sparsely sampled clip inside the overlap passes the same two checks as
+a photo (:mod:`hashsearch.match.verify`) against a frame of the other shown within 0.6 s
+of its time (0.6 of the other clip's step where that is longer), and at most a few
+seconds of the needle lie outside the library copy.
 One offset for all frames means the frames match in the same order; a re-encoded,
 re-muxed, resized, turned or trimmed copy keeps its frames and their times. The frames
 must also match at their own moment, better than at moments a second or two away
@@ -189,9 +190,11 @@ class VideoMatcher:
         both offsets are tried, and the one whose frames line up wins.
         """
         library, needle = self.videos[path], clip.video
-        # a library video judged as first sampled: as near as if sampled whole (lookup.py)
-        reach = library.step if library.complete else min(library.step, DEFAULT_STEP)
-        tolerance = 0.6 * max(needle.step, reach)
+        # each judged frame is compared with the other clip's frames shown within about
+        # half that clip's step of its moment, and never less than 0.6 s (frames of a
+        # copy sampled on two grids; the offset voted may be a fraction of a step off)
+        other_step = needle.step if library.step > SPARSER * needle.step else library.step
+        tolerance = 0.6 * max(other_step, DEFAULT_STEP)
         # each frame pair votes for its offset, the closer its hashes the more (frames
         # shown at the same moment of the same shot have the nearest hashes)
         votes: dict[float, float] = defaultdict(float)
