@@ -14,7 +14,14 @@ import pytest
 
 from clips import FPS, PHOTOS, ffmpeg, hevc_copy, pan_clip, trimmed_copy
 from conftest import file_states
-from hashsearch.match.drift import MAX_DISPLACEMENT, displacement, in_place, offsets
+from hashsearch.match.drift import (
+    MAX_DISPLACEMENT,
+    MAX_RATE,
+    clock_rate,
+    displacement,
+    in_place,
+    offsets,
+)
 from hashsearch.match.timing import Frames
 from hashsearch.match.verify import Prepared, prepare
 
@@ -85,6 +92,26 @@ def test_a_second_pan_a_little_faster_drifts_and_is_not_in_place(picture) -> Non
     assert not in_place(judged, again, pairs)
 
 
+def test_a_second_pan_at_nearly_the_same_speed_runs_on_another_clock() -> None:
+    # the library keeps a keyframe a second, the backup's clip one each 4.5 s; at 0.95 of
+    # the speed its views drift by a pixel or so either side, not judged one by one at
+    # this sampling, but its clock gains 0.05 s a second on the library's
+    gray = cv2.imread(str(PHOTOS / "rocket.jpg"), cv2.IMREAD_GRAYSCALE)
+    picture = cv2.resize(gray, (1200, 1200), interpolation=cv2.INTER_AREA)
+    library = _pan(picture, range(37), (40, 40), (10.0, 20.0))
+    copy = _pan(picture, np.arange(0, 33, 4.5), (43, 46), (10.0, 20.0), shift=0.3)
+    assert clock_rate(copy, library, _nearest(copy, library)) == pytest.approx(0, abs=0.002)
+    assert in_place(copy, library, _nearest(copy, library))
+    # the same path at 0.95 of the speed, its views those of the library's 2 s later
+    again = _pan(picture, np.arange(0, 34, 4.5), (60, 80), (9.5, 19.0), shift=2.0)
+    pairs = _nearest(again, library)
+    assert offsets(again, library, pairs) == []  # none measured one by one: a second apart
+    assert clock_rate(again, library, pairs) == pytest.approx(1 / 0.95 - 1, abs=0.003)
+    assert not in_place(again, library, pairs)
+    assert clock_rate(again, library, pairs[:3]) is None  # too few frames to tell
+    assert MAX_RATE < 1 / 0.97 - 1
+
+
 def test_no_verdict_on_a_sparse_other_clip_or_too_few_frames(picture) -> None:
     library = _pan(picture, range(9), (100, 60), (12.0, 20.0))
     sparse = _pan(picture, range(0, 9), (130, 60), (12.0, 20.0))  # off, but a second apart
@@ -141,14 +168,21 @@ def test_copies_of_a_shaking_hands_pan_are_found(cli, tmp_path) -> None:
     assert run.code == 0, run.out + run.err
 
 
-def test_a_second_pan_along_the_same_path_sampled_at_keyframes_is_new(cli, tmp_path) -> None:
+def test_second_pans_along_the_same_path_sampled_at_keyframes_are_new(cli, tmp_path) -> None:
     # phone-like clips, the backup's sampled at a keyframe every 4.5 s: each of its frames
-    # is compared with the library frames within 0.6 s of its moment (this pan at 0.8 of
-    # the speed was "found" when that window was 0.6 of the backup's step: 2.7 s)
+    # is compared with the library frames within 0.6 s of its moment (the pan at 0.8 of
+    # the speed was "found" when that window was 0.6 of the backup's step: 2.7 s), and
+    # their clocks must run alike (the pan at 0.95 of the speed was "found" before)
     library, backup = tmp_path / "library", tmp_path / "backup"
     first = pan_clip(library / "coffee.mp4", "coffee.png", 40, start=(40, 40), speed=(12, 5))
-    pan_clip(backup / "again.mp4", "coffee.png", 36, start=(76, 55), speed=(9.6, 4))
+    pan_clip(backup / "slower.mp4", "coffee.png", 36, start=(76, 55), speed=(9.6, 4))
+    pan_clip(backup / "nearly.mp4", "coffee.png", 36, start=(64, 50), speed=(11.4, 4.75))
     trimmed_copy(first, backup / "cut.mp4", start=7.4, seconds=20)
     run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
-    states = {os.path.basename(p): state[0] for p, state in file_states(run.out).items()}
-    assert states == {"again.mp4": "new", "cut.mp4": "found"}
+    states = {os.path.basename(p): state for p, state in file_states(run.out).items()}
+    assert states["slower.mp4"][0] == "new"
+    assert states["nearly.mp4"] == (
+        "new",
+        "its frames lie off the library clip's: another recording along its path",
+    )
+    assert states["cut.mp4"] == ("found", None)

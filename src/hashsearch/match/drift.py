@@ -18,14 +18,26 @@ be explained so: it grows from the moment the two views coincide, both ways. Whe
 camera shakes (a hand holding it), the view between two sampled frames cannot be told,
 and such frames are not measured (:data:`MAX_JERK`): the rule then says nothing.
 
+A second pan along the same path at nearly the same speed drifts by less than that
+(0.95 of the speed over 36 s: a few tenths of a pixel either side), and where the other
+clip keeps a frame only each second the displacements are not judged one by one at all.
+What such a pan cannot hide is its clock: its views pass at another rate. A copy's frames
+keep their times, so the time the displacements leave is the same all along the clip;
+where the other clip keeps a frame at least each second (a keyframe a second, or denser),
+the rate at which that time grows is fitted with it (least squares, with its standard
+error), and a copy's stays within :data:`MAX_RATE` wherever it is known to within
+:data:`MAX_RATE_ERROR`.
+
 The rule judges the offset the frames agree best at and never makes another one chosen
 (:attr:`.coverage.Coverage.goodness`).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +55,25 @@ Floats = npt.NDArray[np.float32]
 MAX_DISPLACEMENT = 0.6
 #: Fewer frames than this measured: no verdict on their place.
 MIN_PLACED = 3
+#: Seconds of time error a second that a copy's frames may gain or lose against the
+#: other clip's (their clocks' rates differ by this share). Measured on 2026-11-30 with
+#: benchmarks/videos.py (30 px/s; every backup, real footage too) at the offset found,
+#: where known to within MAX_RATE_ERROR: copies at most 0.014; second pans along the same
+#: path at 0.97, 0.95 and 1.05 of the speed (36 s over shared photos, phone-like or
+#: re-encoded) 0.026 to 0.053, 33 of 36 known so well.
+MAX_RATE = 0.025
+#: The rate is judged only when its standard error is at most this (a clip with enough
+#: frames measured over enough motion and time).
+MAX_RATE_ERROR = 0.0075
+#: Fewer frames than this measured: no rate.
+MIN_RATED = 4
+#: The other clip's frames must lie this close (seconds) for the rate to be measured:
+#: every keyframe of a phone's clip (decode/video.py keeps them when no two lie more than
+#: 1.05 s apart).
+RATE_GAP = 1.05
+#: Thumbnail pixels: the least noise assumed in a displacement (the error of a rate fitted
+#: to a few frames that happen to agree closely is not taken as smaller than this allows).
+MIN_NOISE = 0.05
 #: The other clip is sampled densely enough when its neighbouring frames lie this close
 #: (seconds): its motion over so short a time is measured reliably.
 DENSE_GAP = 0.5
@@ -65,23 +96,56 @@ NEAREST = 0.6
 _TINY = 1e-9
 
 
+class _Measured(NamedTuple):
+    """One judged frame as measured against the other clip's frame it matched."""
+
+    shift: tuple[float, float]  # its displacement, thumbnail pixels (rows, columns)
+    speed: npt.NDArray[np.float64]  # the other clip's motion there, pixels a second
+    lag: float  # seconds from its moment to the matched frame's
+    moment: float  # its moment, in the other clip's time
+    gap: float  # seconds to the other clip's next frame
+
+
 def in_place(judged: Frames, other: Frames, pairs: Iterable[tuple[int, int]]) -> bool:
     """True unless the judged frames lie displaced against the frames they matched
-    (``pairs``: judged frame, other frame), more than the camera's motion explains."""
-    left = offsets(judged, other, pairs)
-    return len(left) < MIN_PLACED or statistics.median(left) <= MAX_DISPLACEMENT
+    (``pairs``: judged frame, other frame), more than the camera's motion explains, or
+    their clock runs at another rate than the other clip's."""
+    measured = _measured(judged, other, pairs)
+    left = _unexplained([x for x in measured if x.gap <= DENSE_GAP])
+    if len(left) >= MIN_PLACED and statistics.median(left) > MAX_DISPLACEMENT:
+        return False
+    rate = _rate(measured)
+    return rate is None or abs(rate) <= MAX_RATE
 
 
 def offsets(judged: Frames, other: Frames, pairs: Iterable[tuple[int, int]]) -> list[float]:
     """How far (thumbnail pixels) each measurable judged frame lies from the frame it
-    matched beyond the motion between their moments. The offset the frames are matched
-    at may be a fraction of a step off (a trimmed copy's frames fall between the other's):
-    that moves every frame along the camera's motion alike, so the time that explains the
-    displacements best is found first (least squares), and only what it leaves counts."""
-    measured = [found for k, m in pairs if (found := _measure(judged, other, k, m)) is not None]
+    matched beyond the motion between their moments, where the other clip is sampled
+    densely (a frame each DENSE_GAP at least)."""
+    return _unexplained([x for x in _measured(judged, other, pairs) if x.gap <= DENSE_GAP])
+
+
+def clock_rate(judged: Frames, other: Frames, pairs: Iterable[tuple[int, int]]) -> float | None:
+    """Seconds a second by which the judged frames' time runs off the other clip's (a
+    copy: none); None where it cannot be told to within :data:`MAX_RATE_ERROR`."""
+    return _rate(_measured(judged, other, pairs))
+
+
+def _measured(judged: Frames, other: Frames, pairs: Iterable[tuple[int, int]]) -> list[_Measured]:
+    return [found for k, m in pairs if (found := _measure(judged, other, k, m)) is not None]
+
+
+def _unexplained(measured: list[_Measured]) -> list[float]:
+    """What each frame's displacement leaves beyond the motion between the two moments.
+    The offset the frames are matched at may be a fraction of a step off (a trimmed copy's
+    frames fall between the other's): that moves every frame along the camera's motion
+    alike, so the time that explains the displacements best is found first (least
+    squares), and only what it leaves counts."""
     if not measured:
         return []
-    shifts, speeds, lags = (np.array(column) for column in zip(*measured, strict=True))
+    shifts = np.array([x.shift for x in measured])
+    speeds = np.array([x.speed for x in measured])
+    lags = np.array([x.lag for x in measured])
     power = float((speeds * speeds).sum())
     late = (speeds * (shifts - speeds * lags[:, None])).sum() / power if power > _TINY else 0
     late = float(np.clip(late, -MAX_LATE, MAX_LATE))
@@ -90,18 +154,40 @@ def offsets(judged: Frames, other: Frames, pairs: Iterable[tuple[int, int]]) -> 
     return [float(value) for value in kept]
 
 
-def _measure(
-    judged: Frames, other: Frames, k: int, m: int
-) -> tuple[tuple[float, float], npt.NDArray[np.float64], float] | None:
-    """Judged frame ``k``'s displacement against other frame ``m``, the other clip's
-    motion there (pixels a second) and the time from ``k``'s moment to ``m``'s; None
-    where the other clip is sampled sparsely, or ``m`` is not one of the frames nearest
-    ``k``'s moment (a frame of a trimmed part)."""
+def _rate(measured: list[_Measured]) -> float | None:
+    """The time error's growth a second (the displacements less the motion between the
+    moments, fitted as the motion over a time error plus that rate times the moment),
+    or None when fewer than MIN_RATED frames or its standard error over MAX_RATE_ERROR."""
+    if len(measured) < MIN_RATED:
+        return None
+    speeds = np.array([x.speed for x in measured])
+    moments = np.array([x.moment for x in measured])
+    left = (
+        np.array([x.shift for x in measured])
+        - speeds * np.array([x.lag for x in measured])[:, None]
+    )
+    design = np.column_stack(
+        [speeds.ravel(), (speeds * (moments - moments.mean())[:, None]).ravel()]
+    )
+    fitted, _, rank, _ = np.linalg.lstsq(design, left.ravel(), rcond=None)
+    if rank < 2:
+        return None  # no motion, or all at one moment
+    residual = left.ravel() - design @ fitted
+    noise = max(float(residual @ residual) / (residual.size - 2), MIN_NOISE**2)
+    error = math.sqrt(noise * float(np.linalg.inv(design.T @ design)[1, 1]))
+    return float(fitted[1]) if error <= MAX_RATE_ERROR else None
+
+
+def _measure(judged: Frames, other: Frames, k: int, m: int) -> _Measured | None:
+    """Judged frame ``k`` measured against other frame ``m``; None where the other clip
+    is sampled sparsely, or ``m`` is not one of the frames nearest ``k``'s moment (a frame
+    of a trimmed part)."""
     if not 0 < m < len(other.times) - 1:
         return None  # an end of the clip: how its motion changes cannot be told
     gap = other.times[m + 1] - other.times[m]
-    lag = other.times[m] - (judged.times[k] + judged.shift)  # seconds: matched - judged
-    if not 0 < gap <= DENSE_GAP or abs(lag) > NEAREST * gap:
+    moment = judged.times[k] + judged.shift
+    lag = other.times[m] - moment  # seconds: matched - judged
+    if not 0 < gap <= RATE_GAP or abs(lag) > NEAREST * gap:
         return None
     if _jerky(other, m):
         return None  # a shaking hand: where the view was between two frames is not known
@@ -113,7 +199,7 @@ def _measure(
     span = other.times[far] - other.times[m]
     matched = other.frame(m).fine[0]
     moved = np.array(displacement(matched, other.frame(far).fine[0])) / span
-    return displacement(judged.frame(k).fine[0], matched), moved, lag
+    return _Measured(displacement(judged.frame(k).fine[0], matched), moved, lag, moment, gap)
 
 
 def _jerky(other: Frames, m: int) -> bool:
