@@ -25,7 +25,9 @@ for a backup of re-encodes alone (the re-encoded copies, and the clips that must
 re-encoded as HEVC at 320 px: each decoded frame by frame, so the library's clips are
 judged as first sampled) and for a messenger's backup (each library clip and every clip
 that must stay new as H.264 at 320 px, a keyframe a second: sampled whole instead of
-the library's clips, being smaller), and the time to hash a minute of 1080p video (phone
+the library's clips, being smaller); how many second recordings along each library
+pan's path (a tripod pan repeated: the original re-timed to 0.95 and 1.05 of its speed,
+phone-like and as HEVC) are kept apart; and the time to hash a minute of 1080p video (phone
 H.264, phone HEVC, and H.264 with x264's default keyframe every 250 frames; and a
 messenger's 480p copy) as every video is first sampled (a keyframe every 5 s,
 decode/keyframes.py) and sampled whole (as a library clip a backup clip could be a copy
@@ -61,6 +63,9 @@ COPIES = ("hevc smaller", "trim ~1 s start", "trim 1 s end", "re-muxed .mov", "r
 PHONE_SMALLER = "phone smaller"
 #: The copies re-encoded with x264's and x265's default keyframes (every 250 frames).
 RE_ENCODED = COPIES[:3]
+#: Second recordings along each library pan's path (a tripod pan repeated), by share of
+#: the speed: the original re-timed (same_path).
+SAME_PATH = {0.95: "same path, 0.95 of the speed", 1.05: "same path, 1.05 of the speed"}
 PAN_SPEED = 30.0  # frame pixels a second at most (--pan-speed)
 CANVAS = 2  # the picture is scaled to this many times the frame (more for faster pans)
 
@@ -265,6 +270,34 @@ def build_footage(work: Path) -> tuple[Path, Path, dict[str, str]]:
     return lib, backup, kinds
 
 
+def same_path(work: Path, dense: bool) -> tuple[Path, dict[str, str]]:
+    """Second recordings along each library pan's path, as a pan repeated from a tripod
+    shows it: the original re-timed to SAME_PATH shares of its speed, from 1 s in,
+    phone-like (a keyframe a second); with ``dense``, as HEVC at 320 px (x265's keyframe
+    every 250 frames: decoded frame by frame). Each must stay new."""
+    target = work / ("same-path-hevc" if dense else "same-path")
+    kinds: dict[str, str] = {}
+    done = (target / "DONE").exists()
+    for original in sorted((work / "originals").glob("*.mp4")):
+        if int(original.stem) % 4 == 0:
+            continue  # in the library turned upright: apart anyway
+        for share, kind in SAME_PATH.items():
+            clip = target / f"{share}" / original.name
+            kinds[str(clip.relative_to(target))] = kind
+            if done:
+                continue
+            retimed = f"setpts=(PTS-STARTPTS)/{share}"
+            if dense:
+                ffmpeg("-ss", 1, "-i", original, "-vf", f"{retimed},scale=320:-2", "-r", FPS,
+                       "-c:v", "libx265", "-preset", "ultrafast", "-x265-params",
+                       "log-level=error", "-tag:v", "hvc1", clip)  # fmt: skip
+            else:
+                ffmpeg("-ss", 1, "-i", original, "-vf", retimed, "-r", FPS,
+                       "-c:v", "libx264", "-preset", "veryfast", "-g", FPS, clip)  # fmt: skip
+    (target / "DONE").write_text("")
+    return target, kinds
+
+
 def report(lib: Path, backup: Path, kinds: dict[str, str], jobs: int, what: str) -> None:
     """Search ``backup`` against ``lib``; print found per kind of copy, and kept apart."""
     start = time.perf_counter()
@@ -284,19 +317,21 @@ def report(lib: Path, backup: Path, kinds: dict[str, str], jobs: int, what: str)
     print()
     print("| backup clips | clips | found | share |")
     print("| --- | ---: | ---: | ---: |")
-    for kind in (*COPIES, PHONE_SMALLER, "apart"):
+    new = ("apart", *SAME_PATH.values())  # the kinds that must stay new
+    for kind in (*COPIES, PHONE_SMALLER, *SAME_PATH.values(), "apart"):
         members = [p for p, k in kinds.items() if k == kind]
         if not members:
             continue
         found = sum(1 for p in members if states.get(p) == "found")
-        label = "other clips (must stay new)" if kind == "apart" else kind
+        label = {"apart": "other clips"}.get(kind, kind) + (" (must stay new)" * (kind in new))
         print(f"| {label} | {len(members)} | {found} | {found / len(members):.3f} |")
-    copies = [p for p, k in kinds.items() if k != "apart"]
+    copies = [p for p, k in kinds.items() if k not in new]
     recall = sum(1 for p in copies if states.get(p) == "found") / max(1, len(copies))
-    apart = [p for p, k in kinds.items() if k == "apart"]
+    apart = [p for p, k in kinds.items() if k in new]
     kept = sum(1 for p in apart if states.get(p) != "found")
     print()
-    print(f"copies found: {recall:.3f}; other clips kept apart: {kept} of {len(apart)}")
+    found = f"copies found: {recall:.3f}; " if copies else ""
+    print(f"{found}other clips kept apart: {kept} of {len(apart)}")
     if blank & set(copies):
         judged = [p for p in copies if p not in blank]
         rest = sum(1 for p in judged if states.get(p) == "found") / max(1, len(judged))
@@ -406,6 +441,10 @@ def main() -> None:
         report(lib, dense, chosen, args.jobs, "the re-encoded copies, the other clips re-encoded")
         small, chosen = phone_smaller(work, work / "originals", backup, kinds, "phone-smaller")
         report(lib, small, chosen, args.jobs, "a messenger's copies, the other clips alike")
+        for dense in (False, True):
+            retimed, chosen = same_path(work, dense)
+            what = "second pans along each library pan's path" + ", as HEVC" * dense
+            report(lib, retimed, chosen, args.jobs, what)
         footage_lib, footage_backup, footage_kinds = build_footage(work)
         report(footage_lib, footage_backup, footage_kinds, args.jobs, FOOTAGE)
         dense, chosen = re_encoded(work, footage_backup, footage_kinds, "footage-re-encoded")
