@@ -17,6 +17,8 @@ from conftest import file_states
 from hashsearch.match.drift import (
     MAX_DISPLACEMENT,
     MAX_RATE,
+    _Measured,
+    _rate,
     clock_rate,
     displacement,
     in_place,
@@ -109,7 +111,27 @@ def test_a_second_pan_at_nearly_the_same_speed_runs_on_another_clock() -> None:
     assert clock_rate(again, library, pairs) == pytest.approx(1 / 0.95 - 1, abs=0.003)
     assert not in_place(again, library, pairs)
     assert clock_rate(again, library, pairs[:3]) is None  # too few frames to tell
-    assert MAX_RATE < 1 / 0.97 - 1
+    assert 0.0 < MAX_RATE < 1 / 0.97 - 1
+
+
+def test_no_rate_where_one_frame_alone_moves() -> None:
+    # measured on a --long benchmark pan re-timed and re-encoded, nearly still: one frame's
+    # neighbours alone moved, the fit is degenerate (numpy's inverse raised "Singular
+    # matrix" and stopped the run)
+    rows = [  # moment, speed (pixels a second), displacement
+        (0.3, (1.18444707e-10, 1.42163950e-10), (7.788774382788688e-05, -0.0018216370372101665)),
+        (5.3, (1.18444707e-10, 1.42163950e-10), (0.001965528354048729, -0.0042236922308802605)),
+        (10.3, (-1.18824468e-10, -3.84703987e-11), (-0.002081371610984206, -0.017516829073429108)),
+        (15.3, (7.06476804e-11, 4.06170052e-11), (-0.031772430986166, -0.006901489105075598)),
+        (25.3, (3.89884881e-04, 2.00253088e00), (0.004870569333434105, -0.014545588754117489)),
+        (45.3, (-8.14270461e-11, 2.19965270e-10), (0.002716330112889409, -0.0015142752090469003)),
+        (50.3, (-8.14270461e-11, 2.19965270e-10), (0.002716330112889409, -0.0015142752090469003)),
+        (55.3, (-8.14270461e-11, 2.19965270e-10), (-0.17697104811668396, 0.002296912018209696)),
+        (59.3, (3.09430639e-11, -1.24773187e-10), (0.014322469010949135, -0.006215224042534828)),
+    ]
+    lag, gap = -0.033333333333333326, 0.26666666666666666
+    measured = [_Measured(shift, np.array(speed), lag, t, gap) for t, speed, shift in rows]
+    assert _rate(measured) is None
 
 
 def test_no_verdict_on_a_sparse_other_clip_or_too_few_frames(picture) -> None:

@@ -171,12 +171,14 @@ def _rate(measured: list[_Measured]) -> float | None:
     design = np.column_stack(
         [speeds.ravel(), (speeds * (moments - moments.mean())[:, None]).ravel()]
     )
-    fitted, _, rank, _ = np.linalg.lstsq(design, left.ravel(), rcond=None)
-    if rank < 2:
-        return None  # no motion, or all at one moment
+    normal = design.T @ design
+    determinant = float(normal[0, 0] * normal[1, 1] - normal[0, 1] * normal[1, 0])
+    if determinant <= 1e-9 * float(normal[0, 0] * normal[1, 1]) or determinant <= _TINY:
+        return None  # no motion, or every frame at one moment: no rate to fit
+    fitted = np.linalg.solve(normal, design.T @ left.ravel())
     residual = left.ravel() - design @ fitted
     noise = max(float(residual @ residual) / (residual.size - 2), MIN_NOISE**2)
-    error = math.sqrt(noise * float(np.linalg.inv(design.T @ design)[1, 1]))
+    error = math.sqrt(noise * float(normal[0, 0]) / determinant)  # the inverse's [1, 1]
     return float(fitted[1]) if error <= MAX_RATE_ERROR else None
 
 
