@@ -9,8 +9,8 @@ from one side to the other). A copy's frame shows the view of the frame it match
 place, moved only as far as the camera moved between the two moments they were sampled
 at. So where the other clip was sampled densely (a frame every 0.25 s), each judged
 frame's displacement against the frame it matched is measured (phase correlation of
-the band-passed 64 x 64 thumbnails, to a tenth of a pixel), and so is the motion the
-other clip shows there (against its frame half a second away). The offset the frames were
+the band-passed 64 x 64 thumbnails, to about a tenth of a pixel on average), and so is the motion
+the other clip shows there (against its frame half a second away). The offset the frames were
 matched at may be a fraction of a step off, which moves every frame along the motion
 alike: the time that explains the displacements best is found (least squares), and a
 copy keeps the median of what it leaves under :data:`MAX_DISPLACEMENT`. A drift cannot
