@@ -190,11 +190,6 @@ class VideoMatcher:
         both offsets are tried, and the one whose frames line up wins.
         """
         library, needle = self.videos[path], clip.video
-        # each judged frame is compared with the other clip's frames shown within about
-        # half that clip's step of its moment, and never less than 0.6 s (frames of a
-        # copy sampled on two grids; the offset voted may be a fraction of a step off)
-        other_step = needle.step if library.step > SPARSER * needle.step else library.step
-        tolerance = 0.6 * max(other_step, DEFAULT_STEP)
         # each frame pair votes for its offset, the closer its hashes the more (frames
         # shown at the same moment of the same shot have the nearest hashes)
         votes: dict[float, float] = defaultdict(float)
@@ -203,7 +198,7 @@ class VideoMatcher:
         tried = sorted(votes, key=lambda d: (-votes[d], abs(d)))[:OFFSETS_TRIED]
         best: Coverage | None = None
         for offset in tried:
-            coverage = self._coverage(clip, path, min(candidates.values()), offset, tolerance)
+            coverage = self._coverage(clip, path, min(candidates.values()), offset)
             if best is None or coverage.goodness > best.goodness:
                 best = coverage
             if coverage.moments_agree() and coverage.matched == coverage.inside:
@@ -211,18 +206,20 @@ class VideoMatcher:
         assert best is not None
         return best
 
-    def _coverage(
-        self, clip: Needle, path: str, distance: int, offset: float, tolerance: float
-    ) -> Coverage:
+    def _coverage(self, clip: Needle, path: str, distance: int, offset: float) -> Coverage:
         """How well ``path`` covers the needle at ``offset`` (needle time + offset =
         library time), judged on the frames of the more sparsely sampled of the two."""
         library, needle = self.videos[path], clip.video
         library_frames = Frames(library.times, lambda j: self._prepared(path, j), -offset)
         needle_side = Frames(needle.times, clip.frame, offset)
         if library.step > SPARSER * needle.step:  # a phone original beside a dense copy
-            judged, other = library_frames, needle_side
+            judged, other, other_step = library_frames, needle_side, needle.step
         else:
-            judged, other = needle_side, library_frames
+            judged, other, other_step = needle_side, library_frames, library.step
+        # each judged frame is compared with the other clip's frames shown within about
+        # half that clip's step of its moment, and never less than 0.6 s (frames of a
+        # copy sampled on two grids; the offset voted may be a fraction of a step off)
+        tolerance = 0.6 * max(other_step, DEFAULT_STEP)
         first, last = other.times[0] - tolerance, other.times[-1] + tolerance
         inside = [k for k, t in enumerate(judged.times) if first <= t + judged.shift <= last]
         # frames without detail (a wall, the sky, darkness) are judged on their layout
