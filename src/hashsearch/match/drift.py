@@ -145,13 +145,11 @@ def _unexplained(measured: list[_Measured]) -> list[float]:
     squares), and only what it leaves counts."""
     if not measured:
         return []
-    shifts = np.array([x.shift for x in measured])
-    speeds = np.array([x.speed for x in measured])
-    lags = np.array([x.lag for x in measured])
+    shifts, speeds, left = _columns(measured)
     power = float((speeds * speeds).sum())
-    late = (speeds * (shifts - speeds * lags[:, None])).sum() / power if power > _TINY else 0
+    late = float((speeds * left).sum() / power) if power > _TINY else 0.0
     late = float(np.clip(late, -MAX_LATE, MAX_LATE))
-    unexplained = np.hypot(*(shifts - speeds * (lags + late)[:, None]).T)
+    unexplained = np.hypot(*(left - speeds * late).T)
     kept = np.minimum(unexplained, np.hypot(*shifts.T))  # a frame in place is in place
     return [float(value) for value in kept]
 
@@ -162,12 +160,8 @@ def _rate(measured: list[_Measured]) -> float | None:
     or None when fewer than MIN_RATED frames or its standard error over MAX_RATE_ERROR."""
     if len(measured) < MIN_RATED:
         return None
-    speeds = np.array([x.speed for x in measured])
+    _, speeds, left = _columns(measured)
     moments = np.array([x.moment for x in measured])
-    left = (
-        np.array([x.shift for x in measured])
-        - speeds * np.array([x.lag for x in measured])[:, None]
-    )
     design = np.column_stack(
         [speeds.ravel(), (speeds * (moments - moments.mean())[:, None]).ravel()]
     )
@@ -180,6 +174,15 @@ def _rate(measured: list[_Measured]) -> float | None:
     noise = max(float(residual @ residual) / (residual.size - 2), MIN_NOISE**2)
     error = math.sqrt(noise * float(normal[0, 0]) / determinant)  # the inverse's [1, 1]
     return float(fitted[1]) if error <= MAX_RATE_ERROR else None
+
+
+def _columns(measured: list[_Measured]) -> tuple[npt.NDArray[np.float64], ...]:
+    """The frames' displacements, the other clip's motion at each, and what each
+    displacement leaves beyond the motion between the two moments (one row a frame)."""
+    shifts = np.array([x.shift for x in measured], dtype=np.float64)
+    speeds = np.array([x.speed for x in measured], dtype=np.float64)
+    lags = np.array([x.lag for x in measured], dtype=np.float64)
+    return shifts, speeds, shifts - speeds * lags[:, None]
 
 
 def _measure(judged: Frames, other: Frames, k: int, m: int) -> _Measured | None:
