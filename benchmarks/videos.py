@@ -49,6 +49,7 @@ from pathlib import Path
 
 import cv2
 import imageio_ffmpeg
+import numpy as np
 
 from _common import machine, make_camera_jpegs, source_photos
 from _corpus import corpus as build_corpus
@@ -103,28 +104,37 @@ def set_pan_speed(speed: float) -> None:
 
 def pan(path: Path, picture: Path, seconds: float, rng: random.Random, gop: int = FPS) -> Path:
     """A clip panning over ``picture`` (scaled to CANVAS times the frame) at up to
-    PAN_SPEED frame pixels a second, in a random direction."""
+    PAN_SPEED frame pixels a second, in a random direction.
+
+    Each frame is the canvas moved by its own fraction of a pixel (Lanczos), as a camera's
+    view moves: ffmpeg's crop moves it in whole pixels (even ones in 4:2:0), so a slow pan
+    stood still for a few frames and then jumped, and a copy trimmed a frame off the
+    library's offset seemed to jump against it where no real clip does."""
     width, height = SIZE
     vx, vy = rng.uniform(-PAN_SPEED, PAN_SPEED), rng.uniform(-PAN_SPEED / 2, PAN_SPEED / 2)
     x0 = (CANVAS - 1) * width / 2 - vx * seconds / 2 + rng.uniform(-50, 50)
     y0 = (CANVAS - 1) * height / 2 - vy * seconds / 2 + rng.uniform(-25, 25)
-    crop = f"crop={width}:{height}:x='{x0:.0f}+t*{vx:.1f}':y='{y0:.0f}+t*{vy:.1f}'"
-    # scaled once here: ffmpeg's looped image input decodes the file again for every frame
-    canvas = path.with_suffix(".canvas.jpg")
     image = cv2.imread(str(picture), cv2.IMREAD_COLOR)
-    canvas.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(
-        str(canvas),
-        cv2.resize(image, (CANVAS * width, CANVAS * height), interpolation=cv2.INTER_AREA),
-    )
-    try:
-        ffmpeg(
-            "-loop", "1", "-t", f"{seconds:.2f}", "-i", canvas,
-            "-vf", f"{crop},format=yuv420p",
-            "-r", FPS, "-c:v", "libx264", "-preset", "veryfast", "-g", gop, path,
-        )  # fmt: skip
-    finally:
-        canvas.unlink()
+    size = (CANVAS * width, CANVAS * height)
+    canvas = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y",
+        "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{width}x{height}", "-r", str(FPS),
+        "-i", "-", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", "veryfast", "-g", str(gop), str(path),
+    ]  # fmt: skip
+    with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
+        assert encoder.stdin is not None
+        for number in range(round(seconds * FPS)):
+            t = number / FPS
+            view = np.float32([[1, 0, x0 + t * vx], [0, 1, y0 + t * vy]])
+            flags = cv2.INTER_LANCZOS4 | cv2.WARP_INVERSE_MAP
+            frame = cv2.warpAffine(canvas, view, SIZE, flags=flags, borderMode=cv2.BORDER_REFLECT)
+            encoder.stdin.write(frame.tobytes())
+        encoder.stdin.close()
+    if encoder.returncode:
+        raise subprocess.CalledProcessError(encoder.returncode, command)
     return path
 
 
