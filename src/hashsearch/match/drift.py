@@ -9,11 +9,12 @@ from one side to the other). A copy's frame shows the view of the frame it match
 place, moved only as far as the camera moved between the two moments they were sampled
 at. So where the other clip was sampled densely (a frame every 0.25 s), each judged
 frame's displacement against the frame it matched is measured (phase correlation of
-the band-passed 64 x 64 thumbnails, to about a tenth of a pixel on average), and so is the motion
-the other clip shows there (against its frame half a second away). The offset the frames were
-matched at may be a fraction of a step off, which moves every frame along the motion
-alike: the time that explains the displacements best is found (least squares), and a
-copy keeps the median of what it leaves under :data:`MAX_DISPLACEMENT`. A drift cannot
+the band-passed 64 x 64 thumbnails, to a few hundredths of a pixel: :func:`displacement`),
+and so is the motion the other clip shows there (against its frame half a second away).
+The offset the frames were matched at may be a fraction of a step off, which moves every
+frame along the motion alike: the time that explains the displacements best is found
+(least squares), and a copy keeps the median of what it leaves under
+:data:`MAX_DISPLACEMENT`. A drift cannot
 be explained so: it grows from the moment the two views coincide, both ways. Where the
 camera shakes (a hand holding it), the view between two sampled frames cannot be told,
 and such frames are not measured (:data:`MAX_JERK`): the rule then says nothing.
@@ -26,7 +27,10 @@ keep their times, so the time the displacements leave is the same all along the 
 where the other clip keeps a frame at least each second (a keyframe a second, or denser),
 the rate at which that time grows is fitted with it (least squares, with its standard
 error), and a copy's stays within :data:`MAX_RATE` wherever it is known to within
-:data:`MAX_RATE_ERROR`.
+:data:`MAX_RATE_ERROR`. No one frame decides it: an encoder lets a slow pan's view stall
+between keyframes and catch up at the next (benchmarks/videos.py: one frame of a copy
+0.19 s of motion off, the others 0.03 s), so the rate is fitted with each frame left out
+in turn, and the fit nearest zero is the one judged.
 
 The rule judges the offset the frames agree best at and never makes another one chosen
 (:attr:`.coverage.Coverage.goodness`).
@@ -34,6 +38,7 @@ The rule judges the offset the frames agree best at and never makes another one 
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 from collections.abc import Iterable
@@ -57,18 +62,17 @@ MAX_DISPLACEMENT = 0.6
 MIN_PLACED = 3
 #: Seconds of time error a second that a copy's frames may gain or lose against the
 #: other clip's (their clocks' rates differ by this share). Measured on 2026-11-30 with
-#: benchmarks/videos.py at 30 and 100 px/s, every backup and real footage, at the offset
-#: found: of 462 copies, 410 had a rate known to within MAX_RATE_ERROR, at most 0.022;
-#: of 191 second recordings along a library pan's path (the pan re-timed to 0.95 and
-#: 1.05 of its speed) that were "found", 132 had one over MAX_RATE so known (0.05 true;
-#: the estimate runs low where a pan is slow or short: the displacements' sub-pixel error
-#: is 0.08 to 0.10 of a pixel on average, up to 0.2).
+#: benchmarks/videos.py at 30 px/s (pans moving smoothly), every backup and real footage,
+#: at the offset found: of 298 copies found, 222 had a rate known to within
+#: MAX_RATE_ERROR, at most 0.0067 (0.053 fitted with every frame: a keyframe catching up);
+#: of 118 second recordings along a library pan's path (the pan re-timed to 0.95 and 1.05
+#: of its speed: 0.05 true) that were "found", 102 had one over MAX_RATE so known.
 MAX_RATE = 0.025
 #: The rate is judged only when its standard error is at most this (a clip with enough
 #: frames measured over enough motion and time).
 MAX_RATE_ERROR = 0.015
-#: Fewer frames than this measured: no rate.
-MIN_RATED = 4
+#: Fewer frames than this measured: no rate (each fit leaves one out).
+MIN_RATED = 5
 #: The other clip's frames must lie this close (seconds) for the rate to be measured:
 #: every keyframe of a phone's clip (decode/video.py keeps them when no two lie more than
 #: 1.05 s apart).
@@ -95,6 +99,14 @@ MAX_LATE = 1.0
 #: A frame is measured only against a frame of the other clip this many of its gaps
 #: from its moment at most: one of the two nearest it.
 NEAREST = 0.6
+#: Phase correlation weighs every frequency alike, and so gives the finest ones, where a
+#: 64-px thumbnail holds aliasing and compression noise, as much say as the structure
+#: they blur: its peak locks toward whole pixels (shifted windows of five shared photos:
+#: off by 0.08 to 0.10 of a pixel on average, 0.2 at most). A Gaussian of this many
+#: cycles a pixel weighs the finest down: off by 0.005 to 0.016 on average, 0.05 at most.
+LOW_PASS = 0.15
+#: The peak is looked for to 1/UPSAMPLE of a pixel (and refined by a parabola there).
+UPSAMPLE = 20
 _TINY = 1e-9
 
 
@@ -155,11 +167,23 @@ def _unexplained(measured: list[_Measured]) -> list[float]:
 
 
 def _rate(measured: list[_Measured]) -> float | None:
-    """The time error's growth a second (the displacements less the motion between the
-    moments, fitted as the motion over a time error plus that rate times the moment),
-    or None when fewer than MIN_RATED frames or its standard error over MAX_RATE_ERROR."""
+    """The time error's growth a second that no one frame decides: fitted (:func:`_fit`)
+    with each frame left out in turn, the fit nearest zero; None when fewer than
+    MIN_RATED frames, a fit is degenerate, or that fit's standard error is over
+    MAX_RATE_ERROR."""
     if len(measured) < MIN_RATED:
         return None
+    fits = [_fit(measured[:k] + measured[k + 1 :]) for k in range(len(measured))]
+    if any(fit is None for fit in fits):
+        return None
+    rate, error = min((fit for fit in fits if fit is not None), key=lambda fit: abs(fit[0]))
+    return rate if error <= MAX_RATE_ERROR else None
+
+
+def _fit(measured: list[_Measured]) -> tuple[float, float] | None:
+    """The rate and its standard error: the displacements less the motion between the
+    moments fitted as the motion over a time error plus that rate times the moment
+    (least squares); None when there is no motion or every frame is at one moment."""
     _, speeds, left = _columns(measured)
     moments = np.array([x.moment for x in measured])
     design = np.column_stack(
@@ -168,12 +192,11 @@ def _rate(measured: list[_Measured]) -> float | None:
     normal = design.T @ design
     determinant = float(normal[0, 0] * normal[1, 1] - normal[0, 1] * normal[1, 0])
     if determinant <= 1e-9 * float(normal[0, 0] * normal[1, 1]) or determinant <= _TINY:
-        return None  # no motion, or every frame at one moment: no rate to fit
+        return None
     fitted = np.linalg.solve(normal, design.T @ left.ravel())
     residual = left.ravel() - design @ fitted
     noise = max(float(residual @ residual) / (residual.size - 2), MIN_NOISE**2)
-    error = math.sqrt(noise * float(normal[0, 0]) / determinant)  # the inverse's [1, 1]
-    return float(fitted[1]) if error <= MAX_RATE_ERROR else None
+    return float(fitted[1]), math.sqrt(noise * float(normal[0, 0]) / determinant)
 
 
 def _columns(measured: list[_Measured]) -> tuple[npt.NDArray[np.float64], ...]:
@@ -220,15 +243,40 @@ def _jerky(other: Frames, m: int) -> bool:
 
 
 def displacement(a: Floats, b: Floats) -> tuple[float, float]:
-    """How far (rows, columns) ``b``'s content must move to lie on ``a``'s, to a fraction
-    of a pixel (phase correlation, the peak refined by a parabola through its neighbours)."""
-    cross = np.fft.fft2(a) * np.conj(np.fft.fft2(b))
-    surface = np.fft.ifft2(cross / (np.abs(cross) + _TINY)).real
+    """How far (rows, columns) ``b``'s content must move to lie on ``a``'s, to a few
+    hundredths of a pixel: the peak of their phase correlation (weighted, LOW_PASS), found
+    on a grid of 1/UPSAMPLE of a pixel around the whole pixel where it lies."""
+    rows, columns = a.shape
+    window, weights, along_rows, along_columns = _kernels(rows, columns)
+    cross = np.fft.fft2(a * window) * np.conj(np.fft.fft2(b * window))
+    cross = cross / (np.abs(cross) + _TINY) * weights
+    surface = np.fft.ifft2(cross).real
     y, x = np.unravel_index(int(np.argmax(surface)), surface.shape)
-    rows, columns = surface.shape
-    dy = y + _vertex(surface[(y - 1) % rows, x], surface[y, x], surface[(y + 1) % rows, x])
-    dx = x + _vertex(surface[y, (x - 1) % columns], surface[y, x], surface[y, (x + 1) % columns])
-    return (_wrapped(float(dy), rows), _wrapped(float(dx), columns))
+    fine = np.arange(-UPSAMPLE, UPSAMPLE + 1) / UPSAMPLE  # a pixel either side
+    ys, xs = _wrapped(float(y), rows) + fine, _wrapped(float(x), columns) + fine
+    grid = (np.exp(2j * np.pi * np.outer(ys, along_rows)) @ cross
+            @ np.exp(2j * np.pi * np.outer(along_columns, xs))).real  # fmt: skip
+    i, j = np.unravel_index(int(np.argmax(grid)), grid.shape)
+    dy, dx = float(ys[i]), float(xs[j])
+    if 0 < i < len(ys) - 1:
+        dy += _vertex(grid[i - 1, j], grid[i, j], grid[i + 1, j]) / UPSAMPLE
+    if 0 < j < len(xs) - 1:
+        dx += _vertex(grid[i, j - 1], grid[i, j], grid[i, j + 1]) / UPSAMPLE
+    return (dy, dx)
+
+
+@functools.lru_cache(maxsize=4)
+def _kernels(rows: int, columns: int) -> tuple[npt.NDArray[np.float64], ...]:
+    """A Hann window, the spectrum's weights (a Gaussian of LOW_PASS cycles a pixel) and
+    the frequencies along rows and columns (read-only: they are shared)."""
+    along_rows, along_columns = np.fft.fftfreq(rows), np.fft.fftfreq(columns)
+    window = np.outer(np.hanning(rows), np.hanning(columns))
+    squared = along_rows[:, None] ** 2 + along_columns[None, :] ** 2
+    weights = np.exp(-squared / (2 * LOW_PASS**2))
+    kernels = tuple(np.asarray(k, np.float64) for k in (window, weights, along_rows, along_columns))
+    for kernel in kernels:
+        kernel.flags.writeable = False
+    return kernels
 
 
 def _vertex(low: float, peak: float, high: float) -> float:
