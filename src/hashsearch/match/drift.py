@@ -38,7 +38,6 @@ The rule judges the offset the frames agree best at and never makes another one 
 
 from __future__ import annotations
 
-import functools
 import math
 import statistics
 from collections.abc import Iterable
@@ -47,6 +46,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from .shift import displacement
 from .timing import Frames
 
 Floats = npt.NDArray[np.float32]
@@ -102,14 +102,6 @@ MAX_LATE = 1.0
 #: A frame is measured only against a frame of the other clip this many of its gaps
 #: from its moment at most: one of the two nearest it.
 NEAREST = 0.6
-#: Phase correlation weighs every frequency alike, and so gives the finest ones, where a
-#: 64-px thumbnail holds aliasing and compression noise, as much say as the structure
-#: they blur: its peak locks toward whole pixels (shifted windows of five shared photos:
-#: off by 0.08 to 0.10 of a pixel on average, 0.2 at most). A Gaussian of this many
-#: cycles a pixel weighs the finest down: off by 0.005 to 0.016 on average, 0.05 at most.
-LOW_PASS = 0.15
-#: The peak is looked for to 1/UPSAMPLE of a pixel (and refined by a parabola there).
-UPSAMPLE = 20
 _TINY = 1e-9
 
 
@@ -243,51 +235,3 @@ def _jerky(other: Frames, m: int) -> bool:
     speeds = np.array(displacement(before, here)) / (now - early)
     change = np.array(displacement(here, after)) / (late - now) - speeds  # pixels a second
     return bool(np.hypot(*change) * STEP > MAX_JERK)
-
-
-def displacement(a: Floats, b: Floats) -> tuple[float, float]:
-    """How far (rows, columns) ``b``'s content must move to lie on ``a``'s, to a few
-    hundredths of a pixel: the peak of their phase correlation (weighted, LOW_PASS), found
-    on a grid of 1/UPSAMPLE of a pixel around the whole pixel where it lies."""
-    rows, columns = a.shape
-    window, weights, along_rows, along_columns = _kernels(rows, columns)
-    cross = np.fft.fft2(a * window) * np.conj(np.fft.fft2(b * window))
-    cross = cross / (np.abs(cross) + _TINY) * weights
-    surface = np.fft.ifft2(cross).real
-    y, x = np.unravel_index(int(np.argmax(surface)), surface.shape)
-    fine = np.arange(-UPSAMPLE, UPSAMPLE + 1) / UPSAMPLE  # a pixel either side
-    ys, xs = _wrapped(float(y), rows) + fine, _wrapped(float(x), columns) + fine
-    grid = (np.exp(2j * np.pi * np.outer(ys, along_rows)) @ cross
-            @ np.exp(2j * np.pi * np.outer(along_columns, xs))).real  # fmt: skip
-    i, j = np.unravel_index(int(np.argmax(grid)), grid.shape)
-    dy, dx = float(ys[i]), float(xs[j])
-    if 0 < i < len(ys) - 1:
-        dy += _vertex(grid[i - 1, j], grid[i, j], grid[i + 1, j]) / UPSAMPLE
-    if 0 < j < len(xs) - 1:
-        dx += _vertex(grid[i, j - 1], grid[i, j], grid[i, j + 1]) / UPSAMPLE
-    return (dy, dx)
-
-
-@functools.lru_cache(maxsize=4)
-def _kernels(rows: int, columns: int) -> tuple[npt.NDArray[np.float64], ...]:
-    """A Hann window, the spectrum's weights (a Gaussian of LOW_PASS cycles a pixel) and
-    the frequencies along rows and columns (read-only: they are shared)."""
-    along_rows, along_columns = np.fft.fftfreq(rows), np.fft.fftfreq(columns)
-    window = np.outer(np.hanning(rows), np.hanning(columns))
-    squared = along_rows[:, None] ** 2 + along_columns[None, :] ** 2
-    weights = np.exp(-squared / (2 * LOW_PASS**2))
-    kernels = tuple(np.asarray(k, np.float64) for k in (window, weights, along_rows, along_columns))
-    for kernel in kernels:
-        kernel.flags.writeable = False
-    return kernels
-
-
-def _vertex(low: float, peak: float, high: float) -> float:
-    """Where a parabola through three neighbouring values peaks, from the middle one."""
-    curvature = low - 2 * peak + high
-    return 0.0 if abs(curvature) < _TINY else 0.5 * (low - high) / curvature
-
-
-def _wrapped(shift: float, size: int) -> float:
-    """A circular shift as the signed one nearest zero."""
-    return shift - size if shift > size / 2 else shift
