@@ -74,8 +74,8 @@ MAX_RATE = 0.02
 #: The rate is judged only when its standard error is at most this (a clip with enough
 #: frames measured over enough motion and time).
 MAX_RATE_ERROR = 0.015
-#: Fewer frames than this measured: no rate (each fit leaves one out).
-MIN_RATED = 5
+#: Fewer frames than this measured: no rate (with more, each fit leaves one out).
+MIN_RATED = 4
 #: The other clip's frames must lie this close (seconds) for the rate to be measured:
 #: every keyframe of a phone's clip (decode/video.py keeps them when no two lie more than
 #: 1.05 s apart).
@@ -163,12 +163,15 @@ def _unexplained(measured: list[_Measured]) -> list[float]:
 
 def _rate(measured: list[_Measured]) -> float | None:
     """The time error's growth a second that no one frame decides: fitted (:func:`_fit`)
-    with each frame left out in turn, the fit nearest zero; None when fewer than
-    MIN_RATED frames, a fit is degenerate, or that fit's standard error is over
-    MAX_RATE_ERROR."""
+    with each frame left out in turn, the fit nearest zero (MIN_RATED frames: all of them);
+    None when fewer than MIN_RATED frames, a fit is degenerate, or that fit's standard
+    error is over MAX_RATE_ERROR."""
     if len(measured) < MIN_RATED:
         return None
-    fits = [_fit(measured[:k] + measured[k + 1 :]) for k in range(len(measured))]
+    if len(measured) == MIN_RATED:
+        fits = [_fit(measured)]
+    else:
+        fits = [_fit(measured[:k] + measured[k + 1 :]) for k in range(len(measured))]
     if any(fit is None for fit in fits):
         return None
     rate, error = min((fit for fit in fits if fit is not None), key=lambda fit: abs(fit[0]))
