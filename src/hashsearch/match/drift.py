@@ -14,10 +14,10 @@ and so is the motion the other clip shows there (against its frame half a second
 The offset the frames were matched at may be a fraction of a step off, which moves every
 frame along the motion alike: the time that explains the displacements best is found
 (least squares), and a copy keeps the median of what it leaves under
-:data:`MAX_DISPLACEMENT`. A drift cannot
-be explained so: it grows from the moment the two views coincide, both ways. Where the
-camera shakes (a hand holding it), the view between two sampled frames cannot be told,
-and such frames are not measured (:data:`MAX_JERK`): the rule then says nothing.
+:data:`MAX_DISPLACEMENT`. A drift cannot be explained so: it grows from the moment the
+two views coincide, both ways. Where the camera shakes (a hand holding it), the view
+between two sampled frames cannot be told, and such frames are not measured
+(:data:`MAX_JERK`): the rule then says nothing.
 
 A second pan along the same path at nearly the same speed drifts by less than that
 (0.95 of the speed over 36 s: a few tenths of a pixel either side), and where the other
@@ -29,8 +29,9 @@ the rate at which that time grows is fitted with it (least squares, with its sta
 error), and a copy's stays within :data:`MAX_RATE` wherever it is known to within
 :data:`MAX_RATE_ERROR`. No one frame decides it: an encoder lets a slow pan's view stall
 between keyframes and catch up at the next (benchmarks/videos.py: one frame of a copy
-0.19 s of motion off, the others 0.03 s), so the rate is fitted with each frame left out
-in turn, and the fit nearest zero is the one judged.
+0.19 s of motion off, the others 0.03 s), so with more than MIN_RATED frames the rate is
+fitted with each frame left out in turn, and the fit nearest zero is the one judged; and
+no displacement is taken as known to better than :data:`MIN_NOISE` (two such frames).
 
 The rule judges the offset the frames agree best at and never makes another one chosen
 (:attr:`.coverage.Coverage.goodness`).
@@ -49,8 +50,6 @@ import numpy.typing as npt
 from .shift import displacement
 from .timing import Frames
 
-Floats = npt.NDArray[np.float32]
-
 #: The median displacement (thumbnail pixels, motion between the sampled moments
 #: removed) a copy's frames may show. Measured on 2026-11-30 with benchmarks/videos.py,
 #: every backup clip re-encoded, at the offset chosen: copies of pans at up to 30 px/s at
@@ -63,12 +62,12 @@ MIN_PLACED = 3
 #: Seconds of time error a second that a copy's frames may gain or lose against the
 #: other clip's (their clocks' rates differ by this share). Measured on 2026-11-30 with
 #: benchmarks/videos.py at 30 px/s, every backup and real footage, at the offset found:
-#: pans moving smoothly, of 298 copies found 222 had a rate known to within
-#: MAX_RATE_ERROR, at most 0.0067 (0.053 fitted with every frame: a keyframe catching up);
+#: pans moving smoothly, of 298 copies found 209 had a rate known to within
+#: MAX_RATE_ERROR, at most 0.008 (0.053 fitted with every frame: a keyframe catching up);
 #: of 118 second recordings along a library pan's path (the pan re-timed to 0.95 and 1.05
-#: of its speed: 0.05 true) that were "found", 102 had one over MAX_RATE so known. Pans
+#: of its speed: 0.05 true) that were "found", 101 had one over MAX_RATE so known. Pans
 #: moved in whole pixels (ffmpeg's crop, stepping as an encoder's stalls do): copies up
-#: to 0.024 (one of 303 lost), where 36-s pans over shared photos at 0.97 of the speed
+#: to 0.024 (2 of 303 lost), where 36-s pans over shared photos at 0.97 of the speed
 #: (0.031 true) measured 0.011 to 0.025: at 0.025, 6 of those 10 were "found".
 MAX_RATE = 0.02
 #: The rate is judged only when its standard error is at most this (a clip with enough
