@@ -57,28 +57,49 @@ def _peak(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> tuple[float, float]:
     pixel and refined by a parabola there."""
     rows, columns = a.shape
     _, weights, along_rows, along_columns = _kernels(rows, columns)
-    cross = np.fft.fft2(a) * np.conj(np.fft.fft2(b))
+    near_rows, near_columns = _grid(rows, columns)
+    cross = np.fft.rfft2(a) * np.conj(np.fft.rfft2(b))  # half the spectrum: a and b are real
     cross = cross / (np.abs(cross) + _TINY) * weights
-    surface = np.fft.ifft2(cross).real
+    surface = np.fft.irfft2(cross, s=(rows, columns))
     y, x = np.unravel_index(int(np.argmax(surface)), surface.shape)
-    fine = np.arange(-UPSAMPLE, UPSAMPLE + 1) / UPSAMPLE  # a pixel either side
-    ys, xs = _wrapped(float(y), rows) + fine, _wrapped(float(x), columns) + fine
-    grid = (np.exp(2j * np.pi * np.outer(ys, along_rows)) @ cross
-            @ np.exp(2j * np.pi * np.outer(along_columns, xs))).real  # fmt: skip
+    y0, x0 = _wrapped(float(y), rows), _wrapped(float(x), columns)
+    # the grid's transforms around 0 (_grid), moved to the whole-pixel peak: each column
+    # of near_rows (row of near_columns) turned by its frequency's phase at the peak
+    to_rows = near_rows * np.exp(2j * np.pi * along_rows * y0)[None, :]
+    to_columns = near_columns * np.exp(2j * np.pi * along_columns * x0)[:, None]
+    grid = (to_rows @ cross @ to_columns).real
     i, j = np.unravel_index(int(np.argmax(grid)), grid.shape)
-    dy, dx = float(ys[i]), float(xs[j])
-    if 0 < i < len(ys) - 1:
+    last = 2 * UPSAMPLE
+    dy, dx = y0 + (i - UPSAMPLE) / UPSAMPLE, x0 + (j - UPSAMPLE) / UPSAMPLE
+    if 0 < i < last:
         dy += _vertex(grid[i - 1, j], grid[i, j], grid[i + 1, j]) / UPSAMPLE
-    if 0 < j < len(xs) - 1:
+    if 0 < j < last:
         dx += _vertex(grid[i, j - 1], grid[i, j], grid[i, j + 1]) / UPSAMPLE
     return (dy, dx)
 
 
 @functools.lru_cache(maxsize=4)
+def _grid(rows: int, columns: int) -> tuple[npt.NDArray[np.complex128], ...]:
+    """The inverse transform's rows and columns at a pixel either side of 0, in steps of
+    1/UPSAMPLE, the columns over half the spectrum (each frequency but 0 and the highest
+    counted twice, for its mirror image; read-only: they are shared)."""
+    fine = np.arange(-UPSAMPLE, UPSAMPLE + 1) / UPSAMPLE
+    near_rows = np.exp(2j * np.pi * np.outer(fine, np.fft.fftfreq(rows)))
+    twice = np.full(columns // 2 + 1, 2.0)
+    twice[0] = 1.0
+    if columns % 2 == 0:
+        twice[-1] = 1.0
+    near_columns = np.exp(2j * np.pi * np.outer(np.fft.rfftfreq(columns), fine)) * twice[:, None]
+    for kernel in (near_rows, near_columns):
+        kernel.flags.writeable = False
+    return near_rows, near_columns
+
+
+@functools.lru_cache(maxsize=4)
 def _kernels(rows: int, columns: int) -> tuple[npt.NDArray[np.float64], ...]:
-    """A Hann window, the spectrum's weights (a Gaussian of LOW_PASS cycles a pixel) and
-    the frequencies along rows and columns (read-only: they are shared)."""
-    along_rows, along_columns = np.fft.fftfreq(rows), np.fft.fftfreq(columns)
+    """A Hann window, the half spectrum's weights (a Gaussian of LOW_PASS cycles a pixel)
+    and its frequencies along rows and columns (read-only: they are shared)."""
+    along_rows, along_columns = np.fft.fftfreq(rows), np.fft.rfftfreq(columns)
     window = np.outer(np.hanning(rows), np.hanning(columns))
     squared = along_rows[:, None] ** 2 + along_columns[None, :] ** 2
     weights = np.exp(-squared / (2 * LOW_PASS**2))
