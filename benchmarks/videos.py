@@ -74,11 +74,15 @@ CANVAS = 2  # the picture is scaled to this many times the frame (more for faste
 FOOTAGE = "real footage (OpenCV's sample videos)"
 
 
+def ffmpeg_command(*args: object) -> list[str]:
+    """The wheel's ffmpeg, quiet, with ``args``; the output's (last argument's) folder made."""
+    Path(str(args[-1])).parent.mkdir(parents=True, exist_ok=True)
+    return [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *map(str, args)]
+
+
 def ffmpeg(*args: object) -> None:
     """Run the wheel's ffmpeg quietly (the output's folder made first)."""
-    Path(str(args[-1])).parent.mkdir(parents=True, exist_ok=True)
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *map(str, args)]
-    subprocess.run(command, check=True)
+    subprocess.run(ffmpeg_command(*args), check=True)
 
 
 def scenes(count: int) -> list[Path]:
@@ -117,13 +121,11 @@ def pan(path: Path, picture: Path, seconds: float, rng: random.Random, gop: int 
     image = cv2.imread(str(picture), cv2.IMREAD_COLOR)
     size = (CANVAS * width, CANVAS * height)
     canvas = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    command = [
-        imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{width}x{height}", "-r", str(FPS),
-        "-i", "-", "-pix_fmt", "yuv420p",
-        "-c:v", "libx264", "-preset", "veryfast", "-g", str(gop), str(path),
-    ]  # fmt: skip
+    command = ffmpeg_command(
+        "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{width}x{height}", "-r", FPS,
+        "-i", "-", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "veryfast", "-g", gop,
+        path,
+    )  # fmt: skip
     with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
         assert encoder.stdin is not None
         for number in range(round(seconds * FPS)):
