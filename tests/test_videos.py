@@ -371,6 +371,20 @@ def test_a_frame_is_on_time_when_its_moment_matches_best() -> None:
     assert timing(here, a_step_on, []) is Timing.UNTIMED  # no frame far enough away
 
 
+def test_a_slow_pans_copy_is_on_time_a_still_scenes_other_recording_is_not() -> None:
+    from hashsearch.match.timing import Timing, judged
+
+    # measured on benchmarks/videos.py (2026-11-30): a slow pan's trimmed copy, its frame
+    # at its moment and the best of those 1.5 s away, lost when 0.03 was asked
+    for best in (0.958, 0.965, 0.972):
+        assert judged(0.998, best) is Timing.ON_TIME
+    # a later recording of a tree in the wind from the same tripod: the pair that gains most
+    # without walking people (those fail the share of the mismatch: 0.797 against 0.698)
+    assert judged(0.981, 0.958) is Timing.ANY_TIME
+    assert judged(0.797, 0.698) is Timing.ANY_TIME
+    assert judged(0.90, 0.96) is Timing.OFF_TIME
+
+
 def test_a_clip_too_short_to_time_is_new_with_that_reason(cli, tmp_path) -> None:
     # its frames match, but none lies 1.5 s from another: nothing tells its moment
     lib, backup = tmp_path / "lib", tmp_path / "backup"
