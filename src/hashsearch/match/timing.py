@@ -23,12 +23,13 @@ frame at its moment and with the other clip's nearest frames at least
 
 On the benchmark's copies (re-encoded, trimmed between sampled frames, re-muxed,
 turned) no frame is off time, and of the frames with detail nearly all are on time in
-camera pans, fewer in real footage where little moves (a tree in the wind: 2 to 7 of
-35); on other stretches of the same fixed-camera footage at most one frame in twenty
-is on time and up to half are off time (measured again on 2026-11-30, every frame of a
-later recording against every library frame it passes the photo checks with: 1 of 209
-pairs of the street, 0 of 665 of the tree). A clip in which nothing moves has no frame on
-time: it cannot be told from another recording of the scene and is never found
+camera pans, fewer in real footage where little moves (a tree in the wind: 7 of 33 to
+35 of its copies' frames, 2 to 7 before MIN_GAIN went from 0.03 to 0.025); on other
+stretches of the same fixed-camera footage at most one frame in twenty is on time and
+up to half are off time (measured again on 2026-11-30, every frame of a later recording
+against every library frame it passes the photo checks with: 1 of 209 pairs of the
+street, 0 of 665 of the tree). A clip in which nothing moves has no frame on time: it
+cannot be told from another recording of the scene and is never found
 (:mod:`.coverage`).
 """
 
