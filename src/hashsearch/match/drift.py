@@ -175,9 +175,10 @@ def _rate(measured: list[_Measured]) -> float | None:
         fits = [_fit(measured)]
     else:
         fits = [_fit(measured[:k] + measured[k + 1 :]) for k in range(len(measured))]
-    if any(fit is None for fit in fits):
+    made = [fit for fit in fits if fit is not None]
+    if len(made) < len(fits):
         return None
-    rate, error = min((fit for fit in fits if fit is not None), key=lambda fit: abs(fit[0]))
+    rate, error = min(made, key=lambda fit: abs(fit[0]))
     return rate if error <= MAX_RATE_ERROR else None
 
 
