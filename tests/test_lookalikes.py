@@ -14,6 +14,8 @@ from hashsearch.hash.one import HashResult
 from hashsearch.hash.signature import signature
 from hashsearch.match.detail import (
     MATCHED_GAIN,
+    MAX_DISAGREEING,
+    MAX_DISAGREEING_BLOCKS,
     MIN_DETAIL,
     MIN_MATCHED_DETAIL,
     MIN_MATCHED_DETAIL_SAME_SIZE,
@@ -232,6 +234,32 @@ def test_detail_is_compared_level_for_level() -> None:
     for name, copy in copies.items():
         assert _sized_verdict(sparse, copy) == "found", name
         assert _sized_verdict(copy, sparse) == "found", name
+
+
+def test_detail_is_compared_block_by_block_on_a_fine_grid() -> None:
+    # two star polygons with one ring (91 points joined every 43rd and every 44th): their
+    # detail agrees as a whole, on the 4 x 4 grid and level for level, but the moire
+    # inside the ring differs in nearly half the 5-pixel blocks; a copy's blocks agree
+    first, other = _star_polygon(91, 43), _star_polygon(91, 44)
+    scores = _detail_scores(first, other)
+    assert scores.correlation >= MIN_DETAIL and scores.disagreeing <= MAX_DISAGREEING
+    assert scores.matched >= MIN_MATCHED_DETAIL_SAME_SIZE  # at one level: 0.80
+    assert scores.blocks_apart > MAX_DISAGREEING_BLOCKS  # 0.46
+    assert _sized_verdict(first, other) == "new"
+    assert _sized_verdict(other, first) == "new"
+    ok, data = cv2.imencode(".jpg", first, [cv2.IMWRITE_JPEG_QUALITY, 40])
+    assert ok
+    noise = np.random.default_rng(6).normal(0, 6, first.shape)
+    copies = {
+        "q40": cv2.imdecode(data, cv2.IMREAD_GRAYSCALE),
+        "blurred": cv2.GaussianBlur(first, (0, 0), 1.5),
+        "halved": cv2.resize(first, (50, 50), interpolation=cv2.INTER_AREA),
+        "noised": np.clip(first + noise, 0, 255).astype(np.uint8),
+        "doubled": cv2.resize(first, (200, 200), interpolation=cv2.INTER_CUBIC),
+    }
+    for name, copy in copies.items():
+        assert _sized_verdict(first, copy) == "found", name
+        assert _sized_verdict(copy, first) == "found", name
 
 
 def _detail_scores(a: np.ndarray, b: np.ndarray) -> DetailScores:

@@ -2,7 +2,7 @@
 
 Both thumbnails are band-passed at 64 x 64 (a difference of Gaussians keeps structure 1
 to 4 pixels across: stars, brick joints, text, fur) and, aligned where the layout
-matched best (:mod:`.verify`), compared three ways:
+matched best (:mod:`.verify`), compared four ways:
 
 - **as a whole**: normalised correlation, at least ``MIN_DETAIL``;
 - **block by block** (a 4 x 4 grid): at most ``MAX_DISAGREEING`` of the detail may lie in
@@ -17,7 +17,15 @@ matched best (:mod:`.verify`), compared three ways:
   noised copy's noise): a copy then agrees closely again, a different drawing or texture
   with the same layout does not (``MIN_MATCHED_DETAIL``). The blurred richer image must
   then also be about as strong as the other (``MATCHED_GAIN``): the blur explains the
-  detail a copy lost, not a faint thin line standing in for a bold one.
+  detail a copy lost, not a faint thin line standing in for a bold one;
+- **finely, block by block**, once at one level: a 12 x 12 grid of 5-pixel blocks, of
+  which at most ``MAX_DISAGREEING_BLOCKS`` of those with detail may disagree. The 4 x 4
+  grid weighs blocks by their detail, so a bold shape (a bright star, a ring) outweighs
+  what differs around it; counted block by block, a copy's blocks still agree nearly
+  everywhere (a watermark covers a few), a star cluster around a bright core against a
+  lone flare, or another star polygon with the same ring, does not. Not asked of a
+  picture narrower than its thumbnail (blown up in it, its blocks are blur) nor of
+  detail as faint as compression noise (``FINE_MIN_DETAIL``).
 
 Blurring the band-passed detail is band-passing the blurred image (both are
 convolutions), so the thumbnails the signature holds are all it needs. Every constant
@@ -82,6 +90,21 @@ MIN_MATCHED_DETAIL_SAME_SIZE = 0.8
 #: faint ring); 0.55-1.8 sets 86 of them apart and loses no copy, 0.6-1.6 sets 128 apart
 #: and loses one (a small picture shrunk to a quarter).
 MATCHED_GAIN = (0.55, 1.8)
+#: The fine grid (blocks across the 60 x 60 middle of the aligned detail, once at one
+#: level) and the largest share of its blocks with detail (BLOCK_MIN_ENERGY) that may
+#: correlate under BLOCK_AGREEMENT; it judges only detail with at least FINE_MIN_DETAIL
+#: gray levels of spread in both. Measured on 2026-11-30 over the look-alike benchmark's
+#: 599 false pairs and 7,728 edited copies that pass every other check (each edit of
+#: benchmarks/_edits.py on two draws, of 25 and of 60 pictures, of each look-alike genre
+#: and on the shared photos): copies reach 0.28 (watermarked star fields, 10 of 36
+#: blocks; the shared photos 0.05), 67 false pairs exceed 0.35 (46 star polygons with
+#: one ring, 18 star clusters against flares), 74 exceed 0.3. benchmarks/lookalikes.py:
+#: 599 -> 532 false pairs; benchmarks/accuracy.py: no copy lost. Ungated, copies shrunk
+#: to 15-25 px reached 0.53 and a nearly smooth wallpaper at quality 40 (detail spread
+#: 0.65) 0.51; no false pair over 0.3 has either.
+FINE_BLOCKS = 12
+MAX_DISAGREEING_BLOCKS = 0.35
+FINE_MIN_DETAIL = 1.0
 
 DETAIL_SIGMAS = (0.5, 2.0)  # pixels of the 64 x 64 copy: the band kept
 BLOCKS = 4
@@ -97,6 +120,7 @@ class DetailScores:
     level: float  # the ratio of the two detail energies (1 or more)
     matched: float  # correlation once the richer is blurred to the other's level
     gain: float = 1.0  # the blurred richer's detail amplitude against the other's
+    blocks_apart: float = 0.0  # share of the fine grid's blocks with detail that disagree
 
 
 def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
@@ -111,6 +135,7 @@ def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
     richer, poorer = (whole, placed) if energies[0] >= energies[1] else (placed, whole)
     level = max(energies) / max(min(energies), _FLAT_SPREAD)
     matched, gain = best, 1.0
+    levelled = (richer, poorer)  # the two at one level of detail
     if level > SAME_DETAIL_LEVEL:
         blurs = _blur_stack(richer.shape[0])
         blurred = np.asarray(blurs @ richer @ blurs.transpose(0, 2, 1), dtype=np.float32)
@@ -119,19 +144,24 @@ def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
         energy = float((blurred[first_best] * blurred[first_best]).sum())
         gain = float(np.sqrt(energy / max(min(energies), _FLAT_SPREAD)))
         matched = max(matched, float(correlations[first_best]))
+        levelled = (blurred[first_best], poorer)
     disagreeing = _disagreeing(whole[1:-1, 1:-1], placed[1:-1, 1:-1])
-    return DetailScores(best, disagreeing, level, matched, gain)
+    apart = _blocks_apart(*(image[1:-1, 1:-1] for image in levelled))
+    return DetailScores(best, disagreeing, level, matched, gain, apart)
 
 
-def agrees(detail: DetailScores, strict: bool, resampled: bool = True) -> bool:
+def agrees(detail: DetailScores, strict: bool, resampled: bool = True, small: bool = False) -> bool:
     """The detail check's verdict. ``strict``: demand close agreement level for level
     (photos; two sampled frames of one video may lie half a second apart).
     ``resampled`` False: the two thumbnails were made from pictures of exactly one size,
-    each at least a thumbnail across."""
+    each at least a thumbnail across. ``small``: either picture is narrower than its
+    thumbnail (its fine blocks are not judged)."""
     if detail.correlation < MIN_DETAIL or detail.disagreeing > MAX_DISAGREEING:
         return False
     if not strict:
         return True
+    if not small and detail.blocks_apart > MAX_DISAGREEING_BLOCKS:
+        return False
     if detail.level > SAME_DETAIL_LEVEL:
         least = MIN_MATCHED_DETAIL if resampled else MIN_MATCHED_DETAIL_SAME_SIZE
         low, high = MATCHED_GAIN
@@ -141,23 +171,67 @@ def agrees(detail: DetailScores, strict: bool, resampled: bool = True) -> bool:
 
 def _disagreeing(a: Floats, b: Floats) -> float:
     """The share of detail energy in blocks whose detail does not correlate."""
-    block = min(a.shape) // BLOCKS
-    blocks_a, blocks_b = _blocks(a, block), _blocks(b, block)
-    energy_a, energy_b = (blocks_a**2).sum(axis=1), (blocks_b**2).sum(axis=1)
-    energy = energy_a + energy_b
-    correlation = (blocks_a * blocks_b).sum(axis=1) / np.sqrt(energy_a * energy_b + _FLAT_SPREAD)
+    energy, judged, against = _block_agreement(_BlockMoments.of(a, b, BLOCKS))
+    return float(energy[judged & against].sum() / max(float(energy.sum()), _FLAT_SPREAD))
+
+
+def _blocks_apart(a: Floats, b: Floats) -> float:
+    """The share of the fine grid's blocks with detail whose detail does not correlate
+    (0 when either's detail is fainter than FINE_MIN_DETAIL)."""
+    moments = _BlockMoments.of(a, b, FINE_BLOCKS)
+    if moments.least_spread() < FINE_MIN_DETAIL:
+        return 0.0
+    _, judged, against = _block_agreement(moments)
+    return int((judged & against).sum()) / max(int(judged.sum()), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockMoments:
+    """Per block of a grid: the sums of two images' pixels, of their squares, and of
+    their products (block sums are matrix products: verification runs this most)."""
+
+    sums: Floats  # (2, count, count)
+    squares: Floats  # (2, count, count)
+    products: Floats  # (count, count)
+    pixels: int  # in a block
+
+    @classmethod
+    def of(cls, a: Floats, b: Floats, count: int) -> _BlockMoments:
+        """The moments of ``a`` and ``b`` on a ``count`` x ``count`` grid from the corner."""
+        block = min(a.shape) // count
+        side = block * count
+        x, y = a[:side, :side], b[:side, :side]
+        summing = _block_sums(block, count)
+        moments = summing @ np.stack([x, y, x * x, y * y, x * y]) @ summing.T
+        return cls(moments[:2], moments[2:4], moments[4], block * block)
+
+    def least_spread(self) -> float:
+        """The smaller of the two images' standard deviations."""
+        count = self.sums[0].size * self.pixels
+        means = self.sums.sum(axis=(1, 2)) / count
+        variances = self.squares.sum(axis=(1, 2)) / count - means * means
+        return float(np.sqrt(max(float(variances.min()), 0.0)))
+
+
+def _block_agreement(
+    moments: _BlockMoments,
+) -> tuple[Floats, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Each block's detail energy (both images, each block's mean removed), which blocks
+    have detail (BLOCK_MIN_ENERGY), and which do not correlate."""
+    sums, pixels = moments.sums, moments.pixels
+    energies = np.maximum(moments.squares - sums * sums / pixels, 0)
+    product = moments.products - sums[0] * sums[1] / pixels
+    energy = energies[0] + energies[1]
+    correlation = product / np.sqrt(energies[0] * energies[1] + _FLAT_SPREAD)
     judged = energy >= BLOCK_MIN_ENERGY * energy.mean()
-    against = judged & (correlation < BLOCK_AGREEMENT)
-    return float(energy[against].sum() / max(float(energy.sum()), _FLAT_SPREAD))
+    return energy.ravel(), judged.ravel(), (correlation < BLOCK_AGREEMENT).ravel()
 
 
-def _blocks(image: Floats, block: int) -> Floats:
-    """The BLOCKS x BLOCKS blocks of ``block`` pixels from ``image``'s corner, as rows,
-    each minus its mean."""
-    side = block * BLOCKS
-    rows = image[:side, :side].reshape(BLOCKS, block, BLOCKS, block).transpose(0, 2, 1, 3)
-    flat = rows.reshape(BLOCKS * BLOCKS, -1)
-    return np.asarray(flat - flat.mean(axis=1, keepdims=True), dtype=np.float32)
+@functools.cache
+def _block_sums(block: int, count: int) -> Floats:
+    """The matrix that sums ``block`` consecutive pixels, ``count`` times: (count, side)."""
+    summing = np.kron(np.eye(count), np.ones((1, block)))
+    return np.asarray(summing, dtype=np.float32)
 
 
 def _correlations(image: Floats, others: Floats) -> npt.NDArray[np.float64]:

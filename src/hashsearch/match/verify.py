@@ -139,12 +139,14 @@ def compare(
     strict: bool = True,
     crops: bool = True,
     resampled: bool = True,
+    small: bool = False,
 ) -> Verdict:
     """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?
     ``strict``: demand close agreement of images with the same level of detail.
     ``crops`` False: the two have exactly one size, so neither is a crop of the other
     (only the whole images are aligned). ``resampled`` False: no resampling lies between
-    their thumbnails, whose detail must then agree more closely (:mod:`.detail`)."""
+    their thumbnails, whose detail must then agree more closely (:mod:`.detail`).
+    ``small``: either picture is narrower than its thumbnail (blown up in it)."""
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
         difference = float(np.abs(needle.raw - haystack.raw).mean())
@@ -153,7 +155,7 @@ def compare(
         if needle.smooth and haystack.smooth:
             return Verdict(True, 1.0)
         detail = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
-        return Verdict(agrees(detail, strict, resampled), 1.0, detail.correlation)
+        return Verdict(agrees(detail, strict, resampled, small), 1.0, detail.correlation)
     forward = _layout(needle, haystack, crops)
     backward = _layout(haystack, needle, crops)
     similarity, (inset, dy, dx), whole, cropped = max(
@@ -171,16 +173,19 @@ def compare(
     if needle.smooth and haystack.smooth:
         return Verdict(True, similarity, lacks=lacks)
     detail = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
-    return Verdict(agrees(detail, strict, resampled), similarity, detail.correlation, lacks)
+    same = agrees(detail, strict, resampled, small)
+    return Verdict(same, similarity, detail.correlation, lacks)
 
 
-def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool]:
-    """``compare``'s ``crops`` and ``resampled`` for two pictures of these full sizes."""
+def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool, bool]:
+    """``compare``'s ``crops``, ``resampled`` and ``small`` for two pictures of these
+    full sizes."""
     # two pictures of exactly the same size are not crops of each other (a crop makes a
     # picture smaller): only the whole images are aligned
     crops = size != other or not (min(size) and min(other))
     # a picture narrower than its thumbnail is blown up in it, blur and all
-    return crops, crops or min(size) < THUMB_SIDE
+    small = min(*size, *other) < THUMB_SIDE
+    return crops, crops or small, small
 
 
 def layout_similarity(a: Prepared, b: Prepared) -> float:
