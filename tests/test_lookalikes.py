@@ -244,7 +244,7 @@ def test_detail_is_compared_block_by_block_on_a_fine_grid() -> None:
     scores = _detail_scores(first, other)
     assert scores.correlation >= MIN_DETAIL and scores.disagreeing <= MAX_DISAGREEING
     assert scores.matched >= MIN_MATCHED_DETAIL_SAME_SIZE  # at one level: 0.80
-    assert scores.blocks_apart > MAX_DISAGREEING_BLOCKS  # 0.46
+    assert scores.blocks_apart() > MAX_DISAGREEING_BLOCKS  # 0.46
     assert _sized_verdict(first, other) == "new"
     assert _sized_verdict(other, first) == "new"
     ok, data = cv2.imencode(".jpg", first, [cv2.IMWRITE_JPEG_QUALITY, 40])

@@ -35,6 +35,7 @@ was measured with ``benchmarks/lookalikes.py`` and ``benchmarks/accuracy.py``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +121,12 @@ class DetailScores:
     level: float  # the ratio of the two detail energies (1 or more)
     matched: float  # correlation once the richer is blurred to the other's level
     gain: float = 1.0  # the blurred richer's detail amplitude against the other's
-    blocks_apart: float = 0.0  # share of the fine grid's blocks with detail that disagree
+    # the fine grid's figure, measured when asked: only photos that pass the rest need it
+    measure_apart: Callable[[], float] = lambda: 0.0
+
+    def blocks_apart(self) -> float:
+        """The share of the fine grid's blocks with detail that disagree (at one level)."""
+        return self.measure_apart()
 
 
 def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
@@ -135,7 +141,8 @@ def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
     richer, poorer = (whole, placed) if energies[0] >= energies[1] else (placed, whole)
     level = max(energies) / max(min(energies), _FLAT_SPREAD)
     matched, gain = best, 1.0
-    levelled = (richer, poorer)  # the two at one level of detail
+    middles = (whole[1:-1, 1:-1], placed[1:-1, 1:-1])
+    levelled = middles  # the two at one level of detail
     if level > SAME_DETAIL_LEVEL:
         blurs = _blur_stack(richer.shape[0])
         blurred = np.asarray(blurs @ richer @ blurs.transpose(0, 2, 1), dtype=np.float32)
@@ -144,9 +151,9 @@ def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
         energy = float((blurred[first_best] * blurred[first_best]).sum())
         gain = float(np.sqrt(energy / max(min(energies), _FLAT_SPREAD)))
         matched = max(matched, float(correlations[first_best]))
-        levelled = (blurred[first_best], poorer)
-    disagreeing = _disagreeing(whole[1:-1, 1:-1], placed[1:-1, 1:-1])
-    apart = _blocks_apart(*(image[1:-1, 1:-1] for image in levelled))
+        levelled = (blurred[first_best][1:-1, 1:-1], poorer[1:-1, 1:-1])
+    disagreeing = _disagreeing(_BlockMoments.of(*middles, BLOCKS))
+    apart = functools.partial(_blocks_apart, *levelled)
     return DetailScores(best, disagreeing, level, matched, gain, apart)
 
 
@@ -160,18 +167,18 @@ def agrees(detail: DetailScores, strict: bool, resampled: bool = True, small: bo
         return False
     if not strict:
         return True
-    if not small and detail.blocks_apart > MAX_DISAGREEING_BLOCKS:
-        return False
     if detail.level > SAME_DETAIL_LEVEL:
         least = MIN_MATCHED_DETAIL if resampled else MIN_MATCHED_DETAIL_SAME_SIZE
         low, high = MATCHED_GAIN
-        return detail.matched >= least and low <= detail.gain <= high
-    return detail.correlation >= SAME_LEVEL_MIN_DETAIL
+        levelled = detail.matched >= least and low <= detail.gain <= high
+    else:
+        levelled = detail.correlation >= SAME_LEVEL_MIN_DETAIL
+    return levelled and (small or detail.blocks_apart() <= MAX_DISAGREEING_BLOCKS)
 
 
-def _disagreeing(a: Floats, b: Floats) -> float:
+def _disagreeing(moments: _BlockMoments) -> float:
     """The share of detail energy in blocks whose detail does not correlate."""
-    energy, judged, against = _block_agreement(_BlockMoments.of(a, b, BLOCKS))
+    energy, judged, against = _block_agreement(moments)
     return float(energy[judged & against].sum() / max(float(energy.sum()), _FLAT_SPREAD))
 
 
