@@ -316,6 +316,38 @@ def test_a_file_unreadable_for_a_lasting_reason_is_not_decoded_again(tmp_path, m
     }
 
 
+def test_a_file_judged_unreadable_is_tried_again_after_its_decoders_change(
+    tmp_path, monkeypatch
+) -> None:
+    # a newer OpenCV (or libheif, LibRaw) may read what an older one refused: the cached
+    # verdict counts only while the decoders that made it are the ones installed
+    import hashsearch.hash.many as many
+    import hashsearch.hash.record as record
+
+    cut = tmp_path / "a" / "cut.jpg"
+    cut.parent.mkdir()
+    cut.write_bytes(
+        write_image(tmp_path / "photo.jpg", load_photo("coffee.png")).read_bytes()[:5000]
+    )
+    with _open(tmp_path / "c.sqlite3") as cache:
+        assert _hash([str(cut)], cache)[str(cut)].reason == "damaged JPEG: the file is cut short"
+    started: list[str] = []
+    real = many.hash_in_workers
+
+    def counted(paths, *args, **kwargs):
+        started.extend(paths)
+        return real(paths, *args, **kwargs)
+
+    monkeypatch.setattr(many, "hash_in_workers", counted)
+    monkeypatch.setattr(record, "decoder_versions", lambda: "opencv-python-headless 99.0")
+    with _open(tmp_path / "c.sqlite3") as cache:  # judged by other decoders: decoded again
+        assert _hash([str(cut)], cache)[str(cut)].reason == "damaged JPEG: the file is cut short"
+    assert started == [str(cut)]
+    with _open(tmp_path / "c.sqlite3") as cache:  # and remembered for these ones
+        _hash([str(cut)], cache)
+    assert started == [str(cut)]
+
+
 def test_a_failure_that_depends_on_a_setting_is_tried_again(tmp_path) -> None:
     photo = str(write_image(tmp_path / "a" / "photo.png", load_photo("coffee.png")))
     tight = HashParams(decode=DecodeOptions(max_pixels=1000))

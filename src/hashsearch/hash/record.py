@@ -11,13 +11,16 @@ then
 moment, the movie and the flags were kept) is not read: the file is hashed again, so
 its verdict never depends on when it was cached.
 
-An unreadable file's: ``HSUNREA1``, ``v`` for a video or ``i``, then the reason, kept
-only where the reason lasts as long as the file is unchanged (the cache's stamp):
-damage its decoder reported, a file that is no picture or video its decoder can read,
-an empty file (:func:`lasting`). Such a file is then not decoded again on every run,
-nor a worker started for it. A file that failed for any other reason (a time limit,
-memory, a missing extra, a setting such as ``--max-pixels``) is tried again each run;
-``--rehash`` tries every file again (after installing another OpenCV, say).
+An unreadable file's: ``HSUNREA2``, ``v`` for a video or ``i``, the length (one byte)
+and text of the decoders' versions that judged it (:mod:`hashsearch.decode.versions`),
+then the reason, kept only where the reason lasts as long as the file and its decoders
+are unchanged (the cache's stamp, and those versions): damage its decoder reported, a
+file that is no picture or video its decoder can read, an empty file (:func:`lasting`).
+Such a file is then not decoded again on every run, nor a worker started for it; after
+another OpenCV, pillow-heif, Pillow or rawpy is installed it is tried once more (a record
+without the versions, ``HSUNREA1``, is not read either). A file that failed for any
+other reason (a time limit, memory, a missing extra, a setting such as
+``--max-pixels``) is tried again each run; ``--rehash`` tries every file again.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..decode.versions import decoder_versions
 from .clip import VideoSignature, is_video_record
 from .signature import Signature, record_size
 
 PHOTO_MAGIC = b"HSPHOTO5"
-UNREADABLE_MAGIC = b"HSUNREA1"
+UNREADABLE_MAGIC = b"HSUNREA2"
 #: How the reasons that last begin: damage ("damaged image: ...", "damaged JPEG: the file
 #: is cut short", "damaged video: ..."), no picture or video a decoder can read ("not an
 #: image: ...", "not a JPEG OpenCV can decode", "not a video FFmpeg can decode ...",
@@ -87,16 +91,25 @@ class Unreadable:
 
 
 def unreadable_record(unreadable: Unreadable) -> bytes:
-    """The cache record of an unreadable file."""
+    """The cache record of an unreadable file, with the decoders' versions that judged it."""
     kind = b"v" if unreadable.kind == "video" else b"i"
-    return UNREADABLE_MAGIC + kind + unreadable.reason.encode("utf-8", "replace")
+    judged_by = decoder_versions().encode("ascii")
+    reason = unreadable.reason.encode("utf-8", "replace")
+    return UNREADABLE_MAGIC + kind + bytes([len(judged_by)]) + judged_by + reason
 
 
 def unreadable_of_record(data: bytes) -> Unreadable:
-    """Inverse of :func:`unreadable_record`; ValueError for anything else."""
-    reason = data[len(UNREADABLE_MAGIC) + 1 :].decode("utf-8", "replace")
-    if not data.startswith(UNREADABLE_MAGIC) or not lasting(reason):
+    """Inverse of :func:`unreadable_record`; ValueError for anything else, and for a
+    verdict made by other decoders than those installed (the file is tried again)."""
+    start = len(UNREADABLE_MAGIC) + 2
+    if not data.startswith(UNREADABLE_MAGIC) or len(data) < start:
         raise ValueError("not an unreadable file's record")
+    judged_by = data[start : start + data[start - 1]]
+    reason = data[start + len(judged_by) :].decode("utf-8", "replace")
+    if len(judged_by) != data[start - 1] or not lasting(reason):
+        raise ValueError("not an unreadable file's record")
+    if judged_by.decode("ascii", "replace") != decoder_versions():
+        raise ValueError("judged unreadable by other decoders than those installed")
     kind: Literal["image", "video"] = (
         "video" if data[len(UNREADABLE_MAGIC)] == ord("v") else "image"
     )
