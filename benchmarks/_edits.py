@@ -50,9 +50,9 @@ def _watermark(image: Image) -> Image:
     return out
 
 
-def _noise(image: Image) -> Image:
+def _noise(image: Image, sigma: float = 6) -> Image:
     rng = np.random.default_rng(6)
-    return np.clip(image + rng.normal(0, 6, image.shape), 0, 255).astype(np.uint8)
+    return np.clip(image + rng.normal(0, sigma, image.shape), 0, 255).astype(np.uint8)
 
 
 def _gray(image: Image) -> Image:
@@ -91,6 +91,28 @@ ROTATIONS: dict[str, Callable[[Image], Image]] = {
 HARD: dict[str, Callable[[Image], Image]] = {
     "crop 10%": lambda im: _crop(im, 0.05),  # 5% off each side: 10% of width and height
 }
+
+#: Harsher than the issue asks, shown apart from benign recall: what messengers, phone
+#: "enhance" buttons and old converters do. A copy of a photo all the same.
+HARSHER: dict[str, Callable[[Image], Image]] = {
+    "jpeg q20": lambda im: im.copy(),  # written at quality 20 (QUALITY)
+    "jpeg q10": lambda im: im.copy(),
+    "webp q30, then jpeg": lambda im: _webp(im, 30),
+    "sharpened": lambda im: cv2.addWeighted(im, 1.8, cv2.GaussianBlur(im, (0, 0), 2), -0.8, 0),
+    "contrast x1.5": lambda im: _lut(im, (_ramp - 128) * 1.5 + 128),
+    "median 5 px": lambda im: cv2.medianBlur(im, 5),
+    "noise sigma 12": lambda im: _noise(im, 12),
+    "crop 5% and halve": lambda im: _scale(_crop(im, 0.05), 0.5),
+    "quarter size at q50": lambda im: _scale(im, 0.25),  # written at quality 50
+}
+#: The JPEG quality each edit's copy is written at (90 for the others).
+QUALITY = {"jpeg q40": 40, "jpeg q20": 20, "jpeg q10": 10, "quarter size at q50": 50}
+
+
+def _webp(image: Image, quality: int) -> Image:
+    ok, data = cv2.imencode(".webp", image, [cv2.IMWRITE_WEBP_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)
 
 
 def quadrants(image: Image) -> list[Image]:

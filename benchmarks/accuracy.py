@@ -17,7 +17,10 @@ their re-saved copies keep it: those must be found). Every file is hashed once; 
 verdicts are computed at the default settings (and with --sweep across thresholds and
 similarities).
 Every benign edit is also made of up to 20 real pictures of each look-alike genre (without
-transparency, at least 256 px), to show recall beyond the shared photos.
+transparency, at least 256 px), to show recall beyond the shared photos. Harsher edits
+than the issue asks (quality 10 and 20, WebP, sharpening, stronger contrast and noise,
+a median filter, a 5 % crop halved, a quarter-size copy at quality 50) are shown in rows
+of their own and not counted in benign recall.
 Prints recall per edit and the share of negatives kept apart.
 """
 
@@ -35,7 +38,7 @@ import cv2
 from _common import SHARED_PHOTOS, machine, source_photos
 from _corpus import corpus as build_corpus
 from _corpus import footage, footage_frames
-from _edits import BENIGN, HARD, ROTATIONS, quadrants, scene_pair
+from _edits import BENIGN, HARD, HARSHER, QUALITY, ROTATIONS, quadrants, scene_pair
 from _moments import write as _write
 from hashsearch import (
     ALGORITHMS,
@@ -77,10 +80,10 @@ def build(root: Path) -> tuple[list[str], dict[str, list[str]], dict[str, list[s
             others[f"{path.stem}-view-shifted"] = shifted
     haystack = [_write(root / "haystack" / f"{name}.jpg", im) for name, im in library.items()]
     needles: dict[str, list[str]] = defaultdict(list)
-    for edit, change in {**BENIGN, **ROTATIONS, **HARD}.items():
+    for edit, change in {**BENIGN, **ROTATIONS, **HARD, **HARSHER}.items():
         for name, image in library.items():
             suffix = ".png" if edit == "png re-encode" else ".jpg"
-            quality = 40 if edit == "jpeg q40" else 90
+            quality = QUALITY.get(edit, 90)
             folder = root / "needles" / edit.replace(" ", "_").replace("%", "pc") / name
             needles[edit].append(_write(folder / f"img{suffix}", change(image), quality))
     negatives: dict[str, list[str]] = defaultdict(list)
