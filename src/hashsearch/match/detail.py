@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .matrices import blur_matrix
+from .matrices import area_matrix, blur_matrix
 
 Floats = npt.NDArray[np.float32]
 
@@ -203,47 +203,37 @@ def _blocks_apart(a: Floats, b: Floats) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _BlockMoments:
-    """Per block of a grid: the sums of two images' pixels, of their squares, and of
-    their products (block sums are matrix products: verification runs this most)."""
+    """Per block of a grid: the means of two images' pixels, of their squares, and of
+    their products (block means are matrix products: verification runs this most)."""
 
-    sums: Floats  # (2, count, count)
+    means: Floats  # (2, count, count)
     squares: Floats  # (2, count, count)
     products: Floats  # (count, count)
-    pixels: int  # in a block
 
     @classmethod
     def of(cls, a: Floats, b: Floats, count: int) -> _BlockMoments:
         """The moments of ``a`` and ``b`` on a ``count`` x ``count`` grid from the corner."""
-        block = min(a.shape) // count
-        side = block * count
+        side = min(a.shape) // count * count
         x, y = a[:side, :side], b[:side, :side]
-        summing = _block_sums(block, count)
-        moments = summing @ np.stack([x, y, x * x, y * y, x * y]) @ summing.T
-        return cls(moments[:2], moments[2:4], moments[4], block * block)
+        averaging = area_matrix(side, count)  # whole blocks: each block's mean
+        moments = averaging @ np.stack([x, y, x * x, y * y, x * y]) @ averaging.T
+        return cls(moments[:2], moments[2:4], moments[4])
 
     def least_spread(self) -> float:
         """The smaller of the two images' standard deviations."""
-        count = self.sums[0].size * self.pixels
-        means = self.sums.sum(axis=(1, 2)) / count
-        variances = self.squares.sum(axis=(1, 2)) / count - means * means
+        means = self.means.mean(axis=(1, 2))
+        variances = self.squares.mean(axis=(1, 2)) - means * means
         return float(np.sqrt(max(float(variances.min()), 0.0)))
 
 
 def _block_agreement(moments: _BlockMoments) -> tuple[Floats, npt.NDArray[np.bool_]]:
-    """Each block's detail energy in each image (each block's mean removed: (2, count,
-    count)), and which blocks' detail does not correlate."""
-    sums, pixels = moments.sums, moments.pixels
-    energies = np.maximum(moments.squares - sums * sums / pixels, 0)
-    product = moments.products - sums[0] * sums[1] / pixels
+    """Each block's detail energy in each image (its variance: each block's mean removed;
+    (2, count, count)), and which blocks' detail does not correlate."""
+    means = moments.means
+    energies = np.maximum(moments.squares - means * means, 0)
+    product = moments.products - means[0] * means[1]
     correlation = product / np.sqrt(energies[0] * energies[1] + _FLAT_SPREAD)
     return energies, correlation < BLOCK_AGREEMENT
-
-
-@functools.cache
-def _block_sums(block: int, count: int) -> Floats:
-    """The matrix that sums ``block`` consecutive pixels, ``count`` times: (count, side)."""
-    summing = np.kron(np.eye(count), np.ones((1, block)))
-    return np.asarray(summing, dtype=np.float32)
 
 
 def _correlations(image: Floats, others: Floats) -> npt.NDArray[np.float64]:
