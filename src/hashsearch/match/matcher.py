@@ -160,13 +160,13 @@ class Matcher:
                 _, name, variant = variants[number]
                 if number not in prepared_variant:
                     prepared_variant[number] = self._prepare_needle(variant)
-                crops, resampled, small = alignment(size := kept.size, variant.size)
+                size = kept.size
+                crops, small = alignment(size, variant.size)
                 verdict = compare(
                     prepared_variant[number],
                     self._prepared(path),
                     self.rules.min_similarity,
                     crops=crops,
-                    resampled=resampled,
                     small=small,
                 )
                 lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle

@@ -138,15 +138,16 @@ def compare(
     min_similarity: float,
     strict: bool = True,
     crops: bool = True,
-    resampled: bool = True,
     small: bool = False,
 ) -> Verdict:
     """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?
     ``strict``: demand close agreement of images with the same level of detail.
     ``crops`` False: the two have exactly one size, so neither is a crop of the other
-    (only the whole images are aligned). ``resampled`` False: no resampling lies between
-    their thumbnails, whose detail must then agree more closely (:mod:`.detail`).
-    ``small``: either picture is narrower than its thumbnail (blown up in it)."""
+    (only the whole images are aligned). ``small``: either picture is narrower than its
+    thumbnail (blown up in it). Two of one size neither of which is small have no
+    resampling between their thumbnails: their detail must agree more closely
+    (:mod:`.detail`)."""
+    resampled = crops or small
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
         difference = float(np.abs(needle.raw - haystack.raw).mean())
@@ -177,15 +178,14 @@ def compare(
     return Verdict(same, similarity, detail.correlation, lacks)
 
 
-def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool, bool]:
-    """``compare``'s ``crops``, ``resampled`` and ``small`` for two pictures of these
-    full sizes."""
+def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool]:
+    """``compare``'s ``crops`` and ``small`` for two pictures of these full sizes."""
     # two pictures of exactly the same size are not crops of each other (a crop makes a
     # picture smaller): only the whole images are aligned
     crops = size != other or not (min(size) and min(other))
     # a picture narrower than its thumbnail is blown up in it, blur and all
     small = min(*size, *other) < THUMB_SIDE
-    return crops, crops or small, small
+    return crops, small
 
 
 def layout_similarity(a: Prepared, b: Prepared) -> float:
