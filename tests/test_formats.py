@@ -15,7 +15,7 @@ from PIL import Image
 from conftest import file_states, load_photo, resized, write_image
 from hashsearch import ImageError, hash_file
 from hashsearch.decode.header import read_header
-from hashsearch.decode.image import DecodeOptions, decode_gray
+from hashsearch.decode.image import DecodeOptions, decode_gray, decode_pages
 
 
 def _pil(image: np.ndarray) -> Image.Image:
@@ -132,6 +132,46 @@ def test_heif_is_recognised_and_decoded() -> None:
     assert decode_gray(data).shape == (400, 600)
     with pytest.raises(ImageError, match="too large"):
         decode_gray(data, DecodeOptions(max_pixels=1000))
+
+
+def _heif_collection(*images: np.ndarray) -> bytes:
+    """One HEIF file holding each of ``images`` as a top-level picture, the first primary."""
+    import pillow_heif
+
+    heif = pillow_heif.from_pillow(_pil(images[0]))
+    for image in images[1:]:
+        heif.add_from_pillow(_pil(image))
+    out = io.BytesIO()
+    heif.save(out, quality=80)
+    return out.getvalue()
+
+
+def test_every_picture_of_a_heif_collection_is_checked(cli, tmp_path, monkeypatch) -> None:
+    # a file found by its first picture alone would be deleted with the others in it
+    coffee, horse = resized(load_photo("coffee.png"), 0.5), load_photo("horse.png")
+    data = _heif_collection(coffee, horse)
+    pages = decode_pages(data)
+    assert [page.size for page in pages] == [(300, 200), (horse.shape[1], horse.shape[0])]
+    library, needles = tmp_path / "library", tmp_path / "phone"
+    library.mkdir(), needles.mkdir()
+    write_image(library / "coffee.jpg", coffee)
+    (needles / "two.heic").write_bytes(data)
+    (needles / "one.heic").write_bytes(_heic(coffee))
+    run = cli("--haystack", library, "--needles", needles, "--json")
+    states = file_states(run.out)
+    assert states["one.heic"] == ("found", None)
+    assert states["two.heic"] == ("new", "page 2 of 2 not in the library")
+    assert run.code == 1
+    write_image(library / "horse.jpg", horse)
+    run = cli("--haystack", library, "--needles", needles, "--json")
+    assert (run.code, file_states(run.out)["two.heic"]) == (0, ("found", None))
+    # the limits count every picture: refused, not half-checked
+    with pytest.raises(ImageError, match=r"pictures hold 191,200 pixels together"):
+        decode_pages(data, DecodeOptions(max_pixels=150_000))  # each fits, not both
+    three = _heif_collection(coffee, horse, coffee)
+    monkeypatch.setattr("hashsearch.decode.image.MAX_PAGES", 2)
+    with pytest.raises(ImageError, match=r"3 pictures, more than hashsearch checks \(2\)"):
+        decode_pages(three)
 
 
 def test_without_pillow_heif_heic_is_reported_not_skipped(monkeypatch) -> None:

@@ -67,7 +67,8 @@ def decode_pages(
     name: str = "",
     header: ImageHeader | None = None,
 ) -> list[Picture]:
-    """Every page of an image (a multi-page TIFF has several; other formats one).
+    """Every page of an image (a multi-page TIFF has several, and a HEIF file holding
+    several pictures one for each (:mod:`.heif`); other formats one).
 
     Animated GIFs count as one picture, their first frame. ``header``: ``data``'s, where
     the caller has read it already.
@@ -78,6 +79,9 @@ def decode_pages(
         header = read_header(data, raw_name=is_raw_name(name))
     if header.format == "tiff" and header.pages > 1 and not header.truncated:
         return _tiff_pages(data, header, options)
+    if header.format == "heif" and not header.truncated:
+        every = _decode_heif(data, options, MAX_PAGES)
+        return [Picture(gray_of(p), p.shape[1], p.shape[0], chroma_of(p)) for p in every]
     if header.format == "raw":  # the embedded preview is the picture
         data = raw_preview(data)
         header = read_header(data)
@@ -131,7 +135,7 @@ def _decode(data: bytes, header: ImageHeader, options: DecodeOptions) -> Pixels:
         preview = raw_preview(data)
         return _decode(preview, read_header(preview), options)
     if header.format == "heif":
-        return _decode_heif(data, options)
+        return _decode_heif(data, options)[0]
     reduction = jpeg_reduction(header, MIN_DECODED_SIDE) if options.reduced else 1
     if header.width is not None and header.height is not None:
         check_pixels(header.width, header.height, options.max_pixels, reduction)
@@ -253,23 +257,21 @@ def raw_preview(data: bytes) -> bytes:
     return bytes(preview.data)
 
 
-def _decode_heif(data: bytes, options: DecodeOptions) -> Pixels:
-    """HEIC/HEIF/AVIF (:mod:`.heif`), first image, in colour."""
-    import cv2
+def _decode_heif(data: bytes, options: DecodeOptions, most: int = 1) -> list[Pixels]:
+    """HEIC/HEIF/AVIF (:mod:`.heif`) in colour: the primary picture, or each of at most
+    ``most``, whose pixels the limit counts together (as a TIFF's pages)."""
+    total = [0]
 
     def check(width: int, height: int) -> None:
         check_pixels(width, height, options.max_pixels)
+        total[0] += width * height
+        if total[0] > options.max_pixels:
+            raise ImageError(f"image too large: its pictures hold {total[0]:,} pixels together")
 
     try:
-        picture = open_heif(data, check)
-        transparent = "A" in picture.getbands()
-        pixels = np.asarray(picture.convert("RGBA" if transparent else "RGB"))
+        return open_heif(data, check, most)
     except (ValueError, RuntimeError, OSError) as exc:
         raise ImageError(f"pillow-heif cannot decode it: {first_line(str(exc))}") from None
-    if transparent:
-        bgr = np.asarray(cv2.cvtColor(pixels[:, :, :3], cv2.COLOR_RGB2BGR), dtype=np.uint8)
-        return composite(bgr, pixels[:, :, 3])
-    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR), dtype=np.uint8)
 
 
 def check_pixels(width: int, height: int, limit: int, reduction: int = 1) -> None:
