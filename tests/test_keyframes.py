@@ -20,7 +20,9 @@ from hashsearch import HashParams, SearchOptions, VideoSignature, search, signat
 from hashsearch.decode.keyframes import sample_keyframes
 from hashsearch.decode.stream import stream_digest
 from hashsearch.decode.video import sample_frames
+from hashsearch.hash import clip, many
 from hashsearch.hash.cache import HashCache, stamp_of
+from hashsearch.hash.many import hash_paths
 
 SECONDS = 40  # a minute's cost question, at a test's size
 
@@ -82,7 +84,7 @@ def test_chosen_keyframes_are_the_frames_the_keyframe_pass_decodes(clips, name) 
     full, _ = sample_frames(path, lambda seconds, gray: gray.copy())
     chosen = sample_keyframes(path, lambda seconds, gray: gray.copy(), lambda _: 5.0, _any_size)
     assert chosen is not None
-    sampled, stated, shown, stream = chosen
+    sampled, stated, shown, stream = chosen.sampled, chosen.stated, chosen.shown, chosen.stream
     assert stream is not None and stream == stream_digest(path)  # every packet was read
     by_time = {round(seconds, 3): gray for seconds, gray in full}
     assert [round(s, 3) for s, _ in sampled] == [0, 5, 10, 15, 20, 25, 30, 35, 39]
@@ -90,6 +92,58 @@ def test_chosen_keyframes_are_the_frames_the_keyframe_pass_decodes(clips, name) 
         assert np.array_equal(gray, by_time[round(seconds, 3)])
     assert stated == pytest.approx(SECONDS, abs=0.1)
     assert shown == ((360, 640) if name == "turned" else (640, 360))
+
+
+@pytest.mark.parametrize("name", ["library", "hevc", "turned"])
+def test_sampled_whole_the_first_pass_keyframes_are_not_decoded_again(clips, name) -> None:
+    # a library clip sampled as a backup's first, then whole (a backup clip could copy it)
+    path, decoded = str(clips[name]), []
+
+    def counted(seconds: float, gray: np.ndarray) -> np.ndarray:
+        decoded.append(seconds)
+        return gray.copy()
+
+    first, _ = sample_frames(path, counted, sparse=True)
+    plain, plain_info = sample_frames(path, counted)
+    decoded.clear()
+    whole, info = sample_frames(path, counted, known=first)
+    assert len(first) == 9 and len(whole) == len(plain) == SECONDS
+    assert [s for s, _ in whole] == pytest.approx([s for s, _ in plain], abs=1e-3)
+    for (_, gray), (_, again) in zip(whole, plain, strict=True):  # pixel for pixel
+        assert np.array_equal(gray, again)
+    assert len(decoded) == SECONDS - len(first)  # every first-pass keyframe taken
+    assert info.stream == stream_digest(path) and info.skipped == plain_info.skipped
+    assert (info.width, info.height) == (plain_info.width, plain_info.height)
+    # a record's times are 32-bit floats: still known
+    rounded = [(float(np.float32(s)), gray) for s, gray in first]
+    decoded.clear()
+    sample_frames(path, counted, known=rounded)
+    assert len(decoded) == SECONDS - len(first)
+
+
+def test_a_library_clip_cached_sparsely_is_sampled_whole_from_its_record(
+    clips, tmp_path, monkeypatch
+) -> None:
+    path = str(clips["library"])
+    cache_path = tmp_path / "c.db"
+    with HashCache.open(cache_path, HashParams().cache_key, lambda _: None) as cache:
+        assert cache is not None
+        hash_paths([path], HashParams(looked_up=(path,)), jobs=1, cache=cache)
+    [sparse] = _cached(cache_path, [clips["library"]]).values()
+    handed: list[HashParams] = []  # what the workers are given, now the clip is a library's
+    monkeypatch.setattr(many, "hash_in_workers", lambda todo, params, **_: handed.append(params))
+    with HashCache.open(cache_path, HashParams().cache_key, lambda _: None) as cache:
+        hash_paths([path], HashParams(), jobs=1, cache=cache)
+    assert not sparse.complete and list(handed[0].known) == [path]
+    made = []  # frames hashed: the record's are taken instead
+    real = clip.signature
+    monkeypatch.setattr(clip, "signature", lambda *a, **k: made.append(1) or real(*a, **k))
+    whole = signature_of_video(path, handed[0])
+    assert whole.complete and len(made) == SECONDS - len(sparse.frames)
+    plain = signature_of_video(path)
+    assert whole.times == pytest.approx(plain.times, abs=1e-3)
+    for frame, again in zip(whole.frames, plain.frames, strict=True):
+        assert np.array_equal(frame.thumb, again.thumb)
 
 
 def test_a_backup_clip_keeps_a_keyframe_every_few_seconds(clips) -> None:

@@ -41,6 +41,9 @@ def hash_for_lookup(
     }
     bits = roles.params.hash_size**2
     wanted, denser = videos_to_sample_whole(library, needles, bits, roles.rules)
+    # the keyframes sampled first are not decoded again (with or without a cache)
+    known = {p: v for p in [*wanted, *denser] if (v := hashed[p].video) and not v.complete}
+    roles = replace(roles, params=replace(roles.params, known=known))
     whole = replace(roles, params=replace(roles.params, looked_up=()))  # as a library's
     for paths, options in ((wanted, roles), (denser, whole)):
         if not paths:

@@ -14,7 +14,7 @@ from .header import SNIFF_BYTES, read_header
 from .image import DEFAULT_MAX_PIXELS, decode_gray, raw_preview
 from .jpeg import jpeg_reduction
 from .read import read_regular_file
-from .video import poster_frame
+from .video import NO_FRAME, open_video
 
 Colour = npt.NDArray[np.uint8]
 
@@ -80,3 +80,25 @@ def preview_file(path: str, longest: int, quality: int) -> Preview:
         return Preview(path)
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     return Preview(path, np.asarray(data).tobytes() if ok else b"")
+
+
+def poster_frame(path: str, seconds: float = 1.0) -> npt.NDArray[np.uint8]:
+    """The colour (BGR) frame shown at ``seconds`` (or the last one of a shorter clip)."""
+    import cv2
+
+    capture = open_video(path)
+    try:
+        if not capture.isOpened():
+            raise ImageError("not a video FFmpeg can decode")
+        shown = None
+        while capture.grab():
+            ok, frame = capture.retrieve()
+            if ok and frame is not None:
+                shown = frame
+            if capture.get(cv2.CAP_PROP_POS_MSEC) / 1000 + 1e-3 >= seconds and shown is not None:
+                break
+        if shown is None:
+            raise ImageError(NO_FRAME)
+        return np.asarray(shown, dtype=np.uint8)
+    finally:
+        capture.release()

@@ -16,10 +16,11 @@ frames.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,7 +29,7 @@ import numpy.typing as npt
 
 from ..errors import ImageError
 from .image import DEFAULT_MAX_PIXELS
-from .keyframes import sample_keyframes
+from .keyframes import WHOLE_BATCH, sample_keyframes
 
 Gray = npt.NDArray[np.uint8]
 T = TypeVar("T")
@@ -91,6 +92,7 @@ def sample_frames(
     keyframes: bool = True,
     dense_step: float = DENSE_STEP,
     sparse: bool = False,
+    known: Sequence[tuple[float, T]] = (),
 ) -> tuple[list[tuple[float, T]], VideoInfo]:
     """``make(seconds, gray)`` of frames of the video at ``path``, at most ``max_frames``.
 
@@ -102,21 +104,27 @@ def sample_frames(
     length its container states (a file cut short). ``on_duration`` hears the stated
     length before decoding starts (for a time limit that grows with it); ``keyframes``
     False decodes every frame at once. ``sparse``: a clip only looked up, sampled at
-    chosen keyframes where its codec allows (:mod:`.keyframes`).
+    chosen keyframes where its codec allows (:mod:`.keyframes`). ``known``: (seconds,
+    what ``make`` made) of the keyframes so sampled before: a clip now sampled whole takes
+    them instead of decoding them again.
     """
+    heard: list[float] = []  # the stated length, once a raw pass has read it
+
+    def hear(seconds: float) -> None:
+        heard.append(seconds)
+        if on_duration is not None:
+            on_duration(seconds)
+
     if sparse and keyframes:
-        heard: list[float] = []  # the stated length, once the raw pass has read it
-
-        def hear(seconds: float) -> None:
-            heard.append(seconds)
-            if on_duration is not None:
-                on_duration(seconds)
-
         chosen = _chosen_keyframes(path, make, max_frames, max_pixels, hear)
         if chosen is not None:
             return chosen
-        if heard:
-            on_duration = None  # heard once (a file it never opened is heard below)
+    elif known and keyframes:
+        every = _every_keyframe(path, make, step, max_frames, max_pixels, hear, known)
+        if every is not None:
+            return every
+    if heard:
+        on_duration = None  # heard once (a file it never opened is heard below)
     if keyframes:
         keyed, info = _pass(path, make, step, max_frames, max_pixels, on_duration, KEYFRAMES)
         if info.longest_gap <= MAX_KEY_GAP * info.step:
@@ -143,20 +151,46 @@ def _chosen_keyframes(
         wanted = min(NEEDLE_STEP, max(DEFAULT_STEP, stated / NEEDLE_MIN_FRAMES))
         return max(wanted, stated / max_frames)
 
-    def check(width: int, height: int) -> None:
-        check_frame_size(width, height, max_pixels)
-
+    check = functools.partial(check_frame_size, max_pixels=max_pixels)
     chosen = sample_keyframes(path, make, step, check, on_duration)
     if chosen is None:
         return None
-    sampled, stated, (width, height), stream = chosen
+    sampled, stated, (width, height) = chosen.sampled, chosen.stated, chosen.shown
     times = [seconds for seconds, _ in sampled]
     gaps = [b - a for a, b in zip([0.0, *times], [*times, stated], strict=True)]
     if len(sampled) < NEEDLE_MIN_FRAMES or max(gaps) > NEEDLE_MAX_GAP:
         return None
-    used = step(stated) or DEFAULT_STEP
-    info = VideoInfo(stated, width, height, len(sampled), CHOSEN_KEYFRAMES, max(gaps), used, stream)
+    used, kept = step(stated) or DEFAULT_STEP, len(sampled)
+    info = VideoInfo(stated, width, height, kept, CHOSEN_KEYFRAMES, max(gaps), used, chosen.stream)
     return sampled, info
+
+
+def _every_keyframe(
+    path: str,
+    make: Callable[[float, Gray], T],
+    step: float,
+    max_frames: int,
+    max_pixels: int,
+    on_duration: Callable[[float], None] | None,
+    known: Sequence[tuple[float, T]],
+) -> tuple[list[tuple[float, T]], VideoInfo] | None:
+    """A clip sampled at chosen keyframes before, now sampled whole at its keyframes as the
+    keyframe pass samples it (the first keyframe at or after each ``step``), the ``known``
+    ones taken, not decoded; None where its keyframes do not serve (too far apart)."""
+
+    def step_for(stated: float) -> float:
+        return max(step, stated / max_frames)
+
+    check = functools.partial(check_frame_size, max_pixels=max_pixels)
+    chosen = sample_keyframes(
+        path, make, step_for, check, on_duration, known, WHOLE_BATCH, MAX_KEY_GAP
+    )
+    if chosen is None or chosen.sampled[0][0] > KEY_START_SLACK:
+        return None
+    width, height = chosen.shown
+    used, gap, kept = step_for(chosen.stated), chosen.longest_gap, len(chosen.sampled)
+    info = VideoInfo(chosen.stated, width, height, kept, KEYFRAMES, gap, used, chosen.stream)
+    return chosen.sampled, info
 
 
 def check_frame_size(width: int, height: int, max_pixels: int) -> None:
@@ -182,7 +216,7 @@ def _pass(
     ``step`` (or sparser, for a clip longer than ``max_frames`` steps)."""
     import cv2
 
-    capture = _open(path, skipped)
+    capture = open_video(path, skipped)
     try:
         if not capture.isOpened():
             raise ImageError("not a video FFmpeg can decode (no readable video stream)")
@@ -236,7 +270,7 @@ def _pass(
 _options_lock = threading.Lock()
 
 
-def _open(path: str, skipped: str | None) -> Any:
+def open_video(path: str, skipped: str | None = EVERY_FRAME) -> Any:
     """A VideoCapture of ``path``, FFmpeg asked to skip the ``skipped`` frames.
 
     OpenCV reads that request from the environment when it opens a file, so it is set
@@ -263,25 +297,3 @@ def _open(path: str, skipped: str | None) -> Any:
 
 
 _OPTIONS = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
-
-
-def poster_frame(path: str, seconds: float = 1.0) -> npt.NDArray[np.uint8]:
-    """The colour (BGR) frame shown at ``seconds`` (or the last one of a shorter clip)."""
-    import cv2
-
-    capture = _open(path, EVERY_FRAME)
-    try:
-        if not capture.isOpened():
-            raise ImageError("not a video FFmpeg can decode")
-        shown = None
-        while capture.grab():
-            ok, frame = capture.retrieve()
-            if ok and frame is not None:
-                shown = frame
-            if capture.get(cv2.CAP_PROP_POS_MSEC) / 1000 + 1e-3 >= seconds and shown is not None:
-                break
-        if shown is None:
-            raise ImageError(NO_FRAME)
-        return np.asarray(shown, dtype=np.uint8)
-    finally:
-        capture.release()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,10 +144,12 @@ def video_signature(
     on_duration: Callable[[float], None] | None = None,
     keyframes: bool = True,
     looked_up: bool = False,
+    known: VideoSignature | None = None,
 ) -> tuple[VideoSignature, bool]:
     """Sample the video at ``path`` and keep the signature of every sampled frame; also
     whether FFmpeg skipped frames to sample it faster (``keyframes`` False: never).
-    ``looked_up``: a clip only looked up may be sampled a keyframe every few seconds."""
+    ``looked_up``: a clip only looked up may be sampled a keyframe every few seconds.
+    ``known``: its record sampled so before, whose frames are not decoded again."""
 
     import cv2
 
@@ -164,14 +166,19 @@ def video_signature(
             gray = np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), np.uint8)
         return signature(gray, hash_size, algorithm, (width, height))
 
-    def sample(sparse: bool) -> tuple[list[tuple[float, Signature]], VideoInfo]:
+    def sample(
+        sparse: bool, before: Sequence[tuple[float, Signature]] = ()
+    ) -> tuple[list[tuple[float, Signature]], VideoInfo]:
         limits = (DEFAULT_MAX_FRAMES, max_pixels, on_duration, keyframes)
-        return sample_frames(path, keep, DEFAULT_STEP, *limits, sparse=sparse)
+        return sample_frames(path, keep, DEFAULT_STEP, *limits, sparse=sparse, known=before)
 
-    sampled, info = sample(looked_up)
+    before = (
+        () if known is None or looked_up else tuple(zip(known.times, known.frames, strict=True))
+    )
+    sampled, info = sample(looked_up, before)
     read = info.stream  # every packet was read for the chosen keyframes: not read again
     if info.skipped == CHOSEN_KEYFRAMES and _barely_changes([s for _, s in sampled]):
-        sampled, info = sample(False)
+        sampled, info = sample(False, sampled)
     frames = tuple(frame for _, frame in sampled)
     times = tuple(seconds for seconds, _ in sampled)
     size = (info.width, info.height)

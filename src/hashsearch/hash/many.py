@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..callbacks import OnProgress, ShouldStop
 from ..decode.formats import is_image_name, is_video_name
@@ -40,11 +41,16 @@ def hash_paths(
         except OSError as exc:
             results[path] = HashResult(path, None, os_reason(exc))
     cached = cache.get_many(stamps) if cache is not None and not rehash else {}
+    known: dict[str, VideoSignature] = {}
     for path in stamps:
         record = cached.get(path)
-        sparse = isinstance(record, VideoSignature) and not record.complete
-        if sparse and not params.is_looked_up(path):
-            record = None  # sampled sparsely when it was a backup's: now a library's
+        if (
+            isinstance(record, VideoSignature)
+            and not record.complete
+            and not params.is_looked_up(path)
+        ):
+            # sampled sparsely when it was a backup's, now a library's: its frames are taken
+            known[path], record = record, None
         if record is not None:
             if isinstance(record, Unreadable):  # reading it again would say the same
                 results[path] = HashResult(path, None, record.reason, kind=record.kind)
@@ -76,6 +82,7 @@ def hash_paths(
 
     if on_progress is not None:
         on_progress(len(results), total)
+    params = replace(params, known={**params.known, **known}) if known else params
     try:
         if todo and scheduler:
             from .cluster import hash_on_cluster

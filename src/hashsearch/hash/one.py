@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
@@ -58,6 +58,9 @@ class HashParams:
     # (decode/keyframes.py). Not in the cache key: each record says how it was sampled.
     looked_up: tuple[str, ...] = ()
     library: tuple[str, ...] = ()
+    # videos sampled at chosen keyframes before (cache records), by path: sampled whole
+    # now, they take those frames instead of decoding them again (decode/keyframes.py)
+    known: Mapping[str, VideoSignature] = field(default_factory=dict, compare=False)
 
     @property
     def cache_key(self) -> str:
@@ -184,6 +187,7 @@ def signature_of_video(path: str, params: HashParams = HashParams()) -> VideoSig
             stretch,
             keyframes,
             looked_up=looked_up,
+            known=params.known.get(path),
         )
 
     try:
