@@ -174,9 +174,8 @@ def _every_keyframe(
     on_duration: Callable[[float], None] | None,
     known: Sequence[tuple[float, T]],
 ) -> tuple[list[tuple[float, T]], VideoInfo] | None:
-    """A clip sampled at chosen keyframes before, now sampled whole at its keyframes as the
-    keyframe pass samples it (the first keyframe at or after each ``step``), the ``known``
-    ones taken, not decoded; None where its keyframes do not serve (too far apart)."""
+    """A clip sampled at chosen keyframes before, now at the first keyframe at or after each
+    ``step``, the ``known`` ones taken; None where its keyframes lie too far apart."""
 
     def step_for(stated: float) -> float:
         return max(step, stated / max_frames)
@@ -187,10 +186,11 @@ def _every_keyframe(
     )
     if chosen is None or chosen.sampled[0][0] > KEY_START_SLACK:
         return None
-    width, height = chosen.shown
-    used, gap, kept = step_for(chosen.stated), chosen.longest_gap, len(chosen.sampled)
+    sampled = chosen.sampled[:max_frames]  # the last keyframe is kept besides the steps
+    (width, height), kept, gap = chosen.shown, len(sampled), chosen.longest_gap
+    used = step_for(chosen.stated)
     info = VideoInfo(chosen.stated, width, height, kept, KEYFRAMES, gap, used, chosen.stream)
-    return chosen.sampled, info
+    return sampled, info
 
 
 def check_frame_size(width: int, height: int, max_pixels: int) -> None:
