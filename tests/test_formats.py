@@ -305,7 +305,9 @@ def _animation(kind: str, frames: list[np.ndarray]) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("kind", "suffix"), [("GIF", ".gif"), ("WEBP", ".webp"), ("PNG", ".png")])
+@pytest.mark.parametrize(
+    ("kind", "suffix"), [("GIF", ".gif"), ("WEBP", ".webp"), ("PNG", ".png"), ("AVIF", ".avif")]
+)
 def test_an_animation_is_found_only_in_a_library_animation(cli, tmp_path, kind, suffix) -> None:
     from hashsearch.decode.animation import is_animated
 

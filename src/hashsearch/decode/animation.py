@@ -7,7 +7,9 @@ kept with the picture (:mod:`hashsearch.hash.record`), and the matcher counts on
 animated library copy as holding an animated picture.
 
 Told by structure: a GIF's second image descriptor (its blocks walked, not searched), a
-WebP's VP8X animation flag, a PNG's ``acTL`` chunk naming two frames or more (APNG).
+WebP's VP8X animation flag, a PNG's ``acTL`` chunk naming two frames or more (APNG), a
+HEIF or AVIF file whose file type box names an image sequence (an animated AVIF, a HEIF
+sequence: ``avis``, ``msf1``, ``hevs``; a still names none).
 Pure: bytes in, answer out; a damaged or cut file is walked only as far as it holds.
 """
 
@@ -15,9 +17,12 @@ from __future__ import annotations
 
 import struct
 
+from .isobox import ftyp_brands
+
 _GIF_IMAGE, _GIF_EXTENSION, _GIF_TRAILER = 0x2C, 0x21, 0x3B
 _WEBP_ANIMATION = 0x02  # in the VP8X chunk's flags byte
 _MAX_BLOCKS = 1_000_000  # GIF sub-blocks or PNG chunks walked at most
+_SEQUENCE_BRANDS = frozenset({b"avis", b"msf1", b"hevs"})  # ISO brands of image sequences
 
 
 def is_animated(data: bytes) -> bool:
@@ -28,7 +33,7 @@ def is_animated(data: bytes) -> bool:
         return bool(data[20] & _WEBP_ANIMATION)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return _png_frames(data) > 1
-    return False
+    return any(brand in _SEQUENCE_BRANDS for brand in ftyp_brands(data))
 
 
 def _gif_frames(data: bytes) -> int:

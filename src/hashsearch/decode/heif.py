@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from ..errors import ImageError
 from .colour import composite
+from .isobox import ftyp_brands
 
 #: Refuses a picture of this width and height (raises ImageError) before it is decoded.
 Check = Callable[[int, int], None]
@@ -95,8 +96,4 @@ def _pillows_avif(data: bytes, check: Check) -> Any | None:
 
 def _names_avif(data: bytes) -> bool:
     """True when the file type box (``ftyp``) names AVIF as its major or a compatible brand."""
-    size = int.from_bytes(data[:4], "big")
-    if data[4:8] != b"ftyp" or not 16 <= size <= min(len(data), 1024):
-        return False
-    brands = [data[8:12], *(data[k : k + 4] for k in range(16, size - 3, 4))]
-    return any(brand in (b"avif", b"avis") for brand in brands)
+    return any(brand in (b"avif", b"avis") for brand in ftyp_brands(data))

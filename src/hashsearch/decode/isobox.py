@@ -34,3 +34,16 @@ def box_in(data: bytes, position: int) -> tuple[bytes, int, int] | None:
     if position < 0:
         return None
     return parse_box(data[position : position + 16], position, len(data))
+
+
+#: An ``ftyp`` box lists a handful of brands: a larger one is no file type box.
+MAX_FTYP = 1024
+
+
+def ftyp_brands(data: bytes) -> list[bytes]:
+    """The major and compatible brands of the file type box ``data`` starts with (none
+    when it starts with no such box)."""
+    size = int.from_bytes(data[:4], "big")
+    if data[4:8] != b"ftyp" or not 16 <= size <= min(len(data), MAX_FTYP):
+        return []
+    return [data[8:12], *(data[k : k + 4] for k in range(16, size - 3, 4))]

@@ -22,11 +22,10 @@ Pure: bytes in, span out.
 
 from __future__ import annotations
 
-from .isobox import box_in
+from .isobox import MAX_FTYP, box_in
 
 _SOI, _SOS, _EOI = b"\xff\xd8", 0xDA, b"\xff\xd9"
 _FTYP = b"ftyp"
-_MAX_FTYP = 1024  # an ftyp box lists a handful of brands: a larger "size" is not one
 _HEIF_MOVIE = b"mpvd"
 #: Top-level boxes walked at most (a movie has a handful; a hostile file is not walked on).
 MAX_BOXES = 10_000
@@ -164,6 +163,6 @@ def _box(data: bytes, at: int) -> tuple[bytes, int, int] | None:
     box = box_in(data, at)
     if box is None or not _printable(box[0]):
         return None
-    if box[0] == _FTYP and box[2] - at > _MAX_FTYP:
+    if box[0] == _FTYP and box[2] - at > MAX_FTYP:
         return None
     return box
