@@ -7,10 +7,10 @@ import signal
 from pathlib import Path
 
 from conftest import PHOTO_NAMES, load_photo, write_image
-from hashsearch import HashParams
+from hashsearch import HashParams, VideoSignature
 from hashsearch.hash.many import hash_paths
 from hashsearch.hash.one import HashResult, hash_one
-from hashsearch.hash.workers import hash_in_workers
+from hashsearch.hash.workers import BATCH_SIZE, hash_in_workers
 
 
 def crash_on_bad(path: str, params: HashParams) -> HashResult:
@@ -26,6 +26,28 @@ def hang_on_bad(path: str, params: HashParams) -> HashResult:
         while True:
             pass
     return hash_one(path, params)
+
+
+def known_of(path: str, params: HashParams) -> HashResult:
+    """A task that says which videos' known frames reached its worker (in ``reason``)."""
+    return HashResult(path, None, ",".join(sorted(params.known)))
+
+
+def test_a_batch_carries_the_known_frames_of_its_own_videos_only(tmp_path) -> None:
+    # every library video's first-pass frames would otherwise travel with every batch
+    paths = [str(tmp_path / f"{i:02d}.mp4") for i in range(20)]
+    first = VideoSignature((), (), 10.0, (640, 360), complete=False)
+    params = HashParams(known=dict.fromkeys(paths[::2], first))
+    assert params.for_paths(paths[:3]).known == {paths[0]: first, paths[2]: first}
+    assert params.for_paths([paths[1]]).known == {} and HashParams().for_paths(paths).known == {}
+    results: dict[str, HashResult] = {}
+    hash_in_workers(
+        paths, params, jobs=2, on_result=lambda r: results.__setitem__(r.path, r), task=known_of
+    )
+    batches = [paths[i : i + BATCH_SIZE] for i in range(0, len(paths), BATCH_SIZE)]
+    for batch in batches:  # each worker saw its batch's known videos, no other
+        wanted = ",".join(p for p in batch if p in params.known)
+        assert {results[p].reason for p in batch} == {wanted}
 
 
 def _photos(folder: Path, count: int) -> list[str]:

@@ -47,7 +47,9 @@ def hash_on_cluster(
         size = max(1, min(MAX_BATCH, math.ceil(len(paths) / (threads * _BATCHES_PER_THREAD))))
         batches = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
         pending = {
-            client.submit(hash_batch, batch, params, task, time_limit, pure=False): batch
+            client.submit(
+                hash_batch, batch, params.for_paths(batch), task, time_limit, pure=False
+            ): batch
             for batch in batches
         }
         results = as_completed(list(pending))
@@ -63,7 +65,12 @@ def hash_on_cluster(
                 if len(batch) > 1:
                     for path in batch:
                         single = client.submit(
-                            hash_batch, [path], params, task, time_limit, pure=False
+                            hash_batch,
+                            [path],
+                            params.for_paths([path]),
+                            task,
+                            time_limit,
+                            pure=False,
                         )
                         pending[single] = [path]
                         results.add(single)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
@@ -68,6 +68,13 @@ class HashParams:
         """Names every parameter that changes a signature (the limits do not)."""
         decoded = "" if self.decode.reduced else ":full-decode"
         return f"{self.algorithm}{self.hash_size}:v{ALGORITHM_VERSION}{decoded}"
+
+    def for_paths(self, paths: Sequence[str]) -> HashParams:
+        """These parameters as hashing ``paths`` needs them: the known frames of those
+        paths' videos only (they travel to a worker with each batch)."""
+        if not self.known:
+            return self
+        return replace(self, known={p: self.known[p] for p in paths if p in self.known})
 
     def is_looked_up(self, path: str) -> bool:
         """True when the video at ``path`` is only looked up (see ``looked_up``)."""

@@ -57,6 +57,7 @@ def hash_in_workers(
         on_result=on_result,
         should_stop=should_stop,
         time_limit=time_limit,
+        for_batch=lambda batch: _WithParams(task, params.for_paths(batch)),
     )
 
 
@@ -80,9 +81,13 @@ def run_in_workers(
     on_result: Callable[[R], None],
     should_stop: ShouldStop | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    for_batch: Callable[[Sequence[str]], PathTask[R]] | None = None,
 ) -> None:
     """Run ``task`` on every path in ``jobs`` processes; ``failed(path, reason)`` stands in
-    for the result of a path whose worker crashed or ran over ``time_limit``."""
+    for the result of a path whose worker crashed or ran over ``time_limit``.
+    ``for_batch(paths)``: the task as a batch of paths needs it (each batch's is pickled:
+    what only some paths need travels with their batch alone)."""
+    make = for_batch if for_batch is not None else (lambda _: task)
     queue = deque(paths[i : i + BATCH_SIZE] for i in range(0, len(paths), BATCH_SIZE))
     received = 0
 
@@ -92,18 +97,18 @@ def run_in_workers(
         on_result(result)
 
     while queue:
-        suspects = _run_pool(queue, task, jobs, counted, should_stop, time_limit)
+        suspects = _run_pool(queue, make, jobs, counted, should_stop, time_limit)
         if suspects and not received:
             _check_workers_start(time_limit)
         # The pool broke: one of the batches in flight killed its worker. Run those
         # files one at a time, each alone in a worker, to find which it was.
         for path in suspects:
-            _run_alone(path, task, failed, counted, should_stop, time_limit)
+            _run_alone(path, make, failed, counted, should_stop, time_limit)
 
 
 def _run_pool(
     queue: deque[Sequence[str]],
-    task: PathTask[R],
+    make: Callable[[Sequence[str]], PathTask[R]],
     jobs: int,
     on_result: Callable[[R], None],
     should_stop: ShouldStop | None,
@@ -117,7 +122,7 @@ def _run_pool(
                 raise Cancelled("stopped while hashing")
             while queue and len(in_flight) < BATCHES_IN_FLIGHT_PER_JOB * jobs:
                 batch = queue.popleft()
-                in_flight[pool.submit(_run_batch, batch, task)] = batch
+                in_flight[pool.submit(_run_batch, batch, make(batch))] = batch
             done, _ = wait(in_flight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in done:
                 batch = in_flight.pop(future)
@@ -134,7 +139,7 @@ def _run_pool(
 
 def _run_alone(
     path: str,
-    task: PathTask[R],
+    make: Callable[[Sequence[str]], PathTask[R]],
     failed: Callable[[str, str], R],
     on_result: Callable[[R], None],
     should_stop: ShouldStop | None,
@@ -144,7 +149,7 @@ def _run_alone(
         raise Cancelled("stopped while hashing")
     pool = _new_pool(1, time_limit)
     try:
-        results = pool.submit(_run_batch, [path], task).result()
+        results = pool.submit(_run_batch, [path], make([path])).result()
     except BrokenProcessPool:
         results = [failed(path, lost_file_reason(time_limit))]
     finally:
