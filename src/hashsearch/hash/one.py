@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 from ..decode.animation import is_animated
 from ..decode.exif import taken_at
 from ..decode.formats import is_image_name, is_raw_name, is_video, is_video_name
+from ..decode.gainmap import has_gain_map
 from ..decode.header import SNIFF_BYTES, read_header
 from ..decode.image import DecodeOptions, decode_pages
 from ..decode.read import read_regular_file
@@ -34,7 +35,7 @@ ALGORITHM_VERSION = 9  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size
 # 7: a PNG made gray as other pictures are, whatever gamma it states; a transparent picture
 # turned by its EXIF orientation; 8: decoded in colour, a chroma map kept; 9: every
 # picture of a HEIF file (a record of its first alone would keep calling it found), and
-# an animated AVIF or HEIF sequence flagged as an animation
+# an animated AVIF or HEIF sequence flagged as an animation, an HDR photo's gain map
 #: A video may take the per-file time limit once for each this many seconds of its length.
 VIDEO_SECONDS_PER_LIMIT = 60.0
 #: ... but never more than this many times it: a file that states a length of days gets
@@ -146,10 +147,11 @@ def signatures_of_file(path: str, params: HashParams = HashParams()) -> tuple[Si
         for page in pages
     )
     # what the file holds beside its picture, kept with the first page: a motion photo's
-    # movie, the moment it was taken, whether it is a camera RAW file or an animation
+    # movie, the moment it was taken, whether it is a camera RAW file, an animation or an
+    # HDR photo (a gain map beside the picture)
     movie, taken = movie_of(path, data), taken_at(data)
-    raw, animated = header.format == "raw", is_animated(data)
-    first = replace(first, movie=movie, taken=taken, raw=raw, animated=animated)
+    raw, animated, hdr = header.format == "raw", is_animated(data), has_gain_map(data)
+    first = replace(first, movie=movie, taken=taken, raw=raw, animated=animated, hdr=hdr)
     return (first, *more)
 
 

@@ -4,9 +4,9 @@ be read, where that lasts.
 
 A photo's: ``HSPHOTO5``; when it was taken (8-byte seconds, ``-2**63`` when unknown,
 2-byte milliseconds and one byte for the digits written: :mod:`hashsearch.decode.exif`);
-one byte of flags (1: a camera RAW file, 2: an animation); the length of what is kept
-of a motion photo's movie (one byte, 0 for none) and that (:mod:`hashsearch.hash.movie`);
-then
+one byte of flags (1: a camera RAW file, 2: an animation, 4: an HDR photo's gain map);
+the length of what is kept of a motion photo's movie (one byte, 0 for none) and that
+(:mod:`hashsearch.hash.movie`); then
 :meth:`Signature.to_bytes` of each page. A record without this head (written before the
 moment, the movie and the flags were kept) is not read: the file is hashed again, so
 its verdict never depends on when it was cached.
@@ -49,7 +49,7 @@ def photo_record(pages: Sequence[Signature]) -> bytes:
     """The cache record of a photo's pages (the moment and movie kept with the first)."""
     first = pages[0]
     seconds, millis, digits = first.taken if first.taken is not None else (_UNKNOWN, 0, 0)
-    flags = (1 if first.raw else 0) | (2 if first.animated else 0)
+    flags = (1 if first.raw else 0) | (2 if first.animated else 0) | (4 if first.hdr else 0)
     head = PHOTO_MAGIC + _HEAD.pack(seconds, millis, digits, flags, len(first.movie))
     head += first.movie
     return head + b"".join(page.to_bytes() for page in pages)
@@ -67,9 +67,9 @@ def pages_of_record(data: bytes, bits: int) -> tuple[Signature, ...]:
     if len(movie) != movie_length or not blob or len(blob) % length:
         raise ValueError(f"a cached value of {len(blob)} bytes")
     taken = None if seconds == _UNKNOWN else (seconds, millis, digits)
-    raw, animated = bool(flags & 1), bool(flags & 2)
+    raw, animated, hdr = bool(flags & 1), bool(flags & 2), bool(flags & 4)
     first = Signature.from_bytes(
-        blob[:length], bits, movie=movie, taken=taken, raw=raw, animated=animated
+        blob[:length], bits, movie=movie, taken=taken, raw=raw, animated=animated, hdr=hdr
     )
     more = (
         Signature.from_bytes(blob[i : i + length], bits) for i in range(length, len(blob), length)

@@ -55,6 +55,8 @@ class Signature:
     raw: bool = False
     # an animated GIF, WebP or PNG (decode.animation), hashed by its first frame
     animated: bool = False
+    # an HDR photo: its file carries a gain map beside the picture (decode.gainmap)
+    hdr: bool = False
 
     @property
     def long_side(self) -> int:
@@ -76,8 +78,8 @@ class Signature:
 
     @property
     def file_facts(self) -> tuple[object, ...]:
-        """What its file says beside the picture: movie, moment, RAW, animation."""
-        return (self.movie, self.taken, self.raw, self.animated)
+        """What its file says beside the picture: movie, moment, RAW, animation, HDR."""
+        return (self.movie, self.taken, self.raw, self.animated, self.hdr)
 
     def __hash__(self) -> int:
         return hash(self.hashes)
@@ -101,9 +103,10 @@ class Signature:
         taken: tuple[int, int, int] | None = None,
         raw: bool = False,
         animated: bool = False,
+        hdr: bool = False,
     ) -> Signature:
-        """Inverse of :meth:`to_bytes` (``movie``, ``taken``, ``raw`` and ``animated`` are
-        kept apart, as the first page's, by :mod:`hashsearch.hash.record`)."""
+        """Inverse of :meth:`to_bytes` (``movie``, ``taken``, ``raw``, ``animated`` and
+        ``hdr`` are kept apart, as the first page's, by :mod:`hashsearch.hash.record`)."""
         width = (bits + 7) // 8
         count = len(INSETS)
         expected = record_size(bits, colour)
@@ -125,7 +128,7 @@ class Signature:
             layers = (2, CHROMA_SIDE, CHROMA_SIDE)
             chroma = np.frombuffer(data, dtype=np.int8, offset=end + 8).reshape(layers)
         thumb = thumb.reshape(THUMB_SIDE, THUMB_SIDE)  # read-only, as chroma
-        return cls(hashes, thumb, size, chroma, movie, taken, raw, animated)
+        return cls(hashes, thumb, size, chroma, movie, taken, raw, animated, hdr)
 
 
 def inset_crops(thumb: Thumb) -> list[Thumb]:

@@ -1,0 +1,117 @@
+"""Does a photo carry an HDR gain map beside its picture?
+
+Phones save HDR photos as an ordinary picture plus a gain map: how much brighter each
+part may be shown on an HDR screen (Android's Ultra HDR JPEG, ISO 21496-1, Apple's HDR
+photos in HEIC and JPEG). A copy of the picture alone (an export, an editor's save, a
+messenger's copy) has lost the gain map, and deleting the original would lose it too:
+such a needle is "smaller" (:mod:`hashsearch.match.lesser`), as a motion photo whose
+library copy is its still.
+
+Told by what the formats write, where they write it:
+
+- JPEG: a segment of the primary picture before its image data names Adobe's gain map
+  namespace (Ultra HDR's ``hdrgm``) or ISO 21496-1, or one of the further images its
+  MPF index lists (where Ultra HDR and Apple keep the gain map) names one of those or
+  Apple's auxiliary image type in its first bytes. An MPF image that names none of them
+  (a camera's large preview, the other eye of a 3D photo) is no gain map.
+- HEIF and AVIF: the file type box names the ``tmap`` brand (ISO 21496-1's tone-mapped
+  image), or the ``meta`` box names Apple's gain map as an auxiliary image.
+
+Pure: bytes in, answer out; a damaged or cut file is read only as far as it holds.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from .isobox import box_in, ftyp_brands
+
+#: What names a gain map: Adobe's namespace (Ultra HDR's XMP), ISO 21496-1's, Apple's
+#: auxiliary image type.
+NAMES = (
+    b"http://ns.adobe.com/hdr-gain-map/1.0/",
+    b"urn:iso:std:iso:ts:21496:-1",
+    b"urn:com:apple:photo:2020:aux:hdrgainmap",
+)
+#: Bytes of a further JPEG image read for a name (its XMP lies in its first segments).
+IMAGE_HEAD = 64 * 1024
+_SOS, _APP2 = 0xDA, 0xE2
+_MAX_SEGMENTS = 10_000  # JPEG segments walked at most before the image data
+_MAX_BOXES = 64  # top-level boxes of a HEIF file walked at most
+_MAX_IMAGES = 64  # MPF entries read at most
+
+
+def has_gain_map(data: bytes) -> bool:
+    """True when the photo in ``data`` (a JPEG, HEIF or AVIF file) carries a gain map."""
+    if data[:2] == b"\xff\xd8":
+        return _jpeg_has_gain_map(data)
+    if data[4:8] == b"ftyp":
+        return b"tmap" in ftyp_brands(data) or _names_one(_meta(data))
+    return False
+
+
+def _names_one(data: bytes) -> bool:
+    """True when ``data`` holds one of :data:`NAMES`."""
+    return any(name in data for name in NAMES)
+
+
+def _jpeg_has_gain_map(data: bytes) -> bool:
+    """The primary picture's segments, then the further images its MPF index lists."""
+    at, further = 2, []
+    for _ in range(_MAX_SEGMENTS):
+        if at + 4 > len(data) or data[at] != 0xFF:
+            break
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker == _SOS:
+            break
+        (length,) = struct.unpack_from(">H", data, at + 2)
+        segment = data[at + 4 : at + 2 + length]
+        if _names_one(segment):
+            return True
+        if marker == _APP2 and segment.startswith(b"MPF\x00"):
+            further = _mpf_offsets(segment[4:], at + 8)
+        at += 2 + length
+    return any(_names_one(data[start : start + IMAGE_HEAD]) for start in further)
+
+
+def _mpf_offsets(tiff: bytes, base: int) -> list[int]:
+    """Where the further images of an MPF index start in the file (``tiff``: the index
+    from its byte-order mark, which lies at ``base`` in the file)."""
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None or len(tiff) < 8:
+        return []
+    (ifd,) = struct.unpack_from(order + "I", tiff, 4)
+    if ifd + 2 > len(tiff):
+        return []
+    (count,) = struct.unpack_from(order + "H", tiff, ifd)
+    for k in range(min(count, _MAX_SEGMENTS)):
+        entry = ifd + 2 + 12 * k
+        if entry + 12 > len(tiff):
+            return []
+        tag, _, length, where = struct.unpack_from(order + "HHII", tiff, entry)
+        if tag == 0xB002:  # MP entries: 16 bytes an image, the first the primary
+            images = min(length // 16, _MAX_IMAGES)
+            if where + 16 * images > len(tiff):
+                return []
+            entries = (
+                struct.unpack_from(order + "IIIHH", tiff, where + 16 * i) for i in range(1, images)
+            )
+            return [base + offset for _, _, offset, _, _ in entries if offset]
+    return []
+
+
+def _meta(data: bytes) -> bytes:
+    """The top-level ``meta`` box of an ISO base media file (empty when none)."""
+    at = 0
+    for _ in range(_MAX_BOXES):
+        box = box_in(data, at)
+        if box is None:
+            return b""
+        kind, start, end = box
+        if kind == b"meta":
+            return data[start:end]
+        at = end
+    return b""
