@@ -1,9 +1,10 @@
 """An HDR photo keeps a gain map beside its picture: a copy without it is "smaller".
 
 The files are made here as the formats lay them out: an Ultra HDR JPEG names Adobe's
-gain map namespace in its XMP, Apple's HDR JPEG keeps the gain map as a further image its
-MPF index lists, an ISO 21496-1 HEIF names the ``tmap`` brand, Apple's HEIC names its
-auxiliary gain map in the ``meta`` box.
+gain map namespace in its XMP and keeps the gain map as a further image its MPF index
+lists, as Apple's HDR JPEG does (naming Apple's type in the gain map's own XMP); an
+ISO 21496-1 HEIF names the ``tmap`` brand, Apple's HEIC names its auxiliary gain map in
+the ``meta`` box.
 """
 
 from __future__ import annotations
@@ -77,7 +78,9 @@ def test_gain_maps_are_told_from_where_each_format_keeps_them() -> None:
     plain = _jpeg(photo)
     gain = _jpeg(cv2.cvtColor(resized(photo, 0.25), cv2.COLOR_BGR2GRAY))
     assert not has_gain_map(plain)
-    assert has_gain_map(_with(plain, _xmp(ADOBE)))  # Ultra HDR
+    assert has_gain_map(_with_further_image(_with(plain, _xmp(ADOBE)), gain))  # Ultra HDR
+    # an editor kept the Ultra HDR photo's XMP but wrote its picture alone: no gain map
+    assert not has_gain_map(_with(plain, _xmp(ADOBE)))
     assert has_gain_map(_with_further_image(plain, _with(gain, _xmp(APPLE))))  # Apple's JPEG
     # a camera's large preview, the other eye of a 3D photo: further images, no gain map
     assert not has_gain_map(_with_further_image(plain, _jpeg(resized(photo, 0.5))))
@@ -97,10 +100,8 @@ def test_gain_maps_are_told_from_where_each_format_keeps_them() -> None:
 def test_an_hdr_photo_whose_library_copy_lacks_its_gain_map_is_smaller(cli, tmp_path) -> None:
     photo = resized(load_photo("coffee.png"), 0.5)
     gain = _jpeg(cv2.cvtColor(resized(photo, 0.25), cv2.COLOR_BGR2GRAY))
-    ultra, apple = (
-        _with(_jpeg(photo), _xmp(ADOBE)),
-        _with_further_image(_jpeg(photo), _with(gain, _xmp(APPLE))),
-    )
+    ultra = _with_further_image(_with(_jpeg(photo), _xmp(ADOBE)), gain)
+    apple = _with_further_image(_jpeg(photo), _with(gain, _xmp(APPLE)))
     library, backup = tmp_path / "library", tmp_path / "phone"
     write_image(library / "exported.jpg", photo)  # an export: the picture alone
     (backup / "hdr").mkdir(parents=True)

@@ -9,11 +9,14 @@ library copy is its still.
 
 Told by what the formats write, where they write it:
 
-- JPEG: a segment of the primary picture before its image data names Adobe's gain map
-  namespace (Ultra HDR's ``hdrgm``) or ISO 21496-1, or one of the further images its
-  MPF index lists (where Ultra HDR and Apple keep the gain map) names one of those or
-  Apple's auxiliary image type in its first bytes. An MPF image that names none of them
-  (a camera's large preview, the other eye of a 3D photo) is no gain map.
+- JPEG: its MPF index lists a further image that the file holds (where Ultra HDR and
+  Apple keep the gain map), and either a segment of the primary picture before its image
+  data names Adobe's gain map namespace (Ultra HDR's ``hdrgm``) or ISO 21496-1, or the
+  further image names one of those or Apple's auxiliary image type in its first bytes.
+  A further image named by none of them (a camera's large preview, the other eye of a 3D
+  photo) is no gain map, and neither is a name without a further image (an editor that
+  kept the XMP of an Ultra HDR photo but wrote its picture alone): a library copy must
+  not pass for holding a gain map it lacks.
 - HEIF and AVIF: the file type box names the ``tmap`` brand (ISO 21496-1's tone-mapped
   image), or the ``meta`` box names Apple's gain map as an auxiliary image.
 
@@ -57,7 +60,7 @@ def _names_one(data: bytes) -> bool:
 
 def _jpeg_has_gain_map(data: bytes) -> bool:
     """The primary picture's segments, then the further images its MPF index lists."""
-    at, further = 2, []
+    at, further, named = 2, [], False
     for _ in range(_MAX_SEGMENTS):
         if at + 4 > len(data) or data[at] != 0xFF:
             break
@@ -69,12 +72,12 @@ def _jpeg_has_gain_map(data: bytes) -> bool:
             break
         (length,) = struct.unpack_from(">H", data, at + 2)
         segment = data[at + 4 : at + 2 + length]
-        if _names_one(segment):
-            return True
+        named = named or _names_one(segment)
         if marker == _APP2 and segment.startswith(b"MPF\x00"):
             further = _mpf_offsets(segment[4:], at + 8)
         at += 2 + length
-    return any(_names_one(data[start : start + IMAGE_HEAD]) for start in further)
+    held = [start for start in further if data[start : start + 2] == b"\xff\xd8"]
+    return bool(held) and (named or any(_names_one(data[s : s + IMAGE_HEAD]) for s in held))
 
 
 def _mpf_offsets(tiff: bytes, base: int) -> list[int]:
