@@ -186,6 +186,28 @@ def test_copies_sampled_sparsely_are_found_and_another_pan_is_new(cli, clips, tm
     assert not records[str(clips["hevc"])].complete
 
 
+def test_without_a_cache_the_run_hands_its_first_pass_to_the_whole_sampling(
+    cli, clips, monkeypatch
+) -> None:
+    import hashsearch.hash_stage as stage
+
+    handed: list[HashParams] = []
+    real = stage.hash_with_cache
+
+    def spy(paths, options, *rest, **named):
+        handed.append(options.params)
+        return real(paths, options, *rest, **named)
+
+    monkeypatch.setattr(stage, "hash_with_cache", spy)
+    library, copies = clips["library"].parent, clips["hevc"].parent
+    run = cli("--haystack", library, "--needles", copies, "--no-cache")
+    assert run.code == 0, run.out + run.err
+    first, whole = handed[0], handed[1]  # every file; then the library clips named
+    assert not first.known
+    assert str(clips["library"]) in whole.known
+    assert not whole.known[str(clips["library"])].complete
+
+
 def test_a_backup_clip_sampled_sparsely_is_sampled_again_as_a_library(cli, clips, tmp_path):
     copies = clips["hevc"].parent
     cache = tmp_path / "c.db"
