@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import struct
 
-from .isobox import box_in, ftyp_brands
+from .isobox import ftyp_brands, top_level_box
 
 #: What names a gain map: Adobe's namespace (Ultra HDR's XMP), ISO 21496-1's, Apple's
 #: auxiliary image type.
@@ -40,7 +40,6 @@ NAMES = (
 IMAGE_HEAD = 64 * 1024
 _SOS, _APP2 = 0xDA, 0xE2
 _MAX_SEGMENTS = 10_000  # JPEG segments walked at most before the image data
-_MAX_BOXES = 64  # top-level boxes of a HEIF file walked at most
 _MAX_IMAGES = 64  # MPF entries read at most
 
 
@@ -49,7 +48,8 @@ def has_gain_map(data: bytes) -> bool:
     if data[:2] == b"\xff\xd8":
         return _jpeg_has_gain_map(data)
     if data[4:8] == b"ftyp":
-        return b"tmap" in ftyp_brands(data) or _names_one(_meta(data))
+        meta = top_level_box(data, b"meta")
+        return b"tmap" in ftyp_brands(data) or (meta is not None and _names_one(data[slice(*meta)]))
     return False
 
 
@@ -104,17 +104,3 @@ def _mpf_offsets(tiff: bytes, base: int) -> list[int]:
             )
             return [base + offset for _, _, offset, _, _ in entries if offset]
     return []
-
-
-def _meta(data: bytes) -> bytes:
-    """The top-level ``meta`` box of an ISO base media file (empty when none)."""
-    at = 0
-    for _ in range(_MAX_BOXES):
-        box = box_in(data, at)
-        if box is None:
-            return b""
-        kind, start, end = box
-        if kind == b"meta":
-            return data[start:end]
-        at = end
-    return b""

@@ -29,6 +29,10 @@ def parse_box(head: bytes, position: int, limit: int) -> tuple[bytes, int, int] 
     return kind, start, end
 
 
+#: Top-level boxes walked at most (a file has a handful; a hostile file is not walked on).
+MAX_BOXES = 10_000
+
+
 def box_in(data: bytes, position: int) -> tuple[bytes, int, int] | None:
     """:func:`parse_box` of the top-level box at ``position`` in ``data``."""
     if position < 0:
@@ -47,3 +51,33 @@ def ftyp_brands(data: bytes) -> list[bytes]:
     if data[4:8] != b"ftyp" or not 16 <= size <= min(len(data), MAX_FTYP):
         return []
     return [data[8:12], *(data[k : k + 4] for k in range(16, size - 3, 4))]
+
+
+def printable(kind: bytes) -> bool:
+    """True for four printable ASCII bytes, as an ISO box type or brand is."""
+    return len(kind) == 4 and all(32 <= c < 127 for c in kind)
+
+
+def well_formed_box(data: bytes, at: int) -> tuple[bytes, int, int] | None:
+    """The top-level box at ``at`` (type, payload start, end) if it is well formed: a
+    printable type, a size that fits the data, an ``ftyp`` of a plausible size."""
+    box = box_in(data, at)
+    if box is None or not printable(box[0]):
+        return None
+    if box[0] == b"ftyp" and box[2] - at > MAX_FTYP:
+        return None
+    return box
+
+
+def top_level_box(data: bytes, kind: bytes) -> tuple[int, int] | None:
+    """The payload (start, end) of the first top-level box of type ``kind``, walking the
+    well-formed boxes from the file's start; None when there is none."""
+    at = 0
+    for _ in range(MAX_BOXES):
+        box = well_formed_box(data, at)
+        if box is None:
+            return None
+        if box[0] == kind:
+            return box[1], box[2]
+        at = box[2]
+    return None

@@ -22,13 +22,11 @@ Pure: bytes in, span out.
 
 from __future__ import annotations
 
-from .isobox import MAX_FTYP, box_in
+from .isobox import MAX_BOXES, printable, top_level_box, well_formed_box
 
 _SOI, _SOS, _EOI = b"\xff\xd8", 0xDA, b"\xff\xd9"
 _FTYP = b"ftyp"
 _HEIF_MOVIE = b"mpvd"
-#: Top-level boxes walked at most (a movie has a handful; a hostile file is not walked on).
-MAX_BOXES = 10_000
 #: The kind of Samsung's trailer field that holds a motion photo's movie.
 _SAMSUNG_MOVIE = 0x0A30
 #: Words in a motion photo's XMP (Google: GCamera:MotionPhoto, GCamera:MicroVideo).
@@ -67,10 +65,10 @@ def _jpeg_movie(data: bytes) -> tuple[int, int] | None:
     at = data.find(_FTYP, end + 4)
     while at != -1:
         start = at - 4
-        box = _box(data, start)
-        if box is not None and _printable(data[at + 4 : at + 8]):  # its major brand
+        box = well_formed_box(data, start)
+        if box is not None and printable(data[at + 4 : at + 8]):  # its major brand
             after = box[2]
-            if _printable(data[after + 4 : after + 8]):  # the next box's type
+            if printable(data[after + 4 : after + 8]):  # the next box's type
                 return start, _boxes_end(data, start)
         at = data.find(_FTYP, at + 1)
     return None
@@ -126,15 +124,8 @@ def _first_scan(data: bytes) -> int | None:
 
 def _heif_movie(data: bytes) -> tuple[int, int] | None:
     """The contents of a HEIF file's top-level ``mpvd`` box (Samsung's motion photos)."""
-    at = 0
-    for _ in range(MAX_BOXES):
-        box = _box(data, at)
-        if box is None:
-            return None
-        kind, start, at = box
-        if kind == _HEIF_MOVIE and at > start:
-            return start, at
-    return None
+    movie = top_level_box(data, _HEIF_MOVIE)
+    return movie if movie is not None and movie[1] > movie[0] else None
 
 
 def _boxes_end(data: bytes, start: int) -> int:
@@ -144,25 +135,9 @@ def _boxes_end(data: bytes, start: int) -> int:
     for _ in range(MAX_BOXES):
         if at + 8 > len(data):
             return at
-        box = _box(data, at)
+        box = well_formed_box(data, at)
         if box is None:
-            cut = _printable(data[at + 4 : at + 8]) and int.from_bytes(data[at : at + 4], "big")
+            cut = printable(data[at + 4 : at + 8]) and int.from_bytes(data[at : at + 4], "big")
             return len(data) if cut and at + cut > len(data) else at
         at = box[2]
     return len(data)  # a hostile run of tiny boxes: the rest counts as movie, unread
-
-
-def _printable(kind: bytes) -> bool:
-    """True for four printable ASCII bytes, as an ISO box type or brand is."""
-    return len(kind) == 4 and all(32 <= c < 127 for c in kind)
-
-
-def _box(data: bytes, at: int) -> tuple[bytes, int, int] | None:
-    """The top-level ISO box at ``at`` (type, payload start, end) if it is well formed: a
-    printable type, a size that fits the data, an ``ftyp`` of a plausible size."""
-    box = box_in(data, at)
-    if box is None or not _printable(box[0]):
-        return None
-    if box[0] == _FTYP and box[2] - at > MAX_FTYP:
-        return None
-    return box
