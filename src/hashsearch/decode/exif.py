@@ -18,6 +18,8 @@ import calendar
 import re
 import struct
 
+from .header import jpeg_segments
+
 #: (seconds since 1970 of the local date and time written; the sub-second in
 #: milliseconds, and how many digits of it the file wrote, 0 when it wrote none, up to 3
 #: kept): no time zone is applied, as cameras write local time.
@@ -85,18 +87,9 @@ def _chunk(data: bytes, at: int, wanted: bytes, png: bool) -> int | None:
 
 def _jpeg_exif(data: bytes) -> int | None:
     """The TIFF structure of a JPEG's first APP1 ``Exif`` segment (before its scan)."""
-    at = 2
-    while at + 4 <= len(data) and data[at] == 0xFF:
-        marker = data[at + 1]
-        if marker == 0xFF:
-            at += 1
-            continue
-        if marker == 0xDA:  # start of scan: no more metadata segments
-            return None
-        length = int.from_bytes(data[at + 2 : at + 4], "big")
-        if marker == 0xE1 and data[at + 4 : at + 10] == _EXIF_HEADER:
-            return at + 10
-        at += 2 + length
+    for marker, start, _ in jpeg_segments(data):  # the start of scan ends the metadata
+        if marker == 0xE1 and data[start : start + 6] == _EXIF_HEADER:
+            return start + 6
     return None
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import struct
 
+from .header import JPEG_SOS, jpeg_segments
 from .isobox import ftyp_brands, top_level_box
 
 #: What names a gain map: Adobe's namespace (Ultra HDR's XMP), ISO 21496-1's, Apple's
@@ -38,8 +39,7 @@ NAMES = (
 )
 #: Bytes of a further JPEG image read for a name (its XMP lies in its first segments).
 IMAGE_HEAD = 64 * 1024
-_SOS, _APP2 = 0xDA, 0xE2
-_MAX_SEGMENTS = 10_000  # JPEG segments walked at most before the image data
+_APP2 = 0xE2
 _MAX_IMAGES = 64  # MPF entries read at most
 
 
@@ -60,22 +60,13 @@ def _names_one(data: bytes) -> bool:
 
 def _jpeg_has_gain_map(data: bytes) -> bool:
     """The primary picture's segments, then the further images its MPF index lists."""
-    at, further, named = 2, [], False
-    for _ in range(_MAX_SEGMENTS):
-        if at + 4 > len(data) or data[at] != 0xFF:
-            break
-        marker = data[at + 1]
-        if marker == 0xFF:  # fill byte
-            at += 1
-            continue
-        if marker == _SOS:
-            break
-        (length,) = struct.unpack_from(">H", data, at + 2)
-        segment = data[at + 4 : at + 2 + length]
+    further: list[int] = []
+    named = False
+    for marker, start, end in jpeg_segments(data):
+        segment = data[start:end] if marker != JPEG_SOS else b""
         named = named or _names_one(segment)
         if marker == _APP2 and segment.startswith(b"MPF\x00"):
-            further = _mpf_offsets(segment[4:], at + 8)
-        at += 2 + length
+            further = _mpf_offsets(segment[4:], start + 4)
     held = [start for start in further if data[start : start + 2] == b"\xff\xd8"]
     return bool(held) and (named or any(_names_one(data[s : s + IMAGE_HEAD]) for s in held))
 
@@ -90,7 +81,7 @@ def _mpf_offsets(tiff: bytes, base: int) -> list[int]:
     if ifd + 2 > len(tiff):
         return []
     (count,) = struct.unpack_from(order + "H", tiff, ifd)
-    for k in range(min(count, _MAX_SEGMENTS)):
+    for k in range(count):
         entry = ifd + 2 + 12 * k
         if entry + 12 > len(tiff):
             return []

@@ -8,6 +8,7 @@ raw data); a file name can only tip a plain TIFF container over to RAW.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .isobox import box_in
@@ -111,28 +112,40 @@ def _is_video(data: bytes) -> bool:
     return False
 
 
-def _jpeg(data: bytes) -> ImageHeader:
-    width = height = None
-    pos, end = 2, len(data)
-    while pos + 4 <= end:
-        if data[pos] != 0xFF:
-            break
-        marker = data[pos + 1]
+#: A JPEG's start-of-scan marker: its entropy-coded data follows.
+JPEG_SOS = 0xDA
+
+
+def jpeg_segments(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(marker, payload start, end) of each segment of the JPEG ``data`` before its image
+    data, the start of scan last; fill bytes and markers without a length skipped. Stops
+    where the markers stop (damage) or the data does."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
         if marker == 0xFF:  # fill byte
-            pos += 1
+            at += 1
             continue
         if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
-            pos += 2
+            at += 2
             continue
-        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        if marker in _SOF_MARKERS and pos + 9 <= end:
-            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
-        if marker == 0xDA:  # start of scan: the entropy-coded data follows
+        end = at + 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+        yield marker, at + 4, end
+        if marker == JPEG_SOS:
+            return
+        at = end
+
+
+def _jpeg(data: bytes) -> ImageHeader:
+    width = height = None
+    for marker, start, _ in jpeg_segments(data):
+        if marker in _SOF_MARKERS and start + 5 <= len(data):
+            height, width = struct.unpack(">HH", data[start + 1 : start + 5])
+        if marker == JPEG_SOS:  # the entropy-coded data follows
             # Inside the scan 0xFF is byte-stuffed, so an end-of-image marker after
             # the first scan is the image's own (an EXIF thumbnail's ends earlier).
-            complete = data.rfind(b"\xff\xd9") > pos
+            complete = data.rfind(b"\xff\xd9") > start - 4
             return ImageHeader("jpeg", width, height, truncated=not complete)
-        pos += 2 + length
     return ImageHeader("jpeg", width, height, truncated=True)
 
 

@@ -22,9 +22,10 @@ Pure: bytes in, span out.
 
 from __future__ import annotations
 
+from .header import JPEG_SOS, jpeg_segments
 from .isobox import MAX_BOXES, printable, top_level_box, well_formed_box
 
-_SOI, _SOS, _EOI = b"\xff\xd8", 0xDA, b"\xff\xd9"
+_SOI, _EOI = b"\xff\xd8", b"\xff\xd9"
 _FTYP = b"ftyp"
 _HEIF_MOVIE = b"mpvd"
 #: The kind of Samsung's trailer field that holds a motion photo's movie.
@@ -108,18 +109,7 @@ def _samsung_movie(data: bytes, fields: dict[int, tuple[int, int]]) -> tuple[int
 
 def _first_scan(data: bytes) -> int | None:
     """Where a JPEG's first scan starts (after its SOS header), or None."""
-    at = 2
-    while at + 4 <= len(data):
-        if data[at] != 0xFF:
-            return None
-        marker = data[at + 1]
-        if marker == 0xFF:  # fill byte
-            at += 1
-            continue
-        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
-        if marker == _SOS:
-            return at
-    return None
+    return next((end for marker, _, end in jpeg_segments(data) if marker == JPEG_SOS), None)
 
 
 def _heif_movie(data: bytes) -> tuple[int, int] | None:
