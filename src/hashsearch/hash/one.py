@@ -31,11 +31,12 @@ from .signature import Signature, signature
 #: OpenCV to try) only up to this size.
 MAX_UNKNOWN_BYTES = 64 * 1024**2
 # Bump when a change to decoding or hashing changes any stored value: it retires cache entries.
-ALGORITHM_VERSION = 9  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages;
+ALGORITHM_VERSION = 10  # 5: alpha laid over gray, one 64 x 64 thumbnail; 6: size, pages;
 # 7: a PNG made gray as other pictures are, whatever gamma it states; a transparent picture
 # turned by its EXIF orientation; 8: decoded in colour, a chroma map kept; 9: every
 # picture of a HEIF file (a record of its first alone would keep calling it found), and
-# an animated AVIF or HEIF sequence flagged as an animation, an HDR photo's gain map
+# an animated AVIF or HEIF sequence flagged as an animation, an HDR photo's gain map;
+# 10: a transparent picture drawn in about the background gray laid over black
 #: A video may take the per-file time limit once for each this many seconds of its length.
 VIDEO_SECONDS_PER_LIMIT = 60.0
 #: ... but never more than this many times it: a file that states a length of days gets
