@@ -68,3 +68,15 @@ def is_gray(chroma: npt.NDArray[np.int8]) -> bool:
     if not chroma_known(chroma):
         return False
     return float(np.hypot(*chroma.astype(np.float32)).max()) <= GRAY_CELL
+
+
+def coloured(chroma: npt.NDArray[np.int8]) -> bool:
+    """The chroma map was made, and has some colour in it."""
+    return chroma_known(chroma) and bool(chroma.any())
+
+
+def other_hues(first: Floats | None, second: Floats | None) -> bool:
+    """Both pictures have colour (None: not), and not the same hues."""
+    if first is None or second is None:
+        return False
+    return hue_difference(first, second) > MAX_HUE_DIFFERENCE

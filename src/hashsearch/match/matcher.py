@@ -19,7 +19,7 @@ from .moment import seconds_apart
 from .order import visit_order
 from .turns import turned_variants
 from .verdicts import Candidates, ImageVerdict, Match, by_likeness
-from .verify import DEFAULT_MIN_SIMILARITY, Prepared, alignment, compare, prepare
+from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare_sized, prepare
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
 #: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
@@ -161,13 +161,11 @@ class Matcher:
                 if number not in prepared_variant:
                     prepared_variant[number] = self._prepare_needle(variant)
                 size = kept.size
-                crops, small = alignment(size, variant.size)
-                verdict = compare(
+                verdict = compare_sized(
                     prepared_variant[number],
                     self._prepared(path),
                     self.rules.min_similarity,
-                    crops=crops,
-                    small=small,
+                    (variant.size, size),
                 )
                 lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle
                 match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)

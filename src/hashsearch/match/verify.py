@@ -26,7 +26,8 @@ cropped from the other", Open Clip Art's generated star polygons whose rings dif
 a few percent above all (2,081 -> 1,061 false pairs; benign recall 0.995 -> 0.997).
 
 A thumbnail with next to nothing left once the plane is removed is "low information"
-and must match pixel for pixel. Every constant was measured with
+and must match pixel for pixel, and a tiny picture matches only one of its size
+(:mod:`.flat`). Every constant was measured with
 ``benchmarks/lookalikes.py`` (real look-alike images, all pairs) and
 ``benchmarks/accuracy.py`` (edited copies); README, "How matching works".
 """
@@ -40,10 +41,11 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..decode.colour import Chroma, chroma_known
+from ..decode.colour import Chroma
 from ..hash.signature import THUMB_SIDE, Thumb
 from .detail import DETAIL_SIGMAS, DetailScores, agrees, scores
-from .hue import MAX_HUE_DIFFERENCE, hue_difference
+from .flat import flat_apart, too_small_to_tell
+from .hue import coloured, other_hues
 from .matrices import apply, inset_matrices
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
@@ -62,8 +64,6 @@ CONTRAST_FLOOR = 2.0
 #: Thumbnails with less detail than this (standard deviation in gray levels once the
 #: best-fitting plane is removed) carry too little information for a correlation.
 LOW_INFORMATION_STD = 1.0
-#: For such flat thumbnails: the largest mean absolute difference that is still the same picture.
-FLAT_MAX_DIFFERENCE = 3.0
 #: Band-passed detail with a spread below this (gray levels) is no detail: smooth images
 #: are judged on their layout alone.
 FLAT_DETAIL_STD = 0.6
@@ -126,7 +126,7 @@ def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) ->
         raw=coarse[0],
         flat=float(detrended[0].std()) < LOW_INFORMATION_STD,
         smooth=float(fine[0].std()) < FLAT_DETAIL_STD,
-        chroma=chroma.astype(np.float32) if chroma is not None and _coloured(chroma) else None,
+        chroma=chroma.astype(np.float32) if chroma is not None and coloured(chroma) else None,
         centre=_centre(coarse) if reused else None,
         windows=_windows(coarse) if reused else None,
     )
@@ -150,8 +150,7 @@ def compare(
     resampled = crops or small
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
-        difference = float(np.abs(needle.raw - haystack.raw).mean())
-        if difference > FLAT_MAX_DIFFERENCE:
+        if flat_apart((needle.raw, haystack.raw), (needle.chroma, haystack.chroma), strict):
             return Verdict(False, 0.0, 0.0)
         if needle.smooth and haystack.smooth:
             return Verdict(True, 1.0)
@@ -169,13 +168,26 @@ def compare(
         return Verdict(False, similarity, 0.0, lacks)
     if strict and contrast_ratio(whole, cropped, inset, dy, dx) > MAX_CONTRAST_RATIO:
         return Verdict(False, similarity, 0.0, lacks)
-    if strict and _other_hues(needle, haystack):
+    if strict and other_hues(needle.chroma, haystack.chroma):
         return Verdict(False, similarity, 0.0, lacks)
     if needle.smooth and haystack.smooth:
         return Verdict(True, similarity, lacks=lacks)
     detail = _detail(whole.fine[0], cropped.fine[inset], dy, dx)
     same = agrees(detail, strict, resampled, small)
     return Verdict(same, similarity, detail.correlation, lacks)
+
+
+def compare_sized(
+    needle: Prepared,
+    haystack: Prepared,
+    min_similarity: float,
+    sizes: tuple[tuple[int, int], tuple[int, int]],
+) -> Verdict:
+    """``compare`` of two photos of these full sizes (the needle's, the haystack's)."""
+    if too_small_to_tell(*sizes):
+        return Verdict(False, 0.0, 0.0)
+    crops, small = alignment(*sizes)
+    return compare(needle, haystack, min_similarity, crops=crops, small=small)
 
 
 def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool]:
@@ -227,18 +239,6 @@ def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: 
     ]
     spreads = _detrended(np.stack(windows).reshape(2, -1), shape).std(axis=1) + CONTRAST_FLOOR
     return float(spreads.max() / spreads.min())
-
-
-def _coloured(chroma: Chroma) -> bool:
-    """The chroma map was made, and has some colour in it."""
-    return chroma_known(chroma) and bool(chroma.any())
-
-
-def _other_hues(a: Prepared, b: Prepared) -> bool:
-    """Both pictures have colour, and not the same hues."""
-    if a.chroma is None or b.chroma is None:
-        return False
-    return hue_difference(a.chroma, b.chroma) > MAX_HUE_DIFFERENCE
 
 
 def _centre(coarse: Floats) -> Floats:
