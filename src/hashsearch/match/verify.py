@@ -99,11 +99,11 @@ class Prepared:
     flat: bool  # low information: compared pixel for pixel
     smooth: bool  # no detail to speak of: judged on the layout alone
     chroma: Floats | None = None  # (2, 16, 16) a*, b*; None: no colour kept
-    # the layout check's operands made once, for a thumbnail compared many times (a
-    # video's frames): the centre of the whole image and every shifted window of every
-    # inset, planes removed, scaled to length 1 (about 170 KB); None: made per comparison
+    # made once for a thumbnail compared many times (a library photo, a video frame): the
+    # layout's centre, plane removed, unit; each shifted window's length once its plane
+    # is removed (4 KB; not the windows themselves, 160 KB: see _layout)
     centre: Floats | None = None  # (30 * 30,)
-    windows: Floats | None = None  # (insets * 9, 30 * 30)
+    norms: Floats | None = None  # (insets * 9,)
 
 
 def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) -> Prepared:
@@ -128,7 +128,7 @@ def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) ->
         smooth=float(fine[0].std()) < FLAT_DETAIL_STD,
         chroma=chroma.astype(np.float32) if chroma is not None and coloured(chroma) else None,
         centre=_centre(coarse) if reused else None,
-        windows=_windows(coarse) if reused else None,
+        norms=_norms(coarse) if reused else None,
     )
 
 
@@ -220,10 +220,13 @@ def _layout(
 ) -> tuple[float, tuple[int, int, int]]:
     """Best layout correlation of ``whole`` against ``cropped``'s insets (the whole image
     only, unless ``crops``) and shifts."""
-    windows = cropped.windows if cropped.windows is not None else _windows(cropped.coarse)
+    # the centre is plane-free: its product with a window is that with the window's
+    # plane-free part, so only that part's length is needed
     centre = whole.centre if whole.centre is not None else _centre(whole.coarse)
+    dots = _views(cropped.coarse if crops else cropped.coarse[:1]) @ centre
+    norms = (cropped.norms if cropped.norms is not None else _norms(cropped.coarse))[: len(dots)]
+    scores = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > _FLAT_SPREAD)
     shifts = 2 * _SHIFT + 1
-    scores = windows @ centre if crops else windows[: shifts * shifts] @ centre
     best = int(np.argmax(scores))
     inset, rest = divmod(best, shifts * shifts)
     dy, dx = divmod(rest, shifts)
@@ -243,17 +246,22 @@ def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: 
 
 def _centre(coarse: Floats) -> Floats:
     """The whole image's centre (a shift's width in from each side), plane removed, unit."""
-    shape = (_COARSE_WINDOW, _COARSE_WINDOW)
     centre = coarse[0, _SHIFT:-_SHIFT, _SHIFT:-_SHIFT].reshape(1, -1)
-    unit: Floats = _unit(_detrended(centre, shape))[0]
-    return unit
+    plane_free = _detrended(centre, (_COARSE_WINDOW, _COARSE_WINDOW))[0]
+    length = float(np.linalg.norm(plane_free))
+    return plane_free / length if length > _FLAT_SPREAD else np.zeros_like(plane_free)
 
 
-def _windows(coarse: Floats) -> Floats:
-    """Every shifted window of every inset, planes removed, unit: (insets * 9, 900)."""
+def _views(coarse: Floats) -> Floats:
+    """Every shifted window of every inset as it is: (insets * 9, 900)."""
     shape = (_COARSE_WINDOW, _COARSE_WINDOW)
-    windows = sliding_window_view(coarse, shape, axis=(1, 2)).reshape(-1, shape[0] * shape[1])
-    return _unit(_detrended(windows, shape))
+    return sliding_window_view(coarse, shape, axis=(1, 2)).reshape(-1, shape[0] * shape[1])
+
+
+def _norms(coarse: Floats) -> Floats:
+    """The length of every shifted window of every inset once its plane is removed."""
+    detrended = _detrended(_views(coarse), (_COARSE_WINDOW, _COARSE_WINDOW))
+    return np.asarray(np.linalg.norm(detrended, axis=1), dtype=np.float32)
 
 
 def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> DetailScores:
@@ -286,11 +294,3 @@ def _plane_axes(height: int, width: int) -> tuple[Floats, ...]:
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     axes = [(c - c.mean()).ravel() for c in (xs, ys)]
     return tuple(axis / np.linalg.norm(axis) for axis in axes)
-
-
-def _unit(rows: Floats) -> Floats:
-    """Each row minus its mean, scaled to length 1 (a flat row stays zero)."""
-    centred = rows - rows.mean(axis=1, keepdims=True)
-    norm = np.linalg.norm(centred, axis=1, keepdims=True)
-    result: Floats = np.divide(centred, norm, out=np.zeros_like(centred), where=norm > _FLAT_SPREAD)
-    return result
