@@ -30,7 +30,6 @@ ALPHA_BACKGROUND = 128
 #: blank page, and was "found" as any fully transparent image; a blue as light as the
 #: gray became a flat picture. Copies that keep the alpha channel keep the same choice.
 NEAR_BACKGROUND = 16.0
-_LUMA = np.array([0.114, 0.587, 0.299], dtype=np.float32)  # B, G, R: JPEG's luma weights
 #: (2, CHROMA_SIDE, CHROMA_SIDE): a* and b*, each -128..127; all zero for a gray picture.
 Chroma = npt.NDArray[np.int8]
 #: The chroma map's side. 8 x 8 let more edited copies drift (a contrast edit moved a
@@ -72,19 +71,19 @@ def composite(colour: npt.NDArray[np.uint8], alpha: npt.NDArray[np.uint8]) -> np
     black when the picture is drawn in about that gray: see NEAR_BACKGROUND)."""
     weight = alpha.astype(np.float32)[..., None] / 255.0
     layers = colour.reshape(*alpha.shape, -1).astype(np.float32)
-    mixed = layers * weight + background(layers, weight) * (1.0 - weight)
+    mixed = layers * weight + background(gray_of(colour), weight) * (1.0 - weight)
     laid = np.asarray(np.clip(np.rint(mixed), 0, 255), dtype=np.uint8)
     return laid if laid.shape[2] == 3 else laid.reshape(alpha.shape)
 
 
-def background(layers: npt.NDArray[np.float32], weight: npt.NDArray[np.float32]) -> float:
-    """The gray a picture (height, width, 1 or 3 channels) with opacity ``weight`` (height,
-    width, 1; 0 to 1) is laid over: ALPHA_BACKGROUND, or black for one drawn in about it."""
+def background(gray: Gray, weight: npt.NDArray[np.float32]) -> float:
+    """The gray a picture (its gray pixels) with opacity ``weight`` (height, width, 1; 0 to
+    1) is laid over: ALPHA_BACKGROUND, or black for one drawn in about it."""
     total = float(weight.sum())
     if total <= 0.0:
         return ALPHA_BACKGROUND  # wholly transparent: blank over any background
-    gray = layers[..., 0] if layers.shape[2] == 1 else layers @ _LUMA
-    deviation = float((np.abs(gray - ALPHA_BACKGROUND) * weight[..., 0]).sum()) / total
+    off = np.abs(gray.astype(np.float32) - ALPHA_BACKGROUND)
+    deviation = float((off * weight[..., 0]).sum()) / total
     return ALPHA_BACKGROUND if deviation >= NEAR_BACKGROUND else 0.0
 
 
@@ -94,7 +93,8 @@ def gray_of(pixels: npt.NDArray[np.uint8]) -> Gray:
 
     if pixels.ndim == 2 or pixels.shape[2] == 1:
         return np.asarray(pixels.reshape(pixels.shape[:2]), dtype=np.uint8)
-    return np.asarray(cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    bgr = np.ascontiguousarray(pixels)  # the colour channels of a BGRA picture are a view
+    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
 
 def chroma_of(pixels: npt.NDArray[np.uint8]) -> Chroma:
