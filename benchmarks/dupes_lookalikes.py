@@ -5,10 +5,12 @@
 Open Clip Art's "shapes" (Debian's openclipart-png, fetched at benchmark time, never
 committed) are 1,645 drawings of stars, polygons and ornaments: about 490 candidates a
 drawing, more than a cache of prepared library thumbnails holds. The pictures are hashed
-first (a cache in a temporary folder, not timed); then ``--dupes`` runs twice in the same
-process, at the default size of that cache (match/matcher.py: PREPARED_CACHE) and at the
-256 it had before a prepared thumbnail stopped keeping its layout windows. The table
-gives the time, how many times a library thumbnail was prepared, and the groups.
+first (a cache in a temporary folder, not timed); then ``--dupes`` runs three times in
+the same process: a needle's candidates verified one at a time with the cache of
+prepared thumbnails at the 256 it had before a prepared thumbnail stopped keeping its
+layout windows (match/prepared.py: PREPARED_CACHE, VERIFY_BATCH), one at a time at
+today's cache, and together (the default). The table gives the time, how many times a
+library thumbnail was prepared, and the groups, which must be the same.
 """
 
 from __future__ import annotations
@@ -25,23 +27,25 @@ from pathlib import Path
 from _common import machine
 from _corpus import fetch
 from hashsearch.cli import main
-from hashsearch.match import matcher
+from hashsearch.match import prepared
 
 SHAPES = "openclipart-png/usr/share/openclipart/png/shapes"
 
 
-def dupes(folder: Path, cache: Path, prepared: int) -> tuple[float, int, list[list[str]]]:
-    """Seconds, preparations and groups of ``--dupes`` with ``prepared`` kept."""
+def dupes(folder: Path, cache: Path, kept: int, batch: int) -> tuple[float, int, list[object]]:
+    """Seconds, preparations and groups of ``--dupes`` with ``kept`` prepared thumbnails
+    and a needle's candidates aligned ``batch`` at a time."""
     calls = 0
-    original = matcher.Matcher._prepare_path
+    original = prepared.PreparedLibrary._prepare_path
 
-    def counted(self: matcher.Matcher, path: str) -> matcher.Prepared:
+    def counted(self: prepared.PreparedLibrary, path: str) -> prepared.Prepared:
         nonlocal calls
         calls += 1
         return original(self, path)
 
-    matcher.PREPARED_CACHE, kept = prepared, matcher.PREPARED_CACHE
-    matcher.Matcher._prepare_path = counted  # type: ignore[method-assign]
+    defaults = prepared.PREPARED_CACHE, prepared.VERIFY_BATCH
+    prepared.PREPARED_CACHE, prepared.VERIFY_BATCH = kept, batch
+    prepared.PreparedLibrary._prepare_path = counted  # type: ignore[method-assign]
     out = io.StringIO()
     try:
         start = time.perf_counter()
@@ -49,9 +53,9 @@ def dupes(folder: Path, cache: Path, prepared: int) -> tuple[float, int, list[li
             main(["--dupes", str(folder), "--json", "--cache", str(cache)])
         seconds = time.perf_counter() - start
     finally:
-        matcher.PREPARED_CACHE = kept
-        matcher.Matcher._prepare_path = original  # type: ignore[method-assign]
-    groups = [[entry["path"] for entry in group] for group in json.loads(out.getvalue())["groups"]]
+        prepared.PREPARED_CACHE, prepared.VERIFY_BATCH = defaults
+        prepared.PreparedLibrary._prepare_path = original  # type: ignore[method-assign]
+    groups: list[object] = json.loads(out.getvalue())["groups"]
     return seconds, calls, groups
 
 
@@ -71,16 +75,20 @@ def main_() -> None:
         print(f"machine: {machine()}")
         print(f"{len(chosen)} shapes of Open Clip Art, hashes cached; --dupes in one process")
         print()
-        print("| prepared thumbnails kept | seconds | preparations | groups | ratio |")
-        print("| ---: | ---: | ---: | ---: | ---: |")
-        rows = [(256, dupes(folder, cache, 256))]
-        rows.append((matcher.PREPARED_CACHE, dupes(folder, cache, matcher.PREPARED_CACHE)))
-        baseline = rows[0][1][0]
-        for kept, (seconds, calls, groups) in rows:
+        print("| candidates verified | thumbnails kept | seconds | preparations | groups | ratio |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        runs = [
+            ("one at a time", 256, 1),
+            ("one at a time", prepared.PREPARED_CACHE, 1),
+            (f"{prepared.VERIFY_BATCH} together", prepared.PREPARED_CACHE, prepared.VERIFY_BATCH),
+        ]
+        rows = [(how, kept, dupes(folder, cache, kept, batch)) for how, kept, batch in runs]
+        baseline = rows[0][2][0]
+        for how, kept, (seconds, calls, groups) in rows:
             ratio = f"{seconds / baseline:.2f}"
-            print(f"| {kept} | {seconds:.1f} | {calls:,} | {len(groups)} | {ratio} |")
+            print(f"| {how} | {kept} | {seconds:.1f} | {calls:,} | {len(groups)} | {ratio} |")
         print()
-        print("the same groups:", rows[0][1][2] == rows[1][1][2])
+        print("the same groups, similarities and all:", all(r[2][2] == rows[0][2][2] for r in rows))
 
 
 if __name__ == "__main__":

@@ -151,3 +151,25 @@ def test_a_batch_of_needles_gets_the_verdicts_each_gets_alone(monkeypatch) -> No
     heard: list[tuple[int, int]] = []
     assert matcher.candidates_many(needles, on_done=lambda *n: heard.append(n)) == together
     assert heard[-1] == (6, 6) and all(total == 6 for _, total in heard)
+
+
+def test_candidates_verified_together_get_the_verdicts_each_gets_alone(monkeypatch) -> None:
+    from hashsearch.match import prepared
+
+    photos = [_gray(load_photo(name)) for name in PHOTO_NAMES[:8]]
+    matcher = Matcher(64, MatchRules(threshold=24))  # most photos are candidates of each
+    for number, photo in enumerate(photos):
+        h, w = photo.shape
+        matcher.add(f"photo-{number}", signature(photo, 8))  # one size as the needle's own
+        matcher.add(f"cut-{number}", signature(photo[h // 20 : -h // 20, w // 20 :], 8))
+        matcher.add(f"small-{number}", signature(resized(photo, 0.05), 8))
+    matcher.add("blank", signature(np.full((300, 400), 128, np.uint8), 8))
+    needles = [signature(photo, 8) for photo in photos]
+    needles.append(signature(np.full((150, 200), 128, np.uint8), 8))
+    together = matcher.candidates_many(needles)
+    first = matcher.candidates_many(needles, first_copy=True)
+    assert sum(len(found.rejected) for found in together) > 30  # many pairs kept apart
+    monkeypatch.setattr(prepared, "VERIFY_BATCH", 1)  # one candidate at a time
+    assert matcher.candidates_many(needles) == together
+    assert matcher.candidates_many(needles, first_copy=True) == first
+    assert all(found.accepted for found in together)

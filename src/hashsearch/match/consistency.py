@@ -31,7 +31,37 @@ a moment verified (a library without EXIF, as the benchmarks' are, costs nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+from ..hash.signature import Signature
+from .moment import seconds_apart
+from .verdicts import Match, by_likeness
+
+
+def drop_ambiguous(
+    found: dict[str, tuple[bool, Match]],
+    needle: Signature,
+    own: str | None,
+    library: Mapping[str, Signature],
+) -> tuple[str, ...]:
+    """Turn the accepted matches of a needle without a camera moment (but its ``own``
+    library path) into near misses when two of them were taken at different moments;
+    returns their paths (or nothing)."""
+    if needle.taken is not None:
+        return ()  # its moment kept exposures taken at other moments out already
+    accepted = [m.path for m in by_likeness(m for same, m in found.values() if same)]
+    accepted = [path for path in accepted if path != own]
+    if any(library[path] == needle for path in accepted):
+        return ()  # its very signature: the library holds this picture as it is
+
+    def one_moment(a: str, b: str) -> bool:
+        return seconds_apart(library[a].taken, library[b].taken) is None
+
+    if disagreeing(accepted, one_moment) is None:
+        return ()
+    for path in accepted:
+        found[path] = (False, found[path][1])
+    return tuple(accepted)
 
 
 def disagreeing(accepted: Sequence[str], one: Callable[[str, str], bool]) -> tuple[str, str] | None:

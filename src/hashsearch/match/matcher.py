@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -12,14 +11,15 @@ from ..hash.movie import movie_parts
 from ..hash.one import HashResult
 from ..hash.signature import INSETS, Signature
 from ..index import HashIndex
-from .consistency import disagreeing
+from .consistency import drop_ambiguous
 from .file_verdict import file_verdict
 from .lesser import lesser
 from .moment import seconds_apart
 from .order import visit_order
+from .prepared import VERIFY_BATCH, PreparedLibrary
 from .turns import turned_variants
-from .verdicts import Candidates, ImageVerdict, Match, by_likeness
-from .verify import DEFAULT_MIN_SIMILARITY, Prepared, compare_sized, prepare
+from .verdicts import Candidates, ImageVerdict, Match
+from .verify import DEFAULT_MIN_SIMILARITY, Prepared, Verdict
 
 #: Candidate radius in bits, from benchmarks/accuracy.py (README, "Accuracy"): recall is
 #: the same at 6, 8 and 10 bits; 8 keeps the candidate lists short at a million hashes.
@@ -44,11 +44,6 @@ REPORT_EVERY = 64
 #: blocks hold less but keep fewer look-alikes together (.order): --dupes over 10,000
 #: took 51 s in blocks of 4,096 against 39 s in one.
 NEEDLE_BLOCK = 8192
-#: Prepared haystack thumbnails kept between comparisons (about 106 KB each: 68 MB). A
-#: needle among look-alikes has hundreds of candidates: a cache smaller keeps none for the
-#: next (256, when each held its layout windows: 804,000 preparations for --dupes over
-#: Open Clip Art's 1,645 shapes).
-PREPARED_CACHE = 640
 
 
 class Matcher:
@@ -64,7 +59,7 @@ class Matcher:
         # the movies the library keeps (hash.movie): its motion photos' and its videos'
         self.movies: dict[bytes, set[bool | None]] = {}
         self._paths: dict[int, str] = {}  # a library photo's path, by its signature's id
-        self._prepared = functools.lru_cache(maxsize=PREPARED_CACHE)(self._prepare_path)
+        self._library = PreparedLibrary(self.signatures, self._paths, rules.min_similarity)
 
     def add(self, path: str, value: Signature) -> None:
         """Index one haystack image under each of its hashes."""
@@ -142,6 +137,7 @@ class Matcher:
         # after it (--dupes must not hold every photo's); needles with the same
         # look-alikes follow one another (.order): their library copies stay prepared
         queue: dict[int, list[tuple[int, int, str]]] = {}
+        signatures = [variant for _, _, variant in variants]
         for (number, path), distance in nearest.items():
             queue.setdefault(variants[number][0], []).append((distance, number, path))
         best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
@@ -153,23 +149,27 @@ class Matcher:
             if done % REPORT_EVERY == 0:
                 on_done(done, len(needles))
             done += 1
-            prepared_variant: dict[int, Prepared] = {}
+            ready: dict[int, Prepared] = {}  # the needle's variants prepared
             own = self._paths.get(id(needles[needle]))  # --dupes: a library photo itself
             settled = False  # a copy is found; only candidates with a moment still matter
-            for distance, number, path in sorted(queue[needle]):
-                kept = self.signatures[path]
-                if settled and kept.taken is None and kept != needles[needle]:
+            pending = sorted(queue[needle])
+            ahead: dict[tuple[int, str], Verdict] = {}
+            batch = 1 if first_copy else VERIFY_BATCH  # a first copy is mostly the nearest
+            for position, (distance, number, path) in enumerate(pending):
+                if settled and self._momentless(path, needles[needle]):
                     continue  # it can neither make it ambiguous nor settle it (.consistency)
+                if (number, path) not in ahead:  # this and the next few, verified together
+                    upcoming = pending[position : position + batch]
+                    chosen = [
+                        (n, p)
+                        for _, n, p in upcoming
+                        if not (settled and self._momentless(p, needles[needle]))
+                    ]
+                    ahead = self._library.verify(chosen, signatures, ready)
+                    batch = min(2 * batch, VERIFY_BATCH)
                 _, name, variant = variants[number]
-                if number not in prepared_variant:
-                    prepared_variant[number] = self._prepare_needle(variant)
+                verdict, kept = ahead[(number, path)], self.signatures[path]
                 size = kept.size
-                verdict = compare_sized(
-                    prepared_variant[number],
-                    self._prepared(path),
-                    self.rules.min_similarity,
-                    (variant.size, size),
-                )
                 lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle
                 match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)
                 same = verdict.same
@@ -184,7 +184,7 @@ class Matcher:
                     if needles[needle].taken is not None:
                         break  # settled: exposures taken at other moments are not accepted
                     settled = True
-            ambiguous[needle] = self._drop_ambiguous(best[needle], needles[needle], own)
+            ambiguous[needle] = drop_ambiguous(best[needle], needles[needle], own, self.signatures)
         on_done(len(needles), len(needles))
         return [
             Candidates.of(*verdicts) for verdicts in zip(best, elsewhen, ambiguous, strict=True)
@@ -248,6 +248,11 @@ class Matcher:
                 verdicts.append(file_verdict(result, by_file[result.path], self._lesser))
         return verdicts
 
+    def _momentless(self, path: str, needle: Signature) -> bool:
+        """A library photo without a camera moment, and not the needle's very signature."""
+        kept = self.signatures[path]
+        return kept.taken is None and kept != needle
+
     def _lesser(self, match: Match, needle: Signature) -> str | None:
         """Why the library copy does not hold the whole needle (:func:`.lesser.lesser`)."""
         kept = self.signatures[match.path]
@@ -257,40 +262,6 @@ class Matcher:
         """True when the library keeps this movie's stream, with its sound if it has one."""
         stream, sound = movie_parts(movie)
         return any(sound is not True or kept is not False for kept in self.movies.get(stream, ()))
-
-    def _prepare_needle(self, variant: Signature) -> Prepared:
-        """A needle's thumbnail prepared, its layout operands made once (it is compared
-        with every candidate); a library photo's own (--dupes) is shared with the cache."""
-        path = self._paths.get(id(variant))
-        if path is not None and self.signatures.get(path) is variant:
-            return self._prepared(path)
-        return prepare(variant.thumb, reused=True, chroma=variant.chroma)
-
-    def _prepare_path(self, path: str) -> Prepared:
-        value = self.signatures[path]  # compared with many needles: operands made once
-        return prepare(value.thumb, reused=True, chroma=value.chroma)
-
-    def _drop_ambiguous(
-        self, found: dict[str, tuple[bool, Match]], needle: Signature, own: str | None
-    ) -> tuple[str, ...]:
-        """Turn the accepted matches of a needle without a camera moment (but its ``own``
-        library path) into near misses when two of them were taken at different moments
-        (:mod:`.consistency`); returns their paths (or nothing)."""
-        if needle.taken is not None:
-            return ()  # its moment kept exposures taken at other moments out already
-        accepted = [m.path for m in by_likeness(m for same, m in found.values() if same)]
-        accepted = [path for path in accepted if path != own]
-        if any(self.signatures[path] == needle for path in accepted):
-            return ()  # its very signature: the library holds this picture as it is
-        if disagreeing(accepted, self._one_moment) is None:
-            return ()
-        for path in accepted:
-            found[path] = (False, found[path][1])
-        return tuple(accepted)
-
-    def _one_moment(self, a: str, b: str) -> bool:
-        """Whether two library photos may be one exposure (:func:`.moment.seconds_apart`)."""
-        return seconds_apart(self.signatures[a].taken, self.signatures[b].taken) is None
 
     def _variants(self, needle: Signature) -> Iterator[tuple[str, Signature]]:
         yield "", needle

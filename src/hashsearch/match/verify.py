@@ -34,18 +34,19 @@ and must match pixel for pixel, and a tiny picture matches only one of its size
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..decode.colour import Chroma
 from ..hash.signature import THUMB_SIDE, Thumb
+from . import layout
 from .detail import DETAIL_SIGMAS, DetailScores, agrees, scores
 from .flat import flat_apart, too_small_to_tell
 from .hue import coloured, other_hues
+from .layout import COARSE_SIDE, SHIFT, WINDOW, Layout, detrended
 from .matrices import apply, inset_matrices
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
@@ -67,12 +68,8 @@ LOW_INFORMATION_STD = 1.0
 #: Band-passed detail with a spread below this (gray levels) is no detail: smooth images
 #: are judged on their layout alone.
 FLAT_DETAIL_STD = 0.6
-COARSE_SIDE = 32
 FINE_SIDE = 64
-_SHIFT = 1  # pixels a copy may be shifted against the other
-_COARSE_WINDOW = COARSE_SIDE - 2 * _SHIFT
-_FINE_WINDOW = FINE_SIDE - 2 * _SHIFT
-_FLAT_SPREAD = 1e-6  # a standard deviation below this is no spread at all
+_FINE_WINDOW = FINE_SIDE - 2 * SHIFT
 
 Floats = npt.NDArray[np.float32]
 
@@ -101,7 +98,7 @@ class Prepared:
     chroma: Floats | None = None  # (2, 16, 16) a*, b*; None: no colour kept
     # made once for a thumbnail compared many times (a library photo, a video frame): the
     # layout's centre, plane removed, unit; each shifted window's length once its plane
-    # is removed (4 KB; not the windows themselves, 160 KB: see _layout)
+    # is removed (4 KB; not the windows themselves, 160 KB: see .layout)
     centre: Floats | None = None  # (30 * 30,)
     norms: Floats | None = None  # (insets * 9,)
 
@@ -119,16 +116,16 @@ def prepare(thumb: Thumb, reused: bool = False, chroma: Chroma | None = None) ->
     to_coarse, low, high = inset_matrices(pixels.shape[0], COARSE_SIDE, FINE_SIDE, DETAIL_SIGMAS)
     coarse: Floats = apply(to_coarse, pixels)
     fine: Floats = apply(low, pixels) - apply(high, pixels)  # a difference of Gaussians (.detail)
-    detrended = _detrended(coarse[:1].reshape(1, -1), (COARSE_SIDE, COARSE_SIDE))
+    plane_free = detrended(coarse[:1].reshape(1, -1), (COARSE_SIDE, COARSE_SIDE))
     return Prepared(
         coarse=coarse,
         fine=fine,
         raw=coarse[0],
-        flat=float(detrended[0].std()) < LOW_INFORMATION_STD,
+        flat=float(plane_free[0].std()) < LOW_INFORMATION_STD,
         smooth=float(fine[0].std()) < FLAT_DETAIL_STD,
         chroma=chroma.astype(np.float32) if chroma is not None and coloured(chroma) else None,
-        centre=_centre(coarse) if reused else None,
-        norms=_norms(coarse) if reused else None,
+        centre=layout.centre(coarse) if reused else None,
+        norms=layout.norms(coarse) if reused else None,
     )
 
 
@@ -139,6 +136,7 @@ def compare(
     strict: bool = True,
     crops: bool = True,
     small: bool = False,
+    aligned: Layout | None = None,
 ) -> Verdict:
     """Is ``haystack`` the same picture as ``needle``, allowing either to be the cropped one?
     ``strict``: demand close agreement of images with the same level of detail.
@@ -146,7 +144,8 @@ def compare(
     (only the whole images are aligned). ``small``: either picture is narrower than its
     thumbnail (blown up in it). Two of one size neither of which is small have no
     resampling between their thumbnails: their detail must agree more closely
-    (:mod:`.detail`)."""
+    (:mod:`.detail`). ``aligned``: their layout alignment, when already found for many
+    candidates at once (:func:`.layout.best`, with the same ``crops``)."""
     resampled = crops or small
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
@@ -154,16 +153,12 @@ def compare(
             return Verdict(False, 0.0, 0.0)
         if needle.smooth and haystack.smooth:
             return Verdict(True, 1.0)
-        detail = _detail(needle.fine[0], haystack.fine[0], _SHIFT, _SHIFT)
+        detail = _detail(needle.fine[0], haystack.fine[0], SHIFT, SHIFT)
         return Verdict(agrees(detail, strict, resampled, small), 1.0, detail.correlation)
-    forward = _layout(needle, haystack, crops)
-    backward = _layout(haystack, needle, crops)
-    similarity, (inset, dy, dx), whole, cropped = max(
-        (forward[0], forward[1], needle, haystack),
-        (backward[0], backward[1], haystack, needle),
-        key=lambda scored: scored[0],
-    )
-    lacks = inset if cropped is needle else 0
+    aligned = aligned or layout.best(needle, [haystack], [crops])[0]
+    similarity, inset, dy, dx = aligned.similarity, aligned.inset, aligned.dy, aligned.dx
+    whole, cropped = (haystack, needle) if aligned.needle_cropped else (needle, haystack)
+    lacks = inset if aligned.needle_cropped else 0
     if similarity < min_similarity:
         return Verdict(False, similarity, 0.0, lacks)
     if strict and contrast_ratio(whole, cropped, inset, dy, dx) > MAX_CONTRAST_RATIO:
@@ -182,12 +177,29 @@ def compare_sized(
     haystack: Prepared,
     min_similarity: float,
     sizes: tuple[tuple[int, int], tuple[int, int]],
+    aligned: Layout | None = None,
 ) -> Verdict:
     """``compare`` of two photos of these full sizes (the needle's, the haystack's)."""
     if too_small_to_tell(*sizes):
         return Verdict(False, 0.0, 0.0)
     crops, small = alignment(*sizes)
-    return compare(needle, haystack, min_similarity, crops=crops, small=small)
+    return compare(needle, haystack, min_similarity, crops=crops, small=small, aligned=aligned)
+
+
+def compare_many(
+    needle: Prepared,
+    haystacks: Sequence[Prepared],
+    min_similarity: float,
+    sizes: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+) -> list[Verdict]:
+    """``compare_sized`` of one needle with many candidates, their layouts aligned at once
+    (:func:`.layout.best`): the same verdicts, without NumPy's overhead pair by pair."""
+    crops = [alignment(*pair)[0] for pair in sizes]
+    aligned = layout.best(needle, haystacks, crops) if haystacks else []
+    return [
+        compare_sized(needle, haystack, min_similarity, pair, found)
+        for haystack, pair, found in zip(haystacks, sizes, aligned, strict=True)
+    ]
 
 
 def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool]:
@@ -204,7 +216,7 @@ def layout_similarity(a: Prepared, b: Prepared) -> float:
     """The layout similarity ``compare`` gives two pictures, without its other checks."""
     if a.flat or b.flat:  # judged by their pixels
         return compare(a, b, 0.0, strict=False).similarity
-    return max(_layout(a, b)[0], _layout(b, a)[0])
+    return layout.best(a, [b], [True])[0].similarity
 
 
 def detail_correlation(a: Prepared, b: Prepared) -> float | None:
@@ -212,85 +224,31 @@ def detail_correlation(a: Prepared, b: Prepared) -> float | None:
     when either has no detail to compare: nearly blank or smooth)."""
     if a.flat or a.smooth or b.flat or b.smooth:
         return None
-    return _detail(a.fine[0], b.fine[0], _SHIFT, _SHIFT).correlation
-
-
-def _layout(
-    whole: Prepared, cropped: Prepared, crops: bool = True
-) -> tuple[float, tuple[int, int, int]]:
-    """Best layout correlation of ``whole`` against ``cropped``'s insets (the whole image
-    only, unless ``crops``) and shifts."""
-    # the centre is plane-free: its product with a window is that with the window's
-    # plane-free part, so only that part's length is needed
-    centre = whole.centre if whole.centre is not None else _centre(whole.coarse)
-    dots = _views(cropped.coarse if crops else cropped.coarse[:1]) @ centre
-    norms = (cropped.norms if cropped.norms is not None else _norms(cropped.coarse))[: len(dots)]
-    scores = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > _FLAT_SPREAD)
-    shifts = 2 * _SHIFT + 1
-    best = int(np.argmax(scores))
-    inset, rest = divmod(best, shifts * shifts)
-    dy, dx = divmod(rest, shifts)
-    return float(scores[best]), (inset, dy, dx)
+    return _detail(a.fine[0], b.fine[0], SHIFT, SHIFT).correlation
 
 
 def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: int) -> float:
     """How many times more contrasty the layout of one aligned window is than the other's."""
-    shape = (_COARSE_WINDOW, _COARSE_WINDOW)
+    shape = (WINDOW, WINDOW)
     windows = [
-        whole.coarse[0, _SHIFT:-_SHIFT, _SHIFT:-_SHIFT],
-        cropped.coarse[inset, dy : dy + _COARSE_WINDOW, dx : dx + _COARSE_WINDOW],
+        whole.coarse[0, SHIFT:-SHIFT, SHIFT:-SHIFT],
+        cropped.coarse[inset, dy : dy + WINDOW, dx : dx + WINDOW],
     ]
-    spreads = _detrended(np.stack(windows).reshape(2, -1), shape).std(axis=1) + CONTRAST_FLOOR
+    spreads = detrended(np.stack(windows).reshape(2, -1), shape).std(axis=1) + CONTRAST_FLOOR
     return float(spreads.max() / spreads.min())
-
-
-def _centre(coarse: Floats) -> Floats:
-    """The whole image's centre (a shift's width in from each side), plane removed, unit."""
-    centre = coarse[0, _SHIFT:-_SHIFT, _SHIFT:-_SHIFT].reshape(1, -1)
-    plane_free = _detrended(centre, (_COARSE_WINDOW, _COARSE_WINDOW))[0]
-    length = float(np.linalg.norm(plane_free))
-    return plane_free / length if length > _FLAT_SPREAD else np.zeros_like(plane_free)
-
-
-def _views(coarse: Floats) -> Floats:
-    """Every shifted window of every inset as it is: (insets * 9, 900)."""
-    shape = (_COARSE_WINDOW, _COARSE_WINDOW)
-    return sliding_window_view(coarse, shape, axis=(1, 2)).reshape(-1, shape[0] * shape[1])
-
-
-def _norms(coarse: Floats) -> Floats:
-    """The length of every shifted window of every inset once its plane is removed."""
-    detrended = _detrended(_views(coarse), (_COARSE_WINDOW, _COARSE_WINDOW))
-    return np.asarray(np.linalg.norm(detrended, axis=1), dtype=np.float32)
 
 
 def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> DetailScores:
     """The detail scores where the layout matched: ``cropped`` placed at the layout's
     shift (in fine pixels), then the best of one fine pixel around it."""
     window = _FINE_WINDOW
-    a = whole[_SHIFT : _SHIFT + window, _SHIFT : _SHIFT + window]
+    a = whole[SHIFT : SHIFT + window, SHIFT : SHIFT + window]
     scale = FINE_SIDE / COARSE_SIDE
-    oy, ox = round((dy - _SHIFT) * scale), round((dx - _SHIFT) * scale)
+    oy, ox = round((dy - SHIFT) * scale), round((dx - SHIFT) * scale)
     placements = [
         cropped[y : y + window, x : x + window]
-        for y in (_SHIFT + oy + sy for sy in (-1, 0, 1))
-        for x in (_SHIFT + ox + sx for sx in (-1, 0, 1))
+        for y in (SHIFT + oy + sy for sy in (-1, 0, 1))
+        for x in (SHIFT + ox + sx for sx in (-1, 0, 1))
         if 0 <= y <= FINE_SIDE - window and 0 <= x <= FINE_SIDE - window
     ]
     return scores(a, placements)
-
-
-def _detrended(rows: Floats, shape: tuple[int, ...]) -> Floats:
-    """Each row (a flattened image of ``shape``) minus its least-squares plane a + bx + cy."""
-    out = rows - rows.mean(axis=1, keepdims=True)
-    for axis in _plane_axes(shape[0], shape[1]):
-        out = out - (out @ axis)[:, None] * axis[None, :]
-    return np.asarray(out, dtype=np.float32)
-
-
-@functools.cache
-def _plane_axes(height: int, width: int) -> tuple[Floats, ...]:
-    # centred coordinates are orthogonal to the constant and to each other on a full grid
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    axes = [(c - c.mean()).ravel() for c in (xs, ys)]
-    return tuple(axis / np.linalg.norm(axis) for axis in axes)
