@@ -55,11 +55,11 @@ def _nearest(judged: Frames, other: Frames) -> list[tuple[int, int]]:
 
 
 def test_displacement_is_measured_to_a_fraction_of_a_thumbnail_pixel(picture) -> None:
-    here = _view(picture, 100, 100).fine[0]
+    here = _view(picture, 100, 100).fine()
     assert displacement(here, here) == pytest.approx((0.0, 0.0), abs=1e-6)
     # the view moved 25 px down and 12 left of 400: its content 4 and 1.92 thumbnail
     # pixels up and right; that is how far the second's content must move onto the first's
-    moved = _view(picture, 125, 88).fine[0]
+    moved = _view(picture, 125, 88).fine()
     assert displacement(here, moved) == pytest.approx((4.0, -1.92), abs=0.05)
 
 
@@ -69,9 +69,9 @@ def test_displacement_does_not_lock_to_whole_pixels(photo: str) -> None:
     # of 0.16; phase correlation alone was off by 0.08 to 0.10 on average, 0.2 at most
     gray = cv2.imread(str(PHOTOS / photo), cv2.IMREAD_GRAYSCALE)
     picture = cv2.resize(gray, (1000, 1000), interpolation=cv2.INTER_AREA)
-    here = _view(picture, 200, 200).fine[0]
+    here = _view(picture, 200, 200).fine()
     errors = [
-        abs(displacement(here, _view(picture, 200, 200 + k).fine[0])[1] - k * 64 / VIEW)
+        abs(displacement(here, _view(picture, 200, 200 + k).fine())[1] - k * 64 / VIEW)
         for k in range(13)
     ]
     assert max(errors) < 0.06

@@ -273,7 +273,7 @@ def test_detail_is_compared_block_by_block_on_a_fine_grid() -> None:
 def _detail_scores(a: np.ndarray, b: np.ndarray) -> DetailScores:
     """The detail scores of two whole pictures of one size, aligned as they are."""
     first, second = prepare(signature(a, 8).thumb), prepare(signature(b, 8).thumb)
-    return scores(first.fine[0][1:-1, 1:-1], [second.fine[0][1:-1, 1:-1]])
+    return scores(first.fine()[1:-1, 1:-1], [second.fine()[1:-1, 1:-1]])
 
 
 def test_a_blurred_copy_of_a_picture_smaller_than_its_thumbnail_is_found() -> None:

@@ -123,7 +123,7 @@ def test_inset_copies_are_the_crops_resized_and_band_passed() -> None:
         fine = shrunk(pixels, 64)
         low, high = (cv2.GaussianBlur(fine, (0, 0), sigma) for sigma in DETAIL_SIGMAS)
         assert np.allclose(prepared.coarse[number], shrunk(pixels, 32), atol=1e-2)
-        assert np.allclose(prepared.fine[number], low - high, atol=1e-2)
+        assert np.allclose(prepared.fine(number), low - high, atol=1e-2)
 
 
 def test_needles_that_share_look_alikes_are_verified_one_after_another() -> None:

@@ -229,15 +229,15 @@ def _measure(judged: Frames, other: Frames, k: int, m: int) -> _Measured | None:
     behind = other.near(other.times[m] - BASELINE, BASELINE / 2)
     far = (ahead or behind or [m + 1])[0]
     span = other.times[far] - other.times[m]
-    matched = other.frame(m).fine[0]
-    moved = np.array(displacement(matched, other.frame(far).fine[0])) / span
-    return _Measured(displacement(judged.frame(k).fine[0], matched), moved, lag, moment, gap)
+    matched = other.frame(m).fine()
+    moved = np.array(displacement(matched, other.frame(far).fine())) / span
+    return _Measured(displacement(judged.frame(k).fine(), matched), moved, lag, moment, gap)
 
 
 def _jerky(other: Frames, m: int) -> bool:
     """True when the other clip's motion changes from one sampled step to the next around
     frame ``m`` (not an end of the clip) by more than :data:`MAX_JERK`."""
-    before, here, after = (other.frame(j).fine[0] for j in (m - 1, m, m + 1))
+    before, here, after = (other.frame(j).fine() for j in (m - 1, m, m + 1))
     (early, now, late) = (other.times[j] for j in (m - 1, m, m + 1))
     speeds = np.array(displacement(before, here)) / (now - early)
     change = np.array(displacement(here, after)) / (late - now) - speeds  # pixels a second

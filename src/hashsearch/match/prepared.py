@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from ..hash.signature import Signature
 from .verify import Prepared, Verdict, compare_many, prepare
 
-#: Prepared library thumbnails kept between comparisons (about 106 KB each: 68 MB). A
+#: Prepared library thumbnails kept between comparisons (about 45 KB each: 72 MB). A
 #: needle among look-alikes has hundreds of candidates: a cache smaller keeps none for the
-#: next (256, when each held its layout windows: 804,000 preparations for --dupes over
-#: Open Clip Art's 1,645 shapes).
-PREPARED_CACHE = 640
+#: next (--dupes over Open Clip Art's 1,645 shapes, about 490 candidates a shape: 804,000
+#: preparations with 256 kept, when each held its layout windows, 270 KB; 446,000 with
+#: 640, when each held every inset's detail copy, 106 KB; README, "--dupes").
+PREPARED_CACHE = 1600
 #: A needle's candidates aligned together at most (.layout.best: a batch's windows, 160 KB
 #: a candidate, are copied once); a run that stops at the first copy starts with one.
 VERIFY_BATCH = 64
