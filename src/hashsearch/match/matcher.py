@@ -11,12 +11,13 @@ from ..hash.movie import movie_parts
 from ..hash.one import HashResult
 from ..hash.signature import INSETS, Signature
 from ..index import HashIndex
+from . import prepared
 from .consistency import drop_ambiguous
 from .file_verdict import file_verdict
 from .lesser import lesser
 from .moment import seconds_apart
 from .order import visit_order
-from .prepared import VERIFY_BATCH, PreparedLibrary
+from .prepared import PreparedLibrary
 from .turns import turned_variants
 from .verdicts import Candidates, ImageVerdict, Match
 from .verify import DEFAULT_MIN_SIMILARITY, Prepared, Verdict
@@ -154,7 +155,7 @@ class Matcher:
             settled = False  # a copy is found; only candidates with a moment still matter
             pending = sorted(queue[needle])
             ahead: dict[tuple[int, str], Verdict] = {}
-            batch = 1 if first_copy else VERIFY_BATCH  # a first copy is mostly the nearest
+            batch = 1 if first_copy else prepared.VERIFY_BATCH  # a first copy is mostly the nearest
             for position, (distance, number, path) in enumerate(pending):
                 if settled and self._momentless(path, needles[needle]):
                     continue  # it can neither make it ambiguous nor settle it (.consistency)
@@ -166,7 +167,7 @@ class Matcher:
                         if not (settled and self._momentless(p, needles[needle]))
                     ]
                     ahead = self._library.verify(chosen, signatures, ready)
-                    batch = min(2 * batch, VERIFY_BATCH)
+                    batch = min(2 * batch, prepared.VERIFY_BATCH)
                 _, name, variant = variants[number]
                 verdict, kept = ahead[(number, path)], self.signatures[path]
                 size = kept.size
