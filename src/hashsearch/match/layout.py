@@ -7,11 +7,15 @@ The centre is plane-free and of unit length, so its product with a window is the
 with the window's plane-free part: only the length of that part is needed (``norms``: 45
 numbers a thumbnail, not the 45 windows, 160 KB).
 
-A needle among look-alikes has hundreds of candidates, and checking them one pair at a
-time was mostly NumPy's overhead on small arrays (``--dupes`` over 800 of Open Clip
-Art's shapes: 21 of 45 s in the layout check, a fifth of a millisecond a pair). ``best``
-scores a needle against many candidates at once: their windows against the needle's
-centre in one matrix product, the needle's windows against their centres in another.
+A needle among look-alikes has hundreds of candidates, and a pair's check is mostly
+NumPy's overhead on small arrays. ``best`` scores a needle against many candidates at
+once: their windows against the needle's centre in one matrix product, the needle's
+windows against their centres in another, no window copied (``_products``). Measured on
+2026-12-01 (2 CPUs), ``--dupes`` over 800 of Open Clip Art's shapes, hashes cached:
+20-25 s with 64 candidates aligned together, 48-54 s one at a time, 31.8 s for the
+code before (a pair at a time, each window copied): about 0.2 ms for one pair alone,
+0.03 ms a pair in 64. The matcher aligns a needle's candidates 64 at a time
+(:mod:`.prepared`); a run that stops at the first copy starts with one.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from .verify import Prepared, Verdict, compare_many, prepare
 #: preparations with 256 kept, when each held its layout windows, 270 KB; 446,000 with
 #: 640, when each held every inset's detail copy, 106 KB; README, "--dupes").
 PREPARED_CACHE = 1600
-#: A needle's candidates aligned together at most (.layout.best: a batch's windows, 160 KB
-#: a candidate, are copied once); a run that stops at the first copy starts with one.
+#: A needle's candidates aligned together at most (.layout.best: their centres laid at
+#: every shift take 36 KB a candidate); a run that stops at the first copy starts with one.
 VERIFY_BATCH = 64
 
 #: (needle variant number, library path): one candidate pair
