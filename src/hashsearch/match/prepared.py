@@ -2,7 +2,7 @@
 verified against them together.
 
 Verifying a candidate needs both thumbnails prepared (:func:`.verify.prepare`: their
-layout and detail copies, about a millisecond). A library photo is prepared once and
+layout and detail copies, about half a millisecond). A library photo is prepared once and
 kept while needles that share it are verified (:mod:`.order` takes them together); a
 needle's own thumbnail is prepared once for all its candidates, and a library photo's
 own (``--dupes``) comes from the same cache.
@@ -20,7 +20,7 @@ from .verify import Prepared, Verdict, compare_many, prepare
 #: needle among look-alikes has hundreds of candidates: a cache smaller keeps none for the
 #: next (--dupes over Open Clip Art's 1,645 shapes, about 490 candidates a shape: 804,000
 #: preparations with 256 kept, when each held its layout windows, 270 KB; 446,000 with
-#: 640, when each held every inset's detail copy, 106 KB; README, "--dupes").
+#: 640, when each held every inset's detail copy, 106 KB; README, "What keeps it fast").
 PREPARED_CACHE = 1600
 #: A needle's candidates aligned together at most (.layout.best: their centres laid at
 #: every shift take 36 KB a candidate); a run that stops at the first copy starts with one.

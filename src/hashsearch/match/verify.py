@@ -107,7 +107,7 @@ class Prepared:
     def fine(self, inset: int = 0) -> Floats:
         """The 64 x 64 band-passed copy of this inset (0: the whole image). Only the whole
         image's is kept: most pairs are judged whole, or never reach the detail check
-        (a prepared library photo then takes 45 KB instead of 106 KB, README "--dupes")."""
+        (a prepared library photo then takes 45 KB instead of 106 KB: .prepared)."""
         if inset == 0:
             return self.whole_fine
         made: Floats = _band_passed(self.thumb.astype(np.float32), slice(inset, inset + 1))[0]
