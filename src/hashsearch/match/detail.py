@@ -31,18 +31,25 @@ matched best (:mod:`.verify`), compared four ways:
 Blurring the band-passed detail is band-passing the blurred image (both are
 convolutions), so the thumbnails the signature holds are all it needs. Every constant
 was measured with ``benchmarks/lookalikes.py`` and ``benchmarks/accuracy.py``.
+
+A needle among look-alikes has hundreds of candidates whose layout passes, and a pair's
+scores are many NumPy calls on small arrays: ``scores_at`` scores a needle's candidates
+together (each shifted window a product over the whole batch, the blurs one stacked
+product), with the figures pair by pair would give (to float rounding).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from .matrices import area_matrix, blur_matrix
+from .blocks import blocks_apart, disagreeing
+from .layout import COARSE_SIDE, SHIFT
+from .matrices import blur_matrix
 
 Floats = npt.NDArray[np.float32]
 
@@ -53,10 +60,6 @@ Floats = npt.NDArray[np.float32]
 #: a quarter); 0.1 lost 6 of 64 watermarked copies for 93 more pairs.
 MIN_DETAIL = 0.5
 MAX_DISAGREEING = 0.2
-#: A block whose detail correlates less than this disagrees.
-BLOCK_AGREEMENT = 0.5
-#: Blocks with less than this share of the mean block energy are not judged.
-BLOCK_MIN_ENERGY = 0.1
 #: Images whose detail energies lie within this factor of each other have the same
 #: level of detail; their detail must then correlate at least SAME_LEVEL_MIN_DETAIL.
 #: Measured once on the accuracy benchmark's edited copies and look-alikes: copies at
@@ -95,7 +98,8 @@ MATCHED_GAIN = (0.55, 1.8)
 #: The fine grid (blocks across the 60 x 60 middle of the aligned detail, once at one
 #: level) and the largest share of its blocks with detail in both images (each at least
 #: BLOCK_MIN_ENERGY of its mean block) that may correlate under BLOCK_AGREEMENT; it
-#: judges only detail with at least FINE_MIN_DETAIL gray levels of spread in both.
+#: judges only detail with at least FINE_MIN_DETAIL gray levels of spread in both (the
+#: grids' constants: .blocks).
 #: Measured on 2026-11-30 over the look-alike benchmark's 599 false pairs and 7,728
 #: edited copies that pass every other check (each edit of benchmarks/_edits.py on two
 #: draws, of 25 and of 60 pictures, of each look-alike genre and on the shared photos):
@@ -107,13 +111,11 @@ MATCHED_GAIN = (0.55, 1.8)
 #: shared photo's quarter, mostly sky, noised at sigma 12 reached 0.46: its sky's blocks
 #: hold noise in one image and nothing in the other. Ungated, copies shrunk to 15-25 px
 #: reached 0.53 and a nearly smooth wallpaper at quality 40 (detail spread 0.65) 0.51.
-FINE_BLOCKS = 12
 MAX_DISAGREEING_BLOCKS = 0.25
-FINE_MIN_DETAIL = 1.0
 
 DETAIL_SIGMAS = (0.5, 2.0)  # pixels of the 64 x 64 copy: the band kept
-BLOCKS = 4
 _FLAT_SPREAD = 1e-6  # a standard deviation below this is no spread at all
+_FEW = 4  # pairs whose shifted windows are copied rather than multiplied in place
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,29 +138,76 @@ class DetailScores:
 def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
     """The detail of ``whole`` against the best-correlating of ``placements`` (windows
     of the other image the same size as ``whole``, shifted a fine pixel about)."""
-    best, placed = -2.0, whole
-    if placements:  # all correlations in one product: verification runs this most
-        correlations = _correlations(whole, np.stack(placements))
-        first_best = int(np.argmax(correlations))
-        best, placed = float(correlations[first_best]), placements[first_best]
-    energies = [float((x * x).sum()) for x in (whole, placed)]
-    richer, poorer = (whole, placed) if energies[0] >= energies[1] else (placed, whole)
-    level = max(energies) / max(min(energies), _FLAT_SPREAD)
-    matched, gain = best, 1.0
-    middles = (whole[1:-1, 1:-1], placed[1:-1, 1:-1])
-    levelled = middles  # the two at one level of detail
-    if level > SAME_DETAIL_LEVEL:
-        blurs = _blur_stack(richer.shape[0])
-        blurred = np.asarray(blurs @ richer @ blurs.transpose(0, 2, 1), dtype=np.float32)
-        correlations = _correlations(poorer, blurred)
-        first_best = int(np.argmax(correlations))
-        energy = float((blurred[first_best] * blurred[first_best]).sum())
-        gain = float(np.sqrt(energy / max(min(energies), _FLAT_SPREAD)))
-        matched = max(matched, float(correlations[first_best]))
-        levelled = (blurred[first_best][1:-1, 1:-1], poorer[1:-1, 1:-1])
-    disagreeing = _disagreeing(_BlockMoments.of(*middles, BLOCKS))
-    apart = functools.partial(_blocks_apart, *levelled)
-    return DetailScores(best, disagreeing, level, matched, gain, apart)
+    stacked = np.stack(placements)[None]  # (1, placements, side, side)
+    correlations = _correlations(whole[None], stacked)[0]
+    first = int(np.argmax(correlations))
+    return _scored(whole[None], stacked[:, first], correlations[[first]])[0]
+
+
+def scores_at(
+    wholes: Sequence[Floats], others: Sequence[Floats], shifts: Sequence[tuple[int, int]]
+) -> list[DetailScores]:
+    """``scores`` of many pairs of band-passed copies at once (a needle's candidates):
+    each of ``others`` placed where the layout matched (``shifts``: dy, dx in layout
+    pixels, SHIFT for none), then the best of one fine pixel around it (the first best,
+    row by row, as ``scores`` takes it)."""
+    side = wholes[0].shape[0]
+    window, scale = side - 2 * SHIFT, side / COARSE_SIDE
+    middles = np.stack([whole[SHIFT : SHIFT + window, SHIFT : SHIFT + window] for whole in wholes])
+    stacked = np.stack(others)
+    correlations = _shifted_correlations(middles, stacked)  # (k, places, places)
+    # the placements a fine pixel around the layout's shift, those inside the image
+    centres = SHIFT + np.round((np.array(shifts) - SHIFT) * scale).astype(int)  # (k, 2)
+    places = np.arange(correlations.shape[1])
+    near = np.abs(places[None, None, :] - centres[:, :, None]) <= 1  # (k, 2, places)
+    correlations[~(near[:, 0, :, None] & near[:, 1, None, :])] = -np.inf
+    count = len(middles)
+    rows, columns = np.divmod(np.argmax(correlations.reshape(count, -1), axis=1), len(places))
+    spots = zip(rows.tolist(), columns.tolist(), strict=True)
+    chosen = np.stack(
+        [o[r : r + window, c : c + window] for o, (r, c) in zip(stacked, spots, strict=True)]
+    )
+    return _scored(middles, chosen, correlations[np.arange(count), rows, columns])
+
+
+def _scored(wholes: Floats, chosen: Floats, best: npt.NDArray[np.float64]) -> list[DetailScores]:
+    """The scores of each of ``wholes`` (k, side, side) against its best-correlating
+    placement ``chosen`` (k, side, side), which correlates ``best`` with it."""
+    pairs = np.stack([wholes, chosen], axis=1)  # (k, 2, side, side)
+    energies = np.einsum("kpij,kpij->kp", pairs, pairs).astype(np.float64)
+    richer = (energies[:, 0] < energies[:, 1]).astype(int)  # 0: the whole image
+    least = np.maximum(energies.min(axis=1), _FLAT_SPREAD)
+    level = energies.max(axis=1) / least
+    matched, gain = best.copy(), np.ones(len(pairs))
+    middles = pairs[:, :, 1:-1, 1:-1]
+    apart_of = disagreeing(middles[:, 0], middles[:, 1])
+    levelled: dict[int, tuple[Floats, Floats]] = {}
+    blurred = np.flatnonzero(level > SAME_DETAIL_LEVEL)
+    if len(blurred):  # the richer blurred to the poorer's level of detail
+        rows = np.arange(len(blurred))
+        poorer = pairs[blurred, 1 - richer[blurred]]
+        made = _blurred(pairs[blurred, richer[blurred]])  # (k', blurs, side, side)
+        tried = _correlations(poorer, made)
+        pick = np.argmax(tried, axis=1)
+        kept = made[rows, pick]
+        gain[blurred] = np.sqrt(np.einsum("kij,kij->k", kept, kept) / least[blurred])
+        matched[blurred] = np.maximum(best[blurred], tried[rows, pick])
+        levelled = {
+            int(i): (kept[j, 1:-1, 1:-1], poorer[j, 1:-1, 1:-1]) for j, i in enumerate(blurred)
+        }
+    figures = (best, apart_of, level, matched, gain)
+    columns = zip(*(column.tolist() for column in figures), strict=True)
+    return [
+        DetailScores(
+            correlation,
+            apart,
+            levels,
+            match,
+            amplitude,
+            functools.partial(blocks_apart, *levelled.get(i, (middles[i, 0], middles[i, 1]))),
+        )
+        for i, (correlation, apart, levels, match, amplitude) in enumerate(columns)
+    ]
 
 
 def agrees(detail: DetailScores, strict: bool, resampled: bool = True, small: bool = False) -> bool:
@@ -180,73 +229,53 @@ def agrees(detail: DetailScores, strict: bool, resampled: bool = True, small: bo
     return levelled and (small or detail.blocks_apart() <= MAX_DISAGREEING_BLOCKS)
 
 
-def _disagreeing(moments: _BlockMoments) -> float:
-    """The share of detail energy in blocks whose detail does not correlate (judged
-    where the two images' energy there is at least BLOCK_MIN_ENERGY of its mean)."""
-    energies, against = _block_agreement(moments)
-    energy = energies[0] + energies[1]
-    judged = energy >= BLOCK_MIN_ENERGY * energy.mean()
-    return float(energy[judged & against].sum() / max(float(energy.sum()), _FLAT_SPREAD))
+def _correlations(images: Floats, others: Floats) -> npt.NDArray[np.float64]:
+    """Normalised correlation of each image (k, side, side) with each of its ``others``
+    (k, m, side, side): (k, m), 0 where either is flat."""
+    x = images - images.mean(axis=(1, 2), keepdims=True)
+    dots = np.einsum("kmij,kij->km", others, x)
+    sums = np.einsum("kmij->km", others)
+    squares = np.einsum("kmij,kmij->km", others, others)
+    return _normalised(x, dots, sums, squares)
 
 
-def _blocks_apart(a: Floats, b: Floats) -> float:
-    """The share of the fine grid's blocks with detail in both images whose detail does
-    not correlate (0 when either's detail is fainter than FINE_MIN_DETAIL)."""
-    moments = _BlockMoments.of(a, b, FINE_BLOCKS)
-    if moments.least_spread() < FINE_MIN_DETAIL:
-        return 0.0
-    energies, against = _block_agreement(moments)
-    means = energies.mean(axis=(1, 2), keepdims=True)
-    judged = (energies >= BLOCK_MIN_ENERGY * means).all(axis=0)
-    return int((judged & against).sum()) / max(int(judged.sum()), 1)
+def _shifted_correlations(images: Floats, others: Floats) -> npt.NDArray[np.float64]:
+    """Normalised correlation of each image (k, side, side) with every window of its
+    size in the other (k, side + 2, side + 2): (k, 3, 3), 0 where either is flat. One
+    product a shift over the whole batch: no window is copied."""
+    places, side = others.shape[1] - images.shape[1] + 1, images.shape[1]
+    spots = [(row, column) for row in range(places) for column in range(places)]
+    if len(images) <= _FEW:  # the windows copied: fewer calls
+        windows = [others[:, row : row + side, column : column + side] for row, column in spots]
+        stacked = np.stack(windows, axis=1)  # (k, places * places, side, side)
+        return _correlations(images, stacked).reshape(len(images), places, places)
+    x = images - images.mean(axis=(1, 2), keepdims=True)
+    dots, sums, squares = (np.empty((len(x), places, places), np.float32) for _ in range(3))
+    for row, column in spots:
+        window = others[:, row : row + side, column : column + side]
+        dots[:, row, column] = np.einsum("kij,kij->k", window, x)
+        sums[:, row, column] = np.einsum("kij->k", window)
+        squares[:, row, column] = np.einsum("kij,kij->k", window, window)
+    return _normalised(x, dots, sums, squares)
 
 
-@dataclass(frozen=True, slots=True)
-class _BlockMoments:
-    """Per block of a grid: the means of two images' pixels, of their squares, and of
-    their products (block means are matrix products: verification runs this most)."""
-
-    means: Floats  # (2, count, count)
-    squares: Floats  # (2, count, count)
-    products: Floats  # (count, count)
-
-    @classmethod
-    def of(cls, a: Floats, b: Floats, count: int) -> _BlockMoments:
-        """The moments of ``a`` and ``b`` on a ``count`` x ``count`` grid from the corner."""
-        side = min(a.shape) // count * count
-        x, y = a[:side, :side], b[:side, :side]
-        averaging = area_matrix(side, count)  # whole blocks: each block's mean
-        moments = averaging @ np.stack([x, y, x * x, y * y, x * y]) @ averaging.T
-        return cls(moments[:2], moments[2:4], moments[4])
-
-    def least_spread(self) -> float:
-        """The smaller of the two images' standard deviations."""
-        means = self.means.mean(axis=(1, 2))
-        variances = self.squares.mean(axis=(1, 2)) - means * means
-        return float(np.sqrt(max(float(variances.min()), 0.0)))
-
-
-def _block_agreement(moments: _BlockMoments) -> tuple[Floats, npt.NDArray[np.bool_]]:
-    """Each block's detail energy in each image (its variance: each block's mean removed;
-    (2, count, count)), and which blocks' detail does not correlate."""
-    means = moments.means
-    energies = np.maximum(moments.squares - means * means, 0)
-    product = moments.products - means[0] * means[1]
-    correlation = product / np.sqrt(energies[0] * energies[1] + _FLAT_SPREAD)
-    return energies, correlation < BLOCK_AGREEMENT
-
-
-def _correlations(image: Floats, others: Floats) -> npt.NDArray[np.float64]:
-    """Normalised correlation of ``image`` with each of the stacked ``others`` (of its
-    shape): 0 where either is flat."""
-    x = image.ravel().astype(np.float32)
-    x = x - x.mean()
-    rows = others.reshape(len(others), -1)
-    rows = rows - rows.mean(axis=1, keepdims=True)
-    norms = np.sqrt(float(x @ x) * np.einsum("ij,ij->i", rows, rows).astype(np.float64))
-    dots = (rows @ x).astype(np.float64)
+def _normalised(x: Floats, dots: Floats, sums: Floats, squares: Floats) -> npt.NDArray[np.float64]:
+    """Correlations from the products of centred images ``x`` (k, side, side) with
+    others, and those others' sums and sums of squares (k, ...)."""
+    pixels = x.shape[1] * x.shape[2]
+    extra = (slice(None),) + (None,) * (dots.ndim - 1)
+    own = np.einsum("kij,kij->k", x, x).astype(np.float64)[extra]
+    sums64 = sums.astype(np.float64)
+    spreads = np.maximum(squares.astype(np.float64) - sums64 * sums64 / pixels, 0.0)
+    norms = np.sqrt(own * spreads)
     flat = norms <= _FLAT_SPREAD
-    return np.where(flat, 0.0, dots / np.where(flat, 1.0, norms))
+    return np.where(flat, 0.0, dots.astype(np.float64) / np.where(flat, 1.0, norms))
+
+
+def _blurred(images: Floats) -> Floats:
+    """Each image (k, side, side) blurred at each of MATCHED_SIGMAS: (k, blurs, side, side)."""
+    blurs = _blur_stack(images.shape[-1])
+    return np.asarray(blurs @ images[:, None] @ blurs.transpose(0, 2, 1), dtype=np.float32)
 
 
 @functools.cache

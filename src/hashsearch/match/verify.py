@@ -43,7 +43,7 @@ import numpy.typing as npt
 from ..decode.colour import Chroma
 from ..hash.signature import THUMB_SIDE, Thumb
 from . import layout
-from .detail import DETAIL_SIGMAS, DetailScores, agrees, scores
+from .detail import DETAIL_SIGMAS, agrees, scores_at
 from .flat import flat_apart, too_small_to_tell
 from .hue import coloured, other_hues
 from .layout import COARSE_SIDE, SHIFT, WINDOW, Layout, detrended
@@ -69,7 +69,6 @@ LOW_INFORMATION_STD = 1.0
 #: are judged on their layout alone.
 FLAT_DETAIL_STD = 0.6
 FINE_SIDE = 64
-_FINE_WINDOW = FINE_SIDE - 2 * SHIFT
 
 Floats = npt.NDArray[np.float32]
 
@@ -163,6 +162,36 @@ def compare(
     resampling between their thumbnails: their detail must agree more closely
     (:mod:`.detail`). ``aligned``: their layout alignment, when already found for many
     candidates at once (:func:`.layout.best`, with the same ``crops``)."""
+    screened = _screen(needle, haystack, min_similarity, strict, crops, small, aligned)
+    return screened if isinstance(screened, Verdict) else _judged([screened])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Detailed:
+    """A candidate that passed every check but the detail check, and what that needs."""
+
+    whole: Floats  # the 64 x 64 detail of the image compared whole
+    cropped: Floats  # the other's, on the inset the layout matched
+    dy: int  # where the layout matched (coarse pixels)
+    dx: int
+    similarity: float
+    lacks: int
+    strict: bool
+    resampled: bool
+    small: bool
+
+
+def _screen(
+    needle: Prepared,
+    haystack: Prepared,
+    min_similarity: float,
+    strict: bool,
+    crops: bool,
+    small: bool,
+    aligned: Layout | None,
+) -> Verdict | _Detailed:
+    """``compare``'s verdict when a check before the detail check settles it, or what
+    the detail check needs."""
     resampled = crops or small
     if needle.flat or haystack.flat:
         # nearly blank: the same picture pixel for pixel, and the same small details on it
@@ -170,8 +199,9 @@ def compare(
             return Verdict(False, 0.0, 0.0)
         if needle.smooth and haystack.smooth:
             return Verdict(True, 1.0)
-        detail = _detail(needle.fine(), haystack.fine(), SHIFT, SHIFT)
-        return Verdict(agrees(detail, strict, resampled, small), 1.0, detail.correlation)
+        return _Detailed(
+            needle.fine(), haystack.fine(), SHIFT, SHIFT, 1.0, 0, strict, resampled, small
+        )
     aligned = aligned or layout.best(needle, [haystack], [crops])[0]
     similarity, inset, dy, dx = aligned.similarity, aligned.inset, aligned.dy, aligned.dx
     whole, cropped = (haystack, needle) if aligned.needle_cropped else (needle, haystack)
@@ -184,9 +214,18 @@ def compare(
         return Verdict(False, similarity, 0.0, lacks)
     if needle.smooth and haystack.smooth:
         return Verdict(True, similarity, lacks=lacks)
-    detail = _detail(whole.fine(), cropped.fine(inset), dy, dx)
-    same = agrees(detail, strict, resampled, small)
-    return Verdict(same, similarity, detail.correlation, lacks)
+    fine = whole.fine(), cropped.fine(inset)
+    return _Detailed(*fine, dy, dx, similarity, lacks, strict, resampled, small)
+
+
+def _judged(detailed: Sequence[_Detailed]) -> list[Verdict]:
+    """The detail check's verdicts on these candidates, their detail compared at once."""
+    shifts = [(d.dy, d.dx) for d in detailed]
+    found = scores_at([d.whole for d in detailed], [d.cropped for d in detailed], shifts)
+    return [
+        Verdict(agrees(f, d.strict, d.resampled, d.small), d.similarity, f.correlation, d.lacks)
+        for d, f in zip(detailed, found, strict=True)
+    ]
 
 
 def compare_sized(
@@ -194,13 +233,9 @@ def compare_sized(
     haystack: Prepared,
     min_similarity: float,
     sizes: tuple[tuple[int, int], tuple[int, int]],
-    aligned: Layout | None = None,
 ) -> Verdict:
     """``compare`` of two photos of these full sizes (the needle's, the haystack's)."""
-    if too_small_to_tell(*sizes):
-        return Verdict(False, 0.0, 0.0)
-    crops, small = alignment(*sizes)
-    return compare(needle, haystack, min_similarity, crops=crops, small=small, aligned=aligned)
+    return compare_many(needle, [haystack], min_similarity, [sizes])[0]
 
 
 def compare_many(
@@ -209,14 +244,20 @@ def compare_many(
     min_similarity: float,
     sizes: Sequence[tuple[tuple[int, int], tuple[int, int]]],
 ) -> list[Verdict]:
-    """``compare_sized`` of one needle with many candidates, their layouts aligned at once
-    (:func:`.layout.best`): the same verdicts, without NumPy's overhead pair by pair."""
+    """``compare`` of one needle with many candidates of these full sizes (the needle's,
+    each candidate's), their layouts aligned at once (:func:`.layout.best`) and their
+    detail compared at once: the same verdicts, without NumPy's overhead pair by pair."""
     crops = [alignment(*pair)[0] for pair in sizes]
     aligned = layout.best(needle, haystacks, crops) if haystacks else []
-    return [
-        compare_sized(needle, haystack, min_similarity, pair, found)
-        for haystack, pair, found in zip(haystacks, sizes, aligned, strict=True)
+    screened = [
+        Verdict(False, 0.0, 0.0)
+        if too_small_to_tell(*pair)
+        else _screen(needle, haystack, min_similarity, True, crop, alignment(*pair)[1], found)
+        for haystack, pair, crop, found in zip(haystacks, sizes, crops, aligned, strict=True)
     ]
+    detailed = [s for s in screened if isinstance(s, _Detailed)]
+    judged = iter(_judged(detailed) if detailed else [])
+    return [s if isinstance(s, Verdict) else next(judged) for s in screened]
 
 
 def alignment(size: tuple[int, int], other: tuple[int, int]) -> tuple[bool, bool]:
@@ -241,7 +282,7 @@ def detail_correlation(a: Prepared, b: Prepared) -> float | None:
     when either has no detail to compare: nearly blank or smooth)."""
     if a.flat or a.smooth or b.flat or b.smooth:
         return None
-    return _detail(a.fine(), b.fine(), SHIFT, SHIFT).correlation
+    return scores_at([a.fine()], [b.fine()], [(SHIFT, SHIFT)])[0].correlation
 
 
 def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: int) -> float:
@@ -253,19 +294,3 @@ def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: 
     ]
     spreads = detrended(np.stack(windows).reshape(2, -1), shape).std(axis=1) + CONTRAST_FLOOR
     return float(spreads.max() / spreads.min())
-
-
-def _detail(whole: Floats, cropped: Floats, dy: int, dx: int) -> DetailScores:
-    """The detail scores where the layout matched: ``cropped`` placed at the layout's
-    shift (in fine pixels), then the best of one fine pixel around it."""
-    window = _FINE_WINDOW
-    a = whole[SHIFT : SHIFT + window, SHIFT : SHIFT + window]
-    scale = FINE_SIDE / COARSE_SIDE
-    oy, ox = round((dy - SHIFT) * scale), round((dx - SHIFT) * scale)
-    placements = [
-        cropped[y : y + window, x : x + window]
-        for y in (SHIFT + oy + sy for sy in (-1, 0, 1))
-        for x in (SHIFT + ox + sx for sx in (-1, 0, 1))
-        if 0 <= y <= FINE_SIDE - window and 0 <= x <= FINE_SIDE - window
-    ]
-    return scores(a, placements)
