@@ -126,6 +126,23 @@ def test_inset_copies_are_the_crops_resized_and_band_passed() -> None:
         assert np.allclose(prepared.fine(number), low - high, atol=1e-2)
 
 
+def test_the_contrast_ratio_is_the_spread_of_the_aligned_windows_without_their_plane() -> None:
+    from hashsearch.match.layout import WINDOW, detrended
+    from hashsearch.match.verify import CONTRAST_FLOOR, contrast_ratio, prepare
+
+    bold, faint = (signature(_gray(load_photo(name)), 8).thumb for name in PHOTO_NAMES[:2])
+    for reused in (False, True):  # window lengths kept (a library photo) or made now
+        whole, cropped = prepare(bold, reused=reused), prepare(faint, reused=reused)
+        for inset, dy, dx in ((0, 1, 1), (2, 0, 2)):
+            windows = [
+                whole.coarse[0, 1:-1, 1:-1],
+                cropped.coarse[inset, dy : dy + WINDOW, dx : dx + WINDOW],
+            ]
+            spreads = detrended(np.stack(windows).reshape(2, -1), (WINDOW, WINDOW)).std(axis=1)
+            expected = (spreads.max() + CONTRAST_FLOOR) / (spreads.min() + CONTRAST_FLOOR)
+            assert contrast_ratio(whole, cropped, inset, dy, dx) == pytest.approx(expected, 1e-5)
+
+
 def test_needles_that_share_look_alikes_are_verified_one_after_another() -> None:
     from hashsearch.match.order import visit_order
 

@@ -96,6 +96,15 @@ def norms_of(operands: Operands) -> Floats:
     return operands.norms if operands.norms is not None else norms(operands.coarse)
 
 
+def spread(operands: Operands, inset: int, dy: int, dx: int) -> float:
+    """The standard deviation of one shifted window of an inset once its plane is removed
+    (its length over its size: the plane-free part has no mean)."""
+    if operands.norms is not None:
+        return float(operands.norms[inset * SHIFTS + dy * (2 * SHIFT + 1) + dx]) / WINDOW
+    window = operands.coarse[inset : inset + 1, dy : dy + WINDOW, dx : dx + WINDOW]
+    return float(norms(window)[0]) / WINDOW
+
+
 def centre(coarse: Floats) -> Floats:
     """The whole image's centre (a shift's width in from each side), plane removed, unit."""
     middle = coarse[0, SHIFT:-SHIFT, SHIFT:-SHIFT].reshape(1, -1)

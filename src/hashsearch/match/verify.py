@@ -46,7 +46,7 @@ from . import layout
 from .detail import DETAIL_SIGMAS, agrees, scores_at
 from .flat import flat_apart, too_small_to_tell
 from .hue import coloured, other_hues
-from .layout import COARSE_SIDE, SHIFT, WINDOW, Layout, detrended
+from .layout import COARSE_SIDE, SHIFT, Layout, detrended
 from .matrices import apply, inset_matrices
 
 #: Layout correlation a candidate needs: copies score >= 0.86, most different photos that
@@ -286,11 +286,7 @@ def detail_correlation(a: Prepared, b: Prepared) -> float | None:
 
 
 def contrast_ratio(whole: Prepared, cropped: Prepared, inset: int, dy: int, dx: int) -> float:
-    """How many times more contrasty the layout of one aligned window is than the other's."""
-    shape = (WINDOW, WINDOW)
-    windows = [
-        whole.coarse[0, SHIFT:-SHIFT, SHIFT:-SHIFT],
-        cropped.coarse[inset, dy : dy + WINDOW, dx : dx + WINDOW],
-    ]
-    spreads = detrended(np.stack(windows).reshape(2, -1), shape).std(axis=1) + CONTRAST_FLOOR
-    return float(spreads.max() / spreads.min())
+    """How many times more contrasty the layout of one aligned window is than the other's
+    (each window's spread from its plane-free length, which the layout check keeps)."""
+    spreads = layout.spread(whole, 0, SHIFT, SHIFT), layout.spread(cropped, inset, dy, dx)
+    return (max(spreads) + CONTRAST_FLOOR) / (min(spreads) + CONTRAST_FLOOR)
