@@ -247,13 +247,13 @@ def compare_many(
     """``compare`` of one needle with many candidates of these full sizes (the needle's,
     each candidate's), their layouts aligned at once (:func:`.layout.best`) and their
     detail compared at once: the same verdicts, without NumPy's overhead pair by pair."""
-    crops = [alignment(*pair)[0] for pair in sizes]
-    aligned = layout.best(needle, haystacks, crops) if haystacks else []
+    kinds = [alignment(*pair) for pair in sizes]  # (crops, small) of each pair
+    aligned = layout.best(needle, haystacks, [crops for crops, _ in kinds]) if haystacks else []
     screened = [
         Verdict(False, 0.0, 0.0)
         if too_small_to_tell(*pair)
-        else _screen(needle, haystack, min_similarity, True, crop, alignment(*pair)[1], found)
-        for haystack, pair, crop, found in zip(haystacks, sizes, crops, aligned, strict=True)
+        else _screen(needle, haystack, min_similarity, True, *kind, found)
+        for haystack, pair, kind, found in zip(haystacks, sizes, kinds, aligned, strict=True)
     ]
     detailed = [s for s in screened if isinstance(s, _Detailed)]
     judged = iter(_judged(detailed) if detailed else [])
