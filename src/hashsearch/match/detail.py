@@ -245,7 +245,8 @@ def _correlations(images: Floats, others: Floats) -> npt.NDArray[np.float64]:
 def _shifted_correlations(images: Floats, others: Floats) -> npt.NDArray[np.float64]:
     """Normalised correlation of each image (k, side, side) with every window of its
     size in the other (k, side + 2, side + 2): (k, 3, 3), 0 where either is flat. One
-    product a shift over the whole batch: no window is copied."""
+    product a shift over the whole batch, no window copied; a few pairs (a run that
+    stops at the first copy starts with one) copy theirs, which takes fewer calls."""
     places, side = others.shape[1] - images.shape[1] + 1, images.shape[1]
     spots = [(row, column) for row in range(places) for column in range(places)]
     if len(images) <= _FEW:  # the windows copied: fewer calls
