@@ -10,7 +10,8 @@ numbers a thumbnail, not the 45 windows, 160 KB).
 A needle among look-alikes has hundreds of candidates, and a pair's check is mostly
 NumPy's overhead on small arrays. ``best`` scores a needle against many candidates at
 once: their windows against the needle's centre in one matrix product, the needle's
-windows against their centres in another, no window copied (``_products``). Measured on
+windows against their centres in another (``_products``; a candidate's windows are never
+copied, the needle's once a batch when it has more than a few candidates). Measured on
 2026-12-01 (2 CPUs), ``--dupes`` over 800 of Open Clip Art's shapes, hashes cached:
 20-25 s with 64 candidates aligned together, 48-54 s one at a time, 31.8 s for the
 code before (a pair at a time, each window copied): about 0.2 ms for one pair alone,
@@ -34,6 +35,8 @@ SHIFT = 1  # pixels a copy may be shifted against the other
 WINDOW = COARSE_SIDE - 2 * SHIFT
 SHIFTS = (2 * SHIFT + 1) ** 2  # placements of a window on one inset
 _FLAT_SPREAD = 1e-6  # a length below this is no spread at all
+_FEW = 2  # candidates whose centres are laid into thumbnails rather than the needle's
+# windows copied (measured on 2026-12-01: the two cost the same at 3 or 4 candidates)
 
 Floats = npt.NDArray[np.float32]
 
@@ -71,7 +74,10 @@ def best(needle: Operands, others: Sequence[Operands], crops: Sequence[bool]) ->
     forward = _products(images, centre_of(needle)[None, :]).reshape(count, -1)
     forward = _scaled(forward, np.stack([norms_of(o) for o in others]))
     centres = np.stack([centre_of(other) for other in others])  # (k, 900)
-    backward = _products(needle.coarse, centres).transpose(1, 0, 2).reshape(count, -1)
+    if count > _FEW:  # the needle's windows copied once (160 KB): one small product
+        backward = np.asarray(centres @ views(needle.coarse).T, dtype=np.float32)
+    else:  # a centre or two laid into blank thumbnails costs less than that copy
+        backward = _products(needle.coarse, centres).transpose(1, 0, 2).reshape(count, -1)
     backward = _scaled(backward, norms_of(needle)[None, :])
     whole_only = ~np.asarray(crops, dtype=bool)
     forward[whole_only, SHIFTS:] = -np.inf  # argmax then keeps to the whole image
