@@ -37,8 +37,8 @@ scores are many NumPy calls on small arrays: ``scores_at`` scores a needle's can
 together (each shifted window a product over the whole batch, the blurs one stacked
 product), with the figures pair by pair would give (to float rounding). Measured on
 2026-12-01 (2 CPUs), ``benchmarks/dupes_lookalikes.py``: 180.3 -> 104.7 s for --dupes
-over Open Clip Art's 1,645 shapes; a pair alone costs what it did (README, "What keeps
-it fast").
+over Open Clip Art's 1,645 shapes (with the contrast check's change, de428fe); a pair
+alone costs what it did (README, "What keeps it fast").
 """
 
 from __future__ import annotations
