@@ -214,7 +214,9 @@ def build(target: Path, per_genre: int, seed: int = 0) -> dict[str, list[Path]]:
     seen_bytes: set[bytes] = set()
     seen_pixels: set[bytes] = set()
     for genre, candidates in sorted(_sources(unpacked).items()):
-        best: dict[tuple[str, str], tuple[int, np.ndarray, bytes, str]] = {}
+        # the file's bytes, not its pixels: a few hundred decoded 4K wallpapers held at
+        # once took the whole 24 GB of the machine
+        best: dict[tuple[str, str], tuple[int, bytes, str]] = {}
         for folder, name, data in candidates:
             digest = hashlib.sha256(data).digest()
             if digest in seen_bytes:
@@ -232,7 +234,7 @@ def build(target: Path, per_genre: int, seed: int = 0) -> dict[str, list[Path]]:
             key = _artwork(folder, name)
             size = image.shape[0] * image.shape[1]
             if key not in best or size > best[key][0]:
-                best[key] = (size, image, data, name)
+                best[key] = (size, data, name)
         keys = sorted(best)
         rng.shuffle(keys)
         folder = target / genre
@@ -240,12 +242,14 @@ def build(target: Path, per_genre: int, seed: int = 0) -> dict[str, list[Path]]:
         chosen[genre] = []
         manifest = []
         for number, key in enumerate(keys[:per_genre]):
-            _, image, data, name = best[key]
+            _, data, name = best[key]
             if name.lower().endswith((".png", ".jpg", ".jpeg")):
                 path = folder / f"{number:04d}{os.path.splitext(name)[1].lower()}"
                 path.write_bytes(data)
             else:  # TGA, WebP: written as PNG, pixels unchanged
                 path = folder / f"{number:04d}.png"
+                image = _decode(data)
+                assert image is not None
                 cv2.imwrite(str(path), image)
             chosen[genre].append(path)
             manifest.append(f"{path.name}\t{key[0]}/{name}\n")
