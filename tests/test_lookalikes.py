@@ -12,14 +12,15 @@ from conftest import file_states, load_photo, resized, write_image
 from hashsearch import Matcher, MatchRules, hash_file, signature_of_file
 from hashsearch.hash.one import HashResult
 from hashsearch.hash.signature import signature
+from hashsearch.match.blocks import MAX_DISAGREEING_BLOCKS, MAX_MOVED
 from hashsearch.match.detail import (
     MATCHED_GAIN,
     MAX_DISAGREEING,
-    MAX_DISAGREEING_BLOCKS,
     MIN_DETAIL,
     MIN_MATCHED_DETAIL,
     MIN_MATCHED_DETAIL_SAME_SIZE,
     SAME_DETAIL_LEVEL,
+    SAME_LEVEL_MIN_DETAIL,
     DetailScores,
     scores,
 )
@@ -168,6 +169,45 @@ def test_a_burst_shot_a_moment_later_is_new_its_copies_are_found() -> None:
     brighter = np.clip(first.astype(np.int16) + 25, 0, 255).astype(np.uint8)
     for copy in (jpeg, brighter, resized(first, 0.5)):
         assert _verdict(first, copy) == "found"
+
+
+def _walker_at(at: tuple[int, int]) -> np.ndarray:
+    """A fixed camera's wide view (the rocket photo, gray, 640 x 480) with someone small
+    (another photo, 20 x 44: two by four pixels of the thumbnail) standing at ``at``."""
+    view = cv2.resize(_gray(load_photo("rocket.jpg")), (640, 480), interpolation=cv2.INTER_AREA)
+    walker = cv2.resize(_gray(load_photo("astronaut.png")), (20, 44), interpolation=cv2.INTER_AREA)
+    x, y = at
+    view[y : y + 44, x : x + 20] = walker
+    return view
+
+
+def test_a_burst_shot_where_someone_small_walked_on_is_new_its_copies_are_found() -> None:
+    # the walker is a few thumbnail pixels: layout and detail agree as closely as a
+    # copy's do; but each shot has detail where the other has next to none (the walker,
+    # here and there), which no edit of a copy makes: edits take detail away or add it
+    first, later = _walker_at((150, 300)), _walker_at((430, 330))
+    scores = _detail_scores(first, later)
+    assert scores.correlation >= SAME_LEVEL_MIN_DETAIL  # 0.96
+    assert scores.moved() > MAX_MOVED  # 57
+    assert _sized_verdict(first, later) == "new"
+    assert _sized_verdict(later, first) == "new"
+    ok, data = cv2.imencode(".jpg", first, [cv2.IMWRITE_JPEG_QUALITY, 40])
+    assert ok
+    marked = first.copy()  # a studio's white letters added in a corner: detail one way
+    cv2.putText(marked, "(c) Photo Studio", (380, 460), 0, 1.0, 255, 2, cv2.LINE_AA)
+    noise = np.random.default_rng(2).normal(0, 6, first.shape)
+    copies = {
+        "q40": cv2.imdecode(data, cv2.IMREAD_GRAYSCALE),
+        "brighter": np.clip(first.astype(np.int16) + 25, 0, 255).astype(np.uint8),
+        "halved": cv2.resize(first, (320, 240), interpolation=cv2.INTER_AREA),
+        "blurred": cv2.GaussianBlur(first, (0, 0), 1.5),
+        "noised": np.clip(first + noise, 0, 255).astype(np.uint8),
+        "watermarked": marked,
+    }
+    for name, copy in copies.items():
+        assert _detail_scores(first, cv2.resize(copy, (640, 480))).moved() <= MAX_MOVED, name
+        assert _sized_verdict(first, copy) == "found", name
+        assert _sized_verdict(copy, first) == "found", name
 
 
 def _star_polygon(points: int, step: int, side: int = 100) -> np.ndarray:

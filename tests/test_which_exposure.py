@@ -9,13 +9,23 @@ from pathlib import Path
 
 import cv2
 
-from conftest import BURST_START, burst_jpeg, burst_photo, file_states, load_photo, write_image
+from conftest import (
+    BURST_START,
+    burst_jpeg,
+    burst_photo,
+    exif_payload,
+    file_states,
+    load_photo,
+    with_exif,
+    write_image,
+)
 from hashsearch import HashParams, Matcher, MatchRules, signature_of_file
 from hashsearch.hash.one import hash_one
 from hashsearch.match.consistency import disagreeing
+from test_lookalikes import _walker_at
 
 AMBIGUOUS = (
-    "no camera moment of its own, and it passes as 2 library photos taken at different "
+    "no camera moment of its own, and it looks like 2 library photos taken at different "
     "moments (EXIF): which exposure it is, if any, cannot be told"
 )
 
@@ -65,6 +75,35 @@ def test_the_library_api_gives_the_same_verdict(tmp_path) -> None:
     assert (verdict.status, verdict.reason) == ("new", AMBIGUOUS)
     assert sorted(Path(m.path).name for m in verdict.similar) == ["IMG_0001.jpg", "IMG_0002.jpg"]
     assert matcher.matches(signature_of_file(str(tmp_path / "stripped.jpg"))) == []
+
+
+def _walker_shot(at: tuple[int, int], quality: int = 92) -> bytes:
+    """A fixed camera's shot with someone small at ``at`` (test_lookalikes), no EXIF."""
+    ok, data = cv2.imencode(".jpg", _walker_at(at), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return data.tobytes()
+
+
+def test_a_stripped_shot_like_one_exposure_and_a_moment_from_the_next_is_neither(
+    cli, tmp_path
+) -> None:
+    # the library's two exposures: the walker here, then a second on, over there; the
+    # stripped shot was taken just after the first (the walker a step on): it passes as
+    # the first, and as the second but for what moved, so it may be the first, or a
+    # third exposure the library lacks
+    library, backup = tmp_path / "library", tmp_path / "backup"
+    library.mkdir()
+    first = with_exif(_walker_shot((150, 300)), exif_payload(BURST_START, "120"))
+    (library / "IMG_0001.jpg").write_bytes(first)
+    later = with_exif(_walker_shot((430, 330)), exif_payload("2024:05:01 12:00:08", "120"))
+    (backup / "stripped").mkdir(parents=True)
+    (backup / "stripped" / "IMG_0001.jpg").write_bytes(_walker_shot((153, 300), 80))
+    alone = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert file_states(alone.out)["stripped/IMG_0001.jpg"] == ("found", None)  # pixels alone
+    (library / "IMG_0002.jpg").write_bytes(later)
+    run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
+    assert run.code == 1
+    assert file_states(run.out)["stripped/IMG_0001.jpg"] == ("new", AMBIGUOUS)
 
 
 def test_a_photo_the_library_holds_in_several_copies_is_found(cli, tmp_path) -> None:

@@ -10,7 +10,10 @@ it may be A, or B, or a third exposure of the burst that the library lacks. So i
 not found ("new": it has no moment of its own and passes as two library photos taken
 at different moments), both are shown as near misses, and ``--dupes`` groups it with
 neither. A library copy with the needle's very signature (the file its library
-imported) still settles it.
+imported) still settles it. A library photo that fails only because something moved
+(:mod:`.detail`: someone walked on) is the same scene a moment on and counts as an
+exposure it looks like: without that, a shot taken between two exposures that passed
+as both passed as one only once the check of what moved came, and was "found".
 
 The same reasoning on pixels alone (two library photos that do not pass against each
 other) was tried on 2026-11-30 and dropped. On ``benchmarks/lookalikes.py`` it halved
@@ -31,7 +34,7 @@ a moment verified (a library without EXIF, as the benchmarks' are, costs nothing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from ..hash.signature import Signature
 from .moment import seconds_apart
@@ -43,25 +46,28 @@ def drop_ambiguous(
     needle: Signature,
     own: str | None,
     library: Mapping[str, Signature],
+    moved: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Turn the accepted matches of a needle without a camera moment (but its ``own``
-    library path) into near misses when two of them were taken at different moments;
-    returns their paths (or nothing)."""
+    library path) into near misses when two of them, or one and a candidate that failed
+    only because something moved (``moved``: the same scene a moment on), were taken at
+    different moments; returns the paths of both kinds (or nothing)."""
     if needle.taken is not None:
         return ()  # its moment kept exposures taken at other moments out already
     accepted = [m.path for m in by_likeness(m for same, m in found.values() if same)]
     accepted = [path for path in accepted if path != own]
-    if any(library[path] == needle for path in accepted):
-        return ()  # its very signature: the library holds this picture as it is
+    if not accepted or any(library[path] == needle for path in accepted):
+        return ()  # nothing accepted, or its very signature: the library holds it as it is
+    others = [path for path in moved if path != own and path not in accepted]
 
     def one_moment(a: str, b: str) -> bool:
         return seconds_apart(library[a].taken, library[b].taken) is None
 
-    if disagreeing(accepted, one_moment) is None:
+    if disagreeing(accepted + sorted(others), one_moment) is None:
         return ()
     for path in accepted:
         found[path] = (False, found[path][1])
-    return tuple(accepted)
+    return tuple(accepted + sorted(others))
 
 
 def disagreeing(accepted: Sequence[str], one: Callable[[str, str], bool]) -> tuple[str, str] | None:
@@ -77,6 +83,6 @@ def disagreeing(accepted: Sequence[str], one: Callable[[str, str], bool]) -> tup
 def reason(count: int) -> str:
     """Why a needle that passed as ``count`` exposures is not taken for any of them."""
     return (
-        f"no camera moment of its own, and it passes as {count} library photos taken at "
+        f"no camera moment of its own, and it looks like {count} library photos taken at "
         "different moments (EXIF): which exposure it is, if any, cannot be told"
     )

@@ -2,7 +2,7 @@
 
 Both thumbnails are band-passed at 64 x 64 (a difference of Gaussians keeps structure 1
 to 4 pixels across: stars, brick joints, text, fur) and, aligned where the layout
-matched best (:mod:`.verify`), compared four ways:
+matched best (:mod:`.verify`), compared five ways:
 
 - **as a whole**: normalised correlation, at least ``MIN_DETAIL``;
 - **block by block** (a 4 x 4 grid): at most ``MAX_DISAGREEING`` of the detail may lie in
@@ -26,7 +26,12 @@ matched best (:mod:`.verify`), compared four ways:
   flare, or another star polygon with the same ring, does not. A block with detail in
   one image only is not counted (noise over a clear sky, a watermark's letters on it).
   Not asked of a picture narrower than its thumbnail (blown up in it, its blocks are
-  blur) nor of detail as faint as compression noise (``FINE_MIN_DETAIL``).
+  blur) nor of detail as faint as compression noise (``FINE_MIN_DETAIL``);
+- **what moved**, on the same grid: a copy's edits take detail away (a blur, a shrink,
+  clipped highlights) or add it (noise, sharpening, a watermark's letters), one way;
+  someone who walked on leaves detail in each shot where the other has next to none,
+  both ways (``MAX_MOVED``, :func:`.blocks.fine_figures`): a burst shot a moment
+  later whose subject is a few thumbnail pixels, which agrees as closely as a copy.
 
 Blurring the band-passed detail is band-passing the blurred image (both are
 convolutions), so the thumbnails the signature holds are all it needs. Every constant
@@ -50,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .blocks import blocks_apart, disagreeing
+from .blocks import MAX_DISAGREEING_BLOCKS, MAX_MOVED, FineFigures, disagreeing, fine_figures
 from .layout import COARSE_SIDE, SHIFT
 from .matrices import blur_matrix
 
@@ -98,23 +103,6 @@ MIN_MATCHED_DETAIL_SAME_SIZE = 0.8
 #: faint ring); 0.55-1.8 sets 86 of them apart and loses no copy, 0.6-1.6 sets 128 apart
 #: and loses one (a small picture shrunk to a quarter).
 MATCHED_GAIN = (0.55, 1.8)
-#: The fine grid (blocks across the 60 x 60 middle of the aligned detail, once at one
-#: level) and the largest share of its blocks with detail in both images (each at least
-#: BLOCK_MIN_ENERGY of its mean block) that may correlate under BLOCK_AGREEMENT; it
-#: judges only detail with at least FINE_MIN_DETAIL gray levels of spread in both (the
-#: grids' constants: .blocks).
-#: Measured on 2026-11-30 over the look-alike benchmark's 599 false pairs and 7,728
-#: edited copies that pass every other check (each edit of benchmarks/_edits.py on two
-#: draws, of 25 and of 60 pictures, of each look-alike genre and on the shared photos):
-#: copies reach 0.17 (a clip-art drawing brightened; the shared photos 0.03), 76 false
-#: pairs exceed 0.25 (52 star polygons with one ring, 19 star clusters against flares),
-#: 62 exceed 0.3. benchmarks/lookalikes.py: 599 -> 523 false pairs;
-#: benchmarks/accuracy.py: no copy lost. Judged where the two images' energy together
-#: reached a tenth of the mean (as on the 4 x 4 grid), copies reached 0.28, and a
-#: shared photo's quarter, mostly sky, noised at sigma 12 reached 0.46: its sky's blocks
-#: hold noise in one image and nothing in the other. Ungated, copies shrunk to 15-25 px
-#: reached 0.53 and a nearly smooth wallpaper at quality 40 (detail spread 0.65) 0.51.
-MAX_DISAGREEING_BLOCKS = 0.25
 
 DETAIL_SIGMAS = (0.5, 2.0)  # pixels of the 64 x 64 copy: the band kept
 _FLAT_SPREAD = 1e-6  # a standard deviation below this is no spread at all
@@ -130,12 +118,16 @@ class DetailScores:
     level: float  # the ratio of the two detail energies (1 or more)
     matched: float  # correlation once the richer is blurred to the other's level
     gain: float = 1.0  # the blurred richer's detail amplitude against the other's
-    # the fine grid's figure, measured when asked: only photos that pass the rest need it
-    measure_apart: Callable[[], float] = lambda: 0.0
+    # the fine grid's figures, measured when asked: only photos that pass the rest need them
+    measure_fine: Callable[[], FineFigures] = lambda: FineFigures(0.0, 0.0)
 
     def blocks_apart(self) -> float:
         """The share of the fine grid's blocks with detail that disagree (at one level)."""
-        return self.measure_apart()
+        return self.measure_fine().apart
+
+    def moved(self) -> float:
+        """How strongly each image has detail where the other has none (at one level)."""
+        return self.measure_fine().moved
 
 
 def scores(whole: Floats, placements: list[Floats]) -> DetailScores:
@@ -207,18 +199,25 @@ def _scored(wholes: Floats, chosen: Floats, best: npt.NDArray[np.float64]) -> li
             levels,
             match,
             amplitude,
-            functools.partial(blocks_apart, *levelled.get(i, (middles[i, 0], middles[i, 1]))),
+            functools.cache(functools.partial(fine_figures, *levelled.get(i, middles[i]))),
         )
         for i, (correlation, apart, levels, match, amplitude) in enumerate(columns)
     ]
 
 
-def agrees(detail: DetailScores, strict: bool, resampled: bool = True, small: bool = False) -> bool:
+def agrees(
+    detail: DetailScores,
+    strict: bool,
+    resampled: bool = True,
+    small: bool = False,
+    moving: bool = True,
+) -> bool:
     """The detail check's verdict. ``strict``: demand close agreement level for level
     (photos; two sampled frames of one video may lie half a second apart).
     ``resampled`` False: the two thumbnails were made from pictures of exactly one size,
     each at least a thumbnail across. ``small``: either picture is narrower than its
-    thumbnail (its fine blocks are not judged)."""
+    thumbnail (its fine blocks are not judged). ``moving`` False: what moved is not
+    held against it (would it agree but for that?)."""
     if detail.correlation < MIN_DETAIL or detail.disagreeing > MAX_DISAGREEING:
         return False
     if not strict:
@@ -229,7 +228,10 @@ def agrees(detail: DetailScores, strict: bool, resampled: bool = True, small: bo
         levelled = detail.matched >= least and low <= detail.gain <= high
     else:
         levelled = detail.correlation >= SAME_LEVEL_MIN_DETAIL
-    return levelled and (small or detail.blocks_apart() <= MAX_DISAGREEING_BLOCKS)
+    if not levelled or small:
+        return levelled
+    fine = detail.measure_fine()
+    return fine.apart <= MAX_DISAGREEING_BLOCKS and (not moving or fine.moved <= MAX_MOVED)
 
 
 def _correlations(images: Floats, others: Floats) -> npt.NDArray[np.float64]:

@@ -144,6 +144,7 @@ class Matcher:
         best: list[dict[str, tuple[bool, Match]]] = [{} for _ in needles]
         elsewhen: list[dict[str, float]] = [{} for _ in needles]
         ambiguous: list[tuple[str, ...]] = [() for _ in needles]
+        moved: list[set[str]] = [set() for _ in needles]  # the same scene, a moment on
         shared = {needle: [path for _, _, path in queued] for needle, queued in queue.items()}
         done = len(needles) - len(queue)  # those without candidates need no verifying
         for needle in visit_order(shared):
@@ -174,6 +175,8 @@ class Matcher:
                 lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle
                 match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)
                 same = verdict.same
+                if verdict.moved:
+                    moved[needle].add(path)
                 if same:  # two exposures are two photos, however alike (match.moment)
                     apart = seconds_apart(needles[needle].taken, kept.taken)
                     if apart is not None:
@@ -185,7 +188,9 @@ class Matcher:
                     if needles[needle].taken is not None:
                         break  # settled: exposures taken at other moments are not accepted
                     settled = True
-            ambiguous[needle] = drop_ambiguous(best[needle], needles[needle], own, self.signatures)
+            ambiguous[needle] = drop_ambiguous(
+                best[needle], needles[needle], own, self.signatures, moved[needle]
+            )
         on_done(len(needles), len(needles))
         return [
             Candidates.of(*verdicts) for verdicts in zip(best, elsewhen, ambiguous, strict=True)

@@ -83,6 +83,7 @@ class Verdict:
     # the inset of the needle the haystack copy matched (hash.signature.INSETS): 0 when it
     # holds the whole needle, more when it is a crop of it (a border of the needle lacks)
     lacks: int = 0
+    moved: bool = False  # not the same only because something moved (.detail): a moment on
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,10 +223,12 @@ def _judged(detailed: Sequence[_Detailed]) -> list[Verdict]:
     """The detail check's verdicts on these candidates, their detail compared at once."""
     shifts = [(d.dy, d.dx) for d in detailed]
     found = scores_at([d.whole for d in detailed], [d.cropped for d in detailed], shifts)
-    return [
-        Verdict(agrees(f, d.strict, d.resampled, d.small), d.similarity, f.correlation, d.lacks)
-        for d, f in zip(detailed, found, strict=True)
-    ]
+    verdicts = []
+    for d, f in zip(detailed, found, strict=True):
+        same = agrees(f, d.strict, d.resampled, d.small)
+        moved = not same and agrees(f, d.strict, d.resampled, d.small, moving=False)
+        verdicts.append(Verdict(same, d.similarity, f.correlation, d.lacks, moved))
+    return verdicts
 
 
 def compare_sized(
