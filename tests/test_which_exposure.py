@@ -101,9 +101,17 @@ def test_a_stripped_shot_like_one_exposure_and_a_moment_from_the_next_is_neither
     alone = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
     assert file_states(alone.out)["stripped/IMG_0001.jpg"] == ("found", None)  # pixels alone
     (library / "IMG_0002.jpg").write_bytes(later)
+    report = tmp_path / "report.html"
     run = cli("--haystack", library, "--needles", backup, "--json", "--no-cache")
     assert run.code == 1
     assert file_states(run.out)["stripped/IMG_0001.jpg"] == ("new", AMBIGUOUS)
+    # both shown as near misses; the later one says it failed only for what moved
+    [stripped] = [f for d in json.loads(run.out)["folders"] for f in d["files"]]
+    moved = {m["path"]: m.get("moved", False) for m in stripped["similar"]}
+    assert moved == {"IMG_0001.jpg": False, "IMG_0002.jpg": True}
+    (library / "IMG_0001.jpg").unlink()  # the later exposure alone: new, and why it looks so
+    cli("--haystack", library, "--needles", backup, "--no-cache", "--report", report)
+    assert "the same scene, something moved" in report.read_text(encoding="utf-8")
 
 
 def test_a_photo_the_library_holds_in_several_copies_is_found(cli, tmp_path) -> None:

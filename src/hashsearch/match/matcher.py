@@ -173,7 +173,8 @@ class Matcher:
                 verdict, kept = ahead[(number, path)], self.signatures[path]
                 size = kept.size
                 lacks = INSETS[verdict.lacks]  # the library copy is cut from the needle
-                match = Match(path, distance, verdict.similarity, name, verdict.detail, size, lacks)
+                scores = (verdict.similarity, name, verdict.detail, size, lacks)
+                match = Match(path, distance, *scores, moved=verdict.moved)
                 same = verdict.same
                 if verdict.moved:
                     moved[needle].add(path)

@@ -33,6 +33,8 @@ class Match:
     duration: float | None = None
     covered: float | None = None
     same_stream: bool = False  # found by its very video stream, not by its frames
+    # a near miss that failed only because something moved: the same scene a moment on
+    moved: bool = False
 
 
 @dataclass(frozen=True, slots=True)

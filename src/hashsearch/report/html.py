@@ -22,6 +22,8 @@ GENERATOR = '<meta name="generator" content="hashsearch">'
 _GENERATOR_WITHIN = 512
 PREVIEW_SIDE = 160  # pixels on the longest side: a pair of previews stays under ~30 KB
 PREVIEW_QUALITY = 70
+#: Said of a near miss that failed only because something moved (match.detail).
+_MOVED = "; the same scene, something moved: a moment apart?"
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
@@ -160,7 +162,7 @@ def _row(image: ImageVerdict, result: SearchResult, previews: dict[str, str]) ->
         detail = (
             '<span class="status new">NEW: not in the library</span><br>'
             f'<span class="similar">similar, not the same: layout {near.similarity:.3f}, '
-            f"detail {near.detail:.3f}</span><br>"
+            f"detail {near.detail:.3f}{_MOVED if near.moved else ''}</span><br>"
             f'<span class="path">{_text(os.path.relpath(near.path, result.haystack_root))}</span>'
         )
         other = _img(previews.get(near.path, ""), "similar library picture, not the same")

@@ -125,6 +125,7 @@ def _match(match: Match, haystack_root: str) -> dict[str, Any]:
         "cropped": round(match.cropped, 4),  # share of each side of the file it lacks
         "size": list(match.size) if any(match.size) else None,
         **_video_match(match),
+        **({"moved": True} if match.moved else {}),  # a near miss: the scene a moment on
     }
 
 
