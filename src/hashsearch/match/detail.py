@@ -199,29 +199,24 @@ def _scored(wholes: Floats, chosen: Floats, best: npt.NDArray[np.float64]) -> li
             levels,
             match,
             amplitude,
-            functools.cache(functools.partial(fine_figures, *levelled.get(i, middles[i]))),
+            functools.partial(fine_figures, *levelled.get(i, middles[i])),
         )
         for i, (correlation, apart, levels, match, amplitude) in enumerate(columns)
     ]
 
 
-def agrees(
-    detail: DetailScores,
-    strict: bool,
-    resampled: bool = True,
-    small: bool = False,
-    moving: bool = True,
-) -> bool:
-    """The detail check's verdict. ``strict``: demand close agreement level for level
-    (photos; two sampled frames of one video may lie half a second apart).
-    ``resampled`` False: the two thumbnails were made from pictures of exactly one size,
-    each at least a thumbnail across. ``small``: either picture is narrower than its
-    thumbnail (its fine blocks are not judged). ``moving`` False: what moved is not
-    held against it (would it agree but for that?)."""
+def judge(
+    detail: DetailScores, strict: bool, resampled: bool = True, small: bool = False
+) -> tuple[bool, bool]:
+    """The detail check's verdict, and whether it failed only because something moved.
+    ``strict``: demand close agreement level for level (photos; two sampled frames of
+    one video may lie half a second apart). ``resampled`` False: the two thumbnails were
+    made from pictures of exactly one size, each at least a thumbnail across. ``small``:
+    either picture is narrower than its thumbnail (its fine blocks are not judged)."""
     if detail.correlation < MIN_DETAIL or detail.disagreeing > MAX_DISAGREEING:
-        return False
+        return False, False
     if not strict:
-        return True
+        return True, False
     if detail.level > SAME_DETAIL_LEVEL:
         least = MIN_MATCHED_DETAIL if resampled else MIN_MATCHED_DETAIL_SAME_SIZE
         low, high = MATCHED_GAIN
@@ -229,9 +224,11 @@ def agrees(
     else:
         levelled = detail.correlation >= SAME_LEVEL_MIN_DETAIL
     if not levelled or small:
-        return levelled
+        return levelled, False
     fine = detail.measure_fine()
-    return fine.apart <= MAX_DISAGREEING_BLOCKS and (not moving or fine.moved <= MAX_MOVED)
+    if fine.apart > MAX_DISAGREEING_BLOCKS:
+        return False, False
+    return fine.moved <= MAX_MOVED, fine.moved > MAX_MOVED
 
 
 def _correlations(images: Floats, others: Floats) -> npt.NDArray[np.float64]:

@@ -43,7 +43,7 @@ import numpy.typing as npt
 from ..decode.colour import Chroma
 from ..hash.signature import THUMB_SIDE, Thumb
 from . import layout
-from .detail import DETAIL_SIGMAS, agrees, scores_at
+from .detail import DETAIL_SIGMAS, judge, scores_at
 from .flat import flat_apart, too_small_to_tell
 from .hue import coloured, other_hues
 from .layout import COARSE_SIDE, SHIFT, Layout, detrended
@@ -225,8 +225,7 @@ def _judged(detailed: Sequence[_Detailed]) -> list[Verdict]:
     found = scores_at([d.whole for d in detailed], [d.cropped for d in detailed], shifts)
     verdicts = []
     for d, f in zip(detailed, found, strict=True):
-        same = agrees(f, d.strict, d.resampled, d.small)
-        moved = not same and agrees(f, d.strict, d.resampled, d.small, moving=False)
+        same, moved = judge(f, d.strict, d.resampled, d.small)
         verdicts.append(Verdict(same, d.similarity, f.correlation, d.lacks, moved))
     return verdicts
 
