@@ -18,7 +18,14 @@ bytes, files that decode to the same pixels, and files of one package whose fold
 name differ only by size or variant tokens (``1920x1080``, ``16x9``, ``64x64/``, a
 trailing icon size or ``-256``, ``@2x``, ``small``, ``thumb``, ``dark``, ``symbolic``
 ...) are one artwork; so are a KDE wallpaper's pictures (``NAME/contents/images/*`` and
-its ``contents/screenshot``). The largest is kept. GIMP's filter gallery
+its ``contents/screenshot``). The largest is kept. Of the images drawn, one that is
+another drawn image at a smaller size, whatever their names, is left out too: shrunk to
+its size, the larger differs from it by no more than resampling does (PSNR at least
+RESIZED_PSNR dB: a quality-85 JPEG copy keeps about 40; the same manual photo at 150 and
+300 px, a blank texture at 64 and 512 px). Pictures of one size are never merged this
+way: Open Clip Art's star polygons differ by 40 to 52 dB and are distinct artworks, the
+hard case. The images keep the numbers of the draw (a number left out is such a copy).
+GIMP's filter gallery
 (``images/filters``: a handful of photos, each shown through a hundred filters, blurred,
 noised, greyscaled ...) is left out: its pictures are edits of one photo, which a copy
 check must find, not keep apart. The wallpaper genre takes only what its packages ship
@@ -72,7 +79,14 @@ PACKAGES = (
 #: The wallpaper packages (their wallpapers and backgrounds: see _WALLPAPER).
 WALLPAPERS = PACKAGES[PACKAGES.index("desktop-base") :]
 #: Bumped whenever the corpus rules change (the corpus folder is named after it).
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3
+#: The PSNR (dB) at or above which a drawn image shrunk to another's size is that image.
+RESIZED_PSNR = 40.0
+#: Candidates for that test: aspect ratios within this share, and 16 x 16 gray prints
+#: whose RMS difference is under PRINT_RMS gray levels (resampling moves them far less).
+SAME_ASPECT, PRINT_RMS = 0.01, 4.0
+#: Pictures over this many pixels are not compared so (hashsearch refuses them by default).
+MAX_COMPARED_PIXELS = 150_000_000
 
 _IMAGE = re.compile(r"\.(png|jpe?g|tga|webp)$", re.IGNORECASE)
 _SIZE_TOKEN = re.compile(
@@ -237,11 +251,15 @@ def build(target: Path, per_genre: int, seed: int = 0) -> dict[str, list[Path]]:
                 best[key] = (size, data, name)
         keys = sorted(best)
         rng.shuffle(keys)
+        drawn = keys[:per_genre]
+        copies = _smaller_copies([best[key][1] for key in drawn])
         folder = target / genre
         folder.mkdir(parents=True, exist_ok=True)
         chosen[genre] = []
         manifest = []
-        for number, key in enumerate(keys[:per_genre]):
+        for number, key in enumerate(drawn):
+            if number in copies:
+                continue
             _, data, name = best[key]
             if name.lower().endswith((".png", ".jpg", ".jpeg")):
                 path = folder / f"{number:04d}{os.path.splitext(name)[1].lower()}"
@@ -255,6 +273,45 @@ def build(target: Path, per_genre: int, seed: int = 0) -> dict[str, list[Path]]:
             manifest.append(f"{path.name}\t{key[0]}/{name}\n")
         (folder / "SOURCES.tsv").write_text("".join(manifest), encoding="utf-8")
     return chosen
+
+
+def _smaller_copies(images: list[bytes]) -> set[int]:
+    """The indices of ``images`` that are another of them at a smaller size (RESIZED_PSNR)."""
+    prints, shapes = [], []
+    for data in images:  # one decoded at a time: a few hundred 4K wallpapers fill the memory
+        image = _decode(data)
+        assert image is not None  # decoded once already
+        shapes.append(image.shape[:2])
+        if image.shape[0] * image.shape[1] > MAX_COMPARED_PIXELS:
+            prints.append(np.full(256, np.inf))  # close to nothing
+            continue
+        gray = cv2.cvtColor(_laid(image), cv2.COLOR_BGR2GRAY)
+        prints.append(cv2.resize(gray, (16, 16), interpolation=cv2.INTER_AREA).ravel())
+    stacked = np.array(prints, dtype=np.float64)
+    squares = (stacked**2).sum(axis=1)
+    finite = np.where(np.isfinite(stacked), stacked, 0.0)
+    distances = squares[:, None] + squares[None, :] - 2 * finite @ finite.T
+    close = np.argwhere(distances < PRINT_RMS**2 * stacked.shape[1])  # inf: never close
+    copies: set[int] = set()
+    for a, b in close.tolist():
+        (ha, wa), (hb, wb) = shapes[a], shapes[b]
+        if ha * wa <= hb * wb or abs((wa / ha) / (wb / hb) - 1) > SAME_ASPECT:
+            continue  # b is not smaller than a (each pair is seen both ways), or another shape
+        larger = cv2.resize(_laid(_decode(images[a])), (wb, hb), interpolation=cv2.INTER_AREA)
+        error = float(((larger - _laid(_decode(images[b]))) ** 2).mean())
+        if error == 0 or 10 * np.log10(255**2 / error) >= RESIZED_PSNR:
+            copies.add(b)
+    return copies
+
+
+def _laid(image: np.ndarray | None) -> np.ndarray:
+    """The decoded picture as float BGR, transparency laid over mid-gray."""
+    assert image is not None  # decoded once already
+    colour = image[:, :, :3].astype(np.float32)
+    if image.shape[2] == 4:
+        alpha = image[:, :, 3:].astype(np.float32) / 255
+        colour = colour * alpha + 128 * (1 - alpha)
+    return colour
 
 
 def corpus(per_genre: int = 700) -> Path:
