@@ -100,15 +100,15 @@ def all_pairs(sets: dict[str, list[Path]], jobs: int) -> None:
 def benign_copies(photos: list[Path], jobs: int) -> None:
     """Each benign edit of every photograph, looked up in a library of that edit's copies."""
     with tempfile.TemporaryDirectory() as work:
-        copies: dict[str, dict[str, str]] = {}  # edit -> photo -> its copy
-        for number, (edit, make) in enumerate(BENIGN.items()):
-            folder = Path(work) / f"{number:02d}"
-            folder.mkdir()
-            copies[edit] = {}
-            for photo in photos:
-                target = folder / f"{photo.stem}.jpg"
-                image = make(cv2.imread(str(photo), cv2.IMREAD_COLOR))
-                cv2.imwrite(str(target), image, [cv2.IMWRITE_JPEG_QUALITY, QUALITY.get(edit, 90)])
+        copies: dict[str, dict[str, str]] = {edit: {} for edit in BENIGN}  # photo -> its copy
+        for number in range(len(BENIGN)):
+            (Path(work) / f"{number:02d}").mkdir()
+        for photo in photos:  # each photograph decoded once, for all its edits
+            original = cv2.imread(str(photo), cv2.IMREAD_COLOR)
+            for number, (edit, make) in enumerate(BENIGN.items()):
+                target = Path(work) / f"{number:02d}" / f"{photo.stem}.jpg"
+                quality = [cv2.IMWRITE_JPEG_QUALITY, QUALITY.get(edit, 90)]
+                cv2.imwrite(str(target), make(original), quality)
                 copies[edit][str(photo)] = str(target)
         everything = [str(p) for p in photos] + [c for by in copies.values() for c in by.values()]
         hashed = hash_paths(everything, HashParams(), jobs=jobs)
